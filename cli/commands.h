@@ -1,0 +1,19 @@
+// The subcommands of the `lvm` binary. Each takes the arguments after its
+// name and returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace lvm::cli {
+
+// `lvm validate FILE...`: prints `ok` or the error with its byte offset.
+int cmd_validate(const std::vector<std::string>& args);
+// `lvm inspect FILE`: imports, exports, memories, tables, globals, sections.
+int cmd_inspect(const std::vector<std::string>& args);
+
+
+
+
+
+}  // namespace lvm::cli

@@ -1,0 +1,34 @@
+#include "cli/options.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace lvm::cli {
+
+bool parse_feature_flag(const std::string& arg, Features& features) {
+  bool enable;
+  std::string list;
+  if (arg.rfind("--enable=", 0) == 0) {
+    enable = true;
+    list = arg.substr(9);
+  } else if (arg.rfind("--disable=", 0) == 0) {
+    enable = false;
+    list = arg.substr(10);
+  } else {
+    std::fprintf(stderr, "lvm: unknown option '%s'\n", arg.c_str());
+    return false;
+  }
+  std::stringstream ss(list);
+  std::string name;
+  while (std::getline(ss, name, ',')) {
+    auto f = feature_from_name(name);
+    if (!f) {
+      std::fprintf(stderr, "lvm: unknown feature '%s'\n", name.c_str());
+      return false;
+    }
+    enable ? features.enable(*f) : features.disable(*f);
+  }
+  return true;
+}
+
+}  // namespace lvm::cli

@@ -1,0 +1,98 @@
+// Internal to the loader: validation of one function body (spec 3.3, with
+// the algorithm of the spec's validation appendix). It types every
+// instruction against an operand stack and a control stack and records the
+// side table the execution tiers use (branch targets, maximum stack height).
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "loader/decoder.h"
+#include "loader/opcodes.h"
+
+namespace lvm {
+
+class FunctionValidator {
+ public:
+  FunctionValidator(const Module& m, const LoadOptions& opts, const std::vector<bool>& declared_refs)
+      : m_(m), opts_(opts), refs_(declared_refs) {}
+
+  // Validates the code of defined function `func_index`, whose locals were
+  // already read into `body.locals`; `r` is positioned at its first
+  // instruction and ends at the end of the body. Errors go to `r`.
+  void validate(Reader& r, uint32_t func_index, FunctionBody& body);
+
+ private:
+  // A block type: the params and results of a structured instruction.
+  struct BlockSig {
+    std::span<const ValType> params;
+    std::span<const ValType> results;
+  };
+  // One entry of the control stack (spec 3.3.5 "control frames").
+  struct Control {
+    Opcode op;
+    bool unreachable;
+    uint32_t height;       // operand-stack height at entry (after params)
+    uint32_t side_index;   // its BlockTarget in the side table (not for the body)
+    BlockSig sig;
+    // Types a branch to this label carries (spec 3.3.5: label types).
+    std::span<const ValType> label_types() const { return op == Opcode::Loop ? sig.params : sig.results; }
+  };
+
+  // ---- operand stack (validate_function.cpp) ----
+  void push(ValType t) {
+    stack_.push_back(t);
+    if (stack_.size() > max_stack_) max_stack_ = uint32_t(stack_.size());
+  }
+  ValType pop();
+  ValType pop(ValType expected);
+  void pop_values(std::span<const ValType> types);
+  void push_values(std::span<const ValType> types) { for (ValType t : types) push(t); }
+  void set_unreachable();
+
+  // ---- errors ----
+  bool fail(ErrorKind kind, std::string message, std::string detail = {});
+  bool invalid(std::string message, std::string detail = {}) {
+    return fail(ErrorKind::Invalid, std::move(message), std::move(detail));
+  }
+  bool type_mismatch(ValType expected, ValType found);
+  std::string in_op() const;  // " in i32.add"
+
+  // ---- immediates ----
+  bool read_memarg(unsigned natural_bytes);
+  bool read_lane(unsigned lanes);
+  bool check_memory(uint32_t index);
+  bool check_table(uint32_t index);
+  bool check_data(uint32_t index);
+  bool check_elem(uint32_t index);
+  bool read_reserved_zero();
+  bool read_block_sig(BlockSig& sig);
+  uint32_t read_index();
+
+  // ---- instruction groups ----
+  void simple(const OpInfo& info);        // table-driven: immediates + signature
+  bool immediates(const OpInfo& info);    // non-special immediates
+  void control(Opcode op);                // validate_control.cpp
+  void reference_or_table(Opcode op);     // validate_tables.cpp
+  void variable(Opcode op);
+  void parametric(Opcode op);
+  void call(Opcode op);
+
+  const Module& m_;
+  const LoadOptions& opts_;
+  const std::vector<bool>& refs_;
+  Reader* r_ = nullptr;
+  FunctionBody* body_ = nullptr;
+  const FuncType* type_ = nullptr;
+
+  std::vector<ValType> locals_;  // params then declared locals
+  std::vector<ValType> stack_;
+  std::vector<Control> ctrl_;
+  uint32_t max_stack_ = 0;
+  uint32_t max_depth_ = 0;
+  size_t op_at_ = 0;  // offset of the instruction being validated
+  Opcode op_ = Opcode::Nop;
+};
+
+}  // namespace lvm
