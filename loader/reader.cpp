@@ -34,7 +34,7 @@ int64_t Reader::leb_slow(unsigned bits, bool is_signed) {
   unsigned shift = 0;
   for (unsigned i = 0;; ++i) {
     if (pos_ >= end_) {
-      fail_eof();
+      fail(ErrorKind::Malformed, start, "unexpected end", "inside an integer");
       return 0;
     }
     uint8_t b = *pos_++;
