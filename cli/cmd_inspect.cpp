@@ -101,13 +101,7 @@ void print_module(const std::string& path, const Module& m) {
 int cmd_inspect(const std::vector<std::string>& args) {
   LoadOptions opts;
   std::vector<std::string> files;
-  for (const std::string& a : args) {
-    if (a.rfind("--", 0) == 0) {
-      if (!parse_feature_flag(a, opts.features)) return 2;
-    } else {
-      files.push_back(a);
-    }
-  }
+  if (!parse_load_args(args, opts, files)) return 2;
   if (files.size() != 1) {
     std::fputs("usage: lvm inspect [--enable=FEATURES] FILE.wasm\n", stderr);
     return 2;

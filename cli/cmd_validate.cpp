@@ -12,13 +12,7 @@ namespace lvm::cli {
 int cmd_validate(const std::vector<std::string>& args) {
   LoadOptions opts;
   std::vector<std::string> files;
-  for (const std::string& a : args) {
-    if (a.rfind("--", 0) == 0) {
-      if (!parse_feature_flag(a, opts.features)) return 2;
-    } else {
-      files.push_back(a);
-    }
-  }
+  if (!parse_load_args(args, opts, files)) return 2;
   if (files.empty()) {
     std::fputs("lvm validate: no file given\nusage: lvm validate [--enable=FEATURES] FILE.wasm...\n", stderr);
     return 2;

@@ -31,4 +31,15 @@ bool parse_feature_flag(const std::string& arg, Features& features) {
   return true;
 }
 
+bool parse_load_args(const std::vector<std::string>& args, LoadOptions& opts, std::vector<std::string>& files) {
+  for (const std::string& a : args) {
+    if (a.rfind("--", 0) == 0) {
+      if (!parse_feature_flag(a, opts.features)) return false;
+    } else {
+      files.push_back(a);
+    }
+  }
+  return true;
+}
+
 }  // namespace lvm::cli

@@ -100,11 +100,7 @@ TEST_CASE("every table-driven instruction validates with its signature") {
     Bytes params, results;
     for (unsigned k = 0; k < info.sig.nparams; ++k) params.push_back(uint8_t(info.sig.params[k]));
     for (unsigned k = 0; k < info.sig.nresults; ++k) results.push_back(uint8_t(info.sig.results[k]));
-    Bytes type{0x60};
-    put_u32(type, params.size());
-    type.insert(type.end(), params.begin(), params.end());
-    put_u32(type, results.size());
-    type.insert(type.end(), results.begin(), results.end());
+    Bytes type = functype(params, results);
     Bytes code;
     for (size_t p = 0; p < params.size(); ++p) code = cat({code, {0x20}, leb(p)});
     Bytes op;

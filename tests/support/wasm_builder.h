@@ -65,14 +65,9 @@ inline Bytes module(std::initializer_list<Bytes> sections) {
   return out;
 }
 
-// A function type (spec 5.3.6).
-inline Bytes functype(std::initializer_list<uint8_t> params, std::initializer_list<uint8_t> results) {
-  Bytes out{0x60};
-  put_u32(out, params.size());
-  out.insert(out.end(), params.begin(), params.end());
-  put_u32(out, results.size());
-  out.insert(out.end(), results.begin(), results.end());
-  return out;
+// A function type (spec 5.3.6); params and results are value-type bytes.
+inline Bytes functype(const Bytes& params, const Bytes& results) {
+  return cat({{0x60}, leb(params.size()), params, leb(results.size()), results});
 }
 
 // A function body with no locals: size, then `code` (which must end with
