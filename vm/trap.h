@@ -1,0 +1,30 @@
+// Traps (spec 4.4.* "trap"): the ways execution of a process can abort. A
+// trap ends only the process that raised it; it is a value, never a C++
+// exception, and crosses no guest or JIT frame as one.
+#pragma once
+
+#include <cstdint>
+
+namespace lvm {
+
+enum class Trap : uint8_t {
+  None = 0,
+  Unreachable,               // `unreachable` executed
+  MemoryOutOfBounds,         // load/store/bulk op outside linear memory
+  TableOutOfBounds,          // table.get/set/fill/copy/init outside a table
+  IntegerDivideByZero,       // div/rem by zero
+  IntegerOverflow,           // INT_MIN / -1, or a float too large to truncate
+  InvalidConversion,         // truncating NaN to an integer
+  IndirectCallNull,          // call_indirect through a null entry
+  IndirectCallOutOfBounds,   // call_indirect index beyond the table
+  IndirectCallTypeMismatch,  // call_indirect signature check failed
+  CallStackExhausted,        // call depth or stack space limit reached
+  HostError,                 // a host function failed (message kept by the host)
+  Exit,                      // the process called exit (not an error by itself)
+};
+
+// The message the spec testsuite expects for a trap ("integer divide by
+// zero"), also what `lvm run` prints.
+const char* trap_message(Trap t);
+
+}  // namespace lvm
