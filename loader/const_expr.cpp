@@ -75,6 +75,15 @@ ConstExpr ModuleDecoder::read_const_expr(Reader& r, ValType expected, uint32_t n
         }
         [[fallthrough]];
       }
+      case 0x6A: case 0x6B: case 0x6C:  // i32.add i32.sub i32.mul
+      case 0x7C: case 0x7D: case 0x7E:  // i64.add i64.sub i64.mul
+        // Constant in the extended-const proposal only.
+        r.fail(ErrorKind::Unsupported, at,
+               std::string(op_name(Opcode(kDecodeOneByte[b]))) +
+                   (m_->features.has(Feature::ExtendedConst)
+                        ? " in a constant expression is not supported by lvm yet"
+                        : " in a constant expression requires the extended-const proposal, which is not enabled"));
+        return e;
       default: {
         // A known instruction that is not constant is invalid; an unknown
         // byte is malformed.

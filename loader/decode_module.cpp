@@ -111,11 +111,18 @@ std::optional<LoadError> ModuleDecoder::run() {
     if (s.ok() && !s.at_end())
       s.fail(ErrorKind::Malformed, "section size mismatch",
              std::string(section_name(id)) + " section has " + std::to_string(s.remaining()) + " unread bytes");
-    if (!s.ok()) return s.take_error();
+    if (!s.ok()) return pick_error(s.take_error());
   }
-  if (!r.ok()) return r.take_error();
+  if (!r.ok()) return pick_error(r.take_error());
   finish(r);
-  return r.take_error();
+  if (r.ok() && data_without_count_) return pick_error(data_use_error());
+  return pick_error(r.take_error());
+}
+
+std::optional<LoadError> ModuleDecoder::pick_error(std::optional<LoadError> e) {
+  if (e && e->kind == ErrorKind::Malformed) return e;
+  if (code_invalid_) return std::move(code_invalid_);
+  return e;
 }
 
 void ModuleDecoder::finish(Reader& r) {
@@ -126,6 +133,29 @@ void ModuleDecoder::finish(Reader& r) {
   else if (m_->data_count && *m_->data_count != 0 && !saw_data_section_)
     r.fail(ErrorKind::Malformed, m_->bytes.size(), "data count and data section have inconsistent lengths",
            std::to_string(*m_->data_count) + " in the data count section, no data section");
+}
+
+// Code used a data index and there is no data count section, which spec
+// 5.5.16 requires then. With data segments present the module is malformed.
+// With none at all, the index names no segment whatever the encoding, and
+// it is reported as an unknown data segment (spec 3.3): that is what such a
+// module means in the text format, whose binary encoders (e.g. wabt) emit no
+// data count section when there is no data.
+LoadError ModuleDecoder::data_use_error() const {
+  const DataUse& u = *data_without_count_;
+  LoadError e;
+  e.offset = u.offset;
+  e.where = "function " + std::to_string(u.func_index);
+  if (m_->data.empty()) {
+    e.kind = ErrorKind::Invalid;
+    e.message = "unknown data segment " + std::to_string(u.data_index) + " in " + std::string(u.op);
+    e.detail = "the module has no data segments";
+  } else {
+    e.kind = ErrorKind::Malformed;
+    e.message = "data count section required";
+    e.detail = std::string(u.op) + " uses data segment " + std::to_string(u.data_index);
+  }
+  return e;
 }
 
 Result<std::shared_ptr<const Module>> load_module(std::span<const uint8_t> bytes, const LoadOptions& options) {

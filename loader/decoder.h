@@ -5,6 +5,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "loader/loader.h"
@@ -18,6 +20,20 @@ enum class SectionId : uint8_t {
   Export = 7, Start = 8, Element = 9, Code = 10, Data = 11, DataCount = 12, Tag = 13,
 };
 const char* section_name(uint8_t id);
+
+// Checks only the binary format (spec 5.4) of the instructions from `r`'s
+// position to its end, without typing them; errors go to `r`. It stops
+// quietly at an instruction of a disabled proposal (scan_function.cpp).
+void scan_instructions(Reader& r, const Features& features, const LoaderLimits& limits);
+
+// A data index used in code (memory.init, data.drop) in a module without a
+// data count section; judged once the data section has been seen.
+struct DataUse {
+  size_t offset = 0;
+  uint32_t func_index = 0;
+  uint32_t data_index = 0;
+  std::string_view op;
+};
 
 class ModuleDecoder {
  public:
@@ -44,6 +60,14 @@ class ModuleDecoder {
   void decode_data(Reader& r);
   void decode_custom(Reader& r);
   void finish(Reader& r);  // cross-section checks after the last section
+  LoadError data_use_error() const;
+  // The error to report: a malformed one wins over an earlier validation
+  // error in code (decoding logically precedes validation).
+  std::optional<LoadError> pick_error(std::optional<LoadError> e);
+
+  // Code section pieces (section_code.cpp).
+  void read_locals(Reader& b, FunctionBody& body);
+  void scan_body(Reader& r, uint32_t func_index, size_t begin, size_t end);
 
   // Shared pieces of the binary format (types_decode.cpp).
   ValType read_valtype(Reader& r);
@@ -72,6 +96,12 @@ class ModuleDecoder {
   uint32_t declared_function_count_ = 0;  // from the function section
   bool saw_code_section_ = false;
   bool saw_data_section_ = false;
+  // The first validation error in a function body. Decoding goes on without
+  // validation, and it is reported only if the module is well-formed.
+  std::optional<LoadError> code_invalid_;
+  // The first data index used in code when there is no data count section;
+  // finish() decides what it means (see there).
+  std::optional<DataUse> data_without_count_;
 
   friend class FunctionValidator;
 };

@@ -112,6 +112,12 @@ inline constexpr std::array<OpInfo, kOpcodeCount> kOpInfo = {{
 inline constexpr const OpInfo& op_info(Opcode op) { return kOpInfo[size_t(op)]; }
 inline constexpr std::string_view op_name(Opcode op) { return op_info(op).name; }
 
+// True for the encodings of the relaxed-simd proposal (0xFD 0x100-0x113),
+// which lvm recognises but does not decode.
+inline constexpr bool is_relaxed_simd(uint8_t prefix, uint32_t sub) {
+  return prefix == 0xFD && sub >= 0x100 && sub <= 0x113;
+}
+
 // Sentinel in the decode tables for encodings that name no instruction.
 inline constexpr uint16_t kNoOpcode = 0xFFFF;
 

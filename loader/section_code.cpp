@@ -40,32 +40,61 @@ void ModuleDecoder::decode_code(Reader& r) {
     b.set_context("function", func_index);
     r.skip(size);
 
-    // Locals: groups of (count, type) (spec 5.5.13); the total is bounded.
-    uint32_t groups = b.count("local group", 2);
-    uint64_t total = 0;
-    for (uint32_t g = 0; g < groups && b.ok(); ++g) {
-      size_t lat = b.offset();
-      uint32_t count = b.u32();
-      total += count;
-      if (b.ok() && total > opts_.limits.max_locals) {
-        b.fail(ErrorKind::Malformed, lat, "too many locals",
-               "more than " + std::to_string(opts_.limits.max_locals));
-        break;
+    read_locals(b, body);
+    if (b.ok()) {
+      body.code_offset = uint32_t(b.offset());
+      if (code_invalid_) {
+        // After a validation error, bodies are only decoded.
+        scan_instructions(b, m_->features, opts_.limits);
+      } else {
+        validator.validate(b, func_index, body);
+        if (b.error() && b.error()->kind == ErrorKind::Invalid) {
+          code_invalid_ = b.take_error();
+          scan_body(r, func_index, body.code_offset, body.body.offset + size);
+          if (!r.ok()) return;
+          continue;
+        }
       }
-      ValType t = read_valtype(b);
-      if (b.ok()) body.locals.insert(body.locals.end(), count, t);
     }
-    if (!b.ok()) {
-      r.fail(b.error()->kind, b.error()->offset, b.error()->message, b.error()->detail);
-      return;
-    }
-    body.code_offset = uint32_t(b.offset());
-    validator.validate(b, func_index, body);
     if (!b.ok()) {
       auto e = b.take_error();
+      // Past a validation error only a malformed body matters; a disabled
+      // proposal stops the scan of that body.
+      if (code_invalid_ && e->kind != ErrorKind::Malformed) continue;
       r.fail(e->kind, e->offset, e->message, e->detail);
       return;
     }
+  }
+  if (!data_without_count_) data_without_count_ = std::move(validator.data_without_count);
+}
+
+// Locals: groups of (count, type) (spec 5.5.13); the total is bounded.
+void ModuleDecoder::read_locals(Reader& b, FunctionBody& body) {
+  uint32_t groups = b.count("local group", 2);
+  uint64_t total = 0;
+  for (uint32_t g = 0; g < groups && b.ok(); ++g) {
+    size_t lat = b.offset();
+    uint32_t count = b.u32();
+    total += count;
+    if (b.ok() && total > opts_.limits.max_locals) {
+      b.fail(ErrorKind::Malformed, lat, "too many locals", "more than " + std::to_string(opts_.limits.max_locals));
+      return;
+    }
+    ValType t = read_valtype(b);
+    if (b.ok()) body.locals.insert(body.locals.end(), count, t);
+  }
+}
+
+// Decodes the code [begin, end) of a body that failed validation, so a
+// malformed instruction after the invalid one is reported as malformed.
+void ModuleDecoder::scan_body(Reader& r, uint32_t func_index, size_t begin, size_t end) {
+  const uint8_t* origin = r.origin();
+  Reader s(origin + begin, origin + end, origin);
+  s.set_context("function", func_index);
+  scan_instructions(s, m_->features, opts_.limits);
+  if (s.error() && s.error()->kind == ErrorKind::Malformed) {
+    auto e = s.take_error();
+    r.fail(e->kind, e->offset, e->message, e->detail);
   }
 }
 

@@ -31,7 +31,9 @@ void ModuleDecoder::decode_data(Reader& r) {
     return;
   }
   m_->data.reserve(n);
-  const uint32_t all_globals = uint32_t(m_->globals.size());
+  // Segment expressions see only the imported globals (spec 3.4.10,
+  // context C'), like global initializers.
+  const uint32_t const_globals = m_->num_imported_globals;
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
     r.set_context("data segment", i);
     size_t fat = r.offset();
@@ -53,7 +55,7 @@ void ModuleDecoder::decode_data(Reader& r) {
         r.fail(ErrorKind::Invalid, mat, "unknown memory " + std::to_string(seg.memory));
         return;
       }
-      seg.offset = read_const_expr(r, ValType::I32, all_globals);
+      seg.offset = read_const_expr(r, ValType::I32, const_globals);
     }
     size_t lat = r.offset();
     uint32_t len = r.u32();

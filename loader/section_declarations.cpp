@@ -43,7 +43,8 @@ void ModuleDecoder::decode_memories(Reader& r) {
 }
 
 void ModuleDecoder::decode_globals(Reader& r) {
-  uint32_t n = r.count("global", 4);
+  // At least a value type, a mutability byte and `end`.
+  uint32_t n = r.count("global", 3);
   if (n > opts_.limits.max_globals) {
     r.malformed("too many globals", std::to_string(n));
     return;

@@ -12,7 +12,9 @@ void ModuleDecoder::decode_elements(Reader& r) {
     return;
   }
   m_->elements.reserve(n);
-  const uint32_t all_globals = uint32_t(m_->globals.size());
+  // Segment expressions see only the imported globals (spec 3.4.10,
+  // context C'), like global initializers.
+  const uint32_t const_globals = m_->num_imported_globals;
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
     r.set_context("element segment", i);
     size_t at = r.offset();
@@ -38,7 +40,7 @@ void ModuleDecoder::decode_elements(Reader& r) {
         r.fail(ErrorKind::Invalid, tat, "unknown table " + std::to_string(seg.table));
         return;
       }
-      seg.offset = read_const_expr(r, ValType::I32, all_globals);
+      seg.offset = read_const_expr(r, ValType::I32, const_globals);
     }
     // The element type: explicit unless flags are 0 or 4.
     if ((flags & 3) != 0) {
@@ -65,7 +67,7 @@ void ModuleDecoder::decode_elements(Reader& r) {
     seg.items.reserve(count);
     for (uint32_t k = 0; k < count && r.ok(); ++k) {
       if (uses_exprs) {
-        seg.items.push_back(read_const_expr(r, seg.type, all_globals));
+        seg.items.push_back(read_const_expr(r, seg.type, const_globals));
         continue;
       }
       ConstExpr item;

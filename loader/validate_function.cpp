@@ -74,7 +74,12 @@ bool FunctionValidator::check_table(uint32_t index) {
   return invalid("unknown table " + std::to_string(index) + in_op());
 }
 bool FunctionValidator::check_data(uint32_t index) {
-  if (!m_.data_count) return fail(ErrorKind::Malformed, "data count section required" + in_op());
+  if (!m_.data_count) {
+    // Judged by the decoder once it has seen the data section
+    // (ModuleDecoder::data_use_error).
+    if (!data_without_count) data_without_count = DataUse{op_at_, func_index_, index, op_name(op_)};
+    return true;
+  }
   if (index < *m_.data_count) return true;
   return invalid("unknown data segment " + std::to_string(index) + in_op());
 }
@@ -329,6 +334,7 @@ void FunctionValidator::call(Opcode op) {
 void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& body) {
   r_ = &r;
   body_ = &body;
+  func_index_ = func_index;
   type_ = &m_.func_type(func_index);
   locals_.assign(type_->params().begin(), type_->params().end());
   locals_.insert(locals_.end(), body.locals.begin(), body.locals.end());
@@ -361,6 +367,14 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
         return;
       } else {
         code = kNoOpcode;
+      }
+      if (is_relaxed_simd(b, sub)) {
+        fail(ErrorKind::Unsupported,
+             m_.features.has(Feature::RelaxedSimd)
+                 ? "relaxed SIMD instructions are not supported by lvm yet"
+                 : "relaxed SIMD instructions require the relaxed-simd proposal, which is not enabled",
+             "0xfd " + std::to_string(sub));
+        return;
       }
       if (code == kNoOpcode) {
         fail(ErrorKind::Malformed, "illegal opcode", "0x" + to_hex(b) + " " + std::to_string(sub));

@@ -23,6 +23,10 @@ class FunctionValidator {
   // instruction and ends at the end of the body. Errors go to `r`.
   void validate(Reader& r, uint32_t func_index, FunctionBody& body);
 
+  // The first data index used without a data count section, for the decoder
+  // to judge once it has seen the data section (which comes after code).
+  std::optional<DataUse> data_without_count;
+
  private:
   // A block type: the params and results of a structured instruction.
   struct BlockSig {
@@ -84,6 +88,7 @@ class FunctionValidator {
   const std::vector<bool>& refs_;
   Reader* r_ = nullptr;
   FunctionBody* body_ = nullptr;
+  uint32_t func_index_ = 0;
   const FuncType* type_ = nullptr;
 
   std::vector<ValType> locals_;  // params then declared locals

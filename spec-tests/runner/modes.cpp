@@ -1,0 +1,20 @@
+#include "mode.h"
+
+namespace lvm::spec {
+
+const std::vector<ModeInfo>& all_modes() {
+  static const std::vector<ModeInfo> kModes = {
+      {"validate", &make_validate_mode},
+      {"interp", nullptr},
+      {"jit", nullptr},
+  };
+  return kModes;
+}
+
+const ModeInfo* find_mode(std::string_view name) {
+  for (const auto& m : all_modes())
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+}  // namespace lvm::spec
