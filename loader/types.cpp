@@ -16,6 +16,14 @@ const char* valtype_name(ValType t) {
   return "?";
 }
 
+std::span<const ValType> single_type(ValType t) {
+  static constexpr ValType kTypes[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
+                                       ValType::V128, ValType::FuncRef, ValType::ExternRef};
+  for (const ValType& s : kTypes)
+    if (s == t) return {&s, 1};
+  return {};
+}
+
 const char* extern_kind_name(ExternKind k) {
   switch (k) {
     case ExternKind::Func: return "func";

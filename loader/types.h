@@ -40,6 +40,10 @@ constexpr unsigned valtype_size(ValType t) {
   }
 }
 
+// A one-element list holding `t` with static storage, for block types of
+// the form `[] -> [t]` (spec 5.4.1).
+std::span<const ValType> single_type(ValType t);
+
 // A function type [params] -> [results] (spec 2.3.5). Both lists live in one
 // vector: params first, then results.
 class FuncType {

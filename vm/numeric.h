@@ -105,13 +105,14 @@ template <class F> inline F max(F a, F b) {
   return a > b ? a : b;
 }
 
-// Rounding to an integral value; NaN inputs give a quiet NaN.
-template <class F> inline F ceil(F a) { return std::ceil(a); }
-template <class F> inline F floor(F a) { return std::floor(a); }
-template <class F> inline F trunc(F a) { return std::trunc(a); }
+// Rounding to an integral value. A NaN input gives a quiet NaN (libm may
+// return a signalling NaN unchanged; the spec wants an arithmetic NaN).
+template <class F> inline F ceil(F a) { return std::isnan(a) ? quiet(a) : std::ceil(a); }
+template <class F> inline F floor(F a) { return std::isnan(a) ? quiet(a) : std::floor(a); }
+template <class F> inline F trunc(F a) { return std::isnan(a) ? quiet(a) : std::trunc(a); }
 // Round half to even (the default IEEE rounding mode, which lvm never changes).
-template <class F> inline F nearest(F a) { return std::nearbyint(a); }
-template <class F> inline F sqrt(F a) { return std::sqrt(a); }
+template <class F> inline F nearest(F a) { return std::isnan(a) ? quiet(a) : std::nearbyint(a); }
+template <class F> inline F sqrt(F a) { return std::isnan(a) ? quiet(a) : std::sqrt(a); }
 
 // ---- conversions (spec 4.3.4) ----
 

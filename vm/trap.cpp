@@ -16,6 +16,7 @@ const char* trap_message(Trap t) {
     case Trap::IndirectCallTypeMismatch: return "indirect call type mismatch";
     case Trap::CallStackExhausted: return "call stack exhausted";
     case Trap::HostError: return "host function error";
+    case Trap::Unsupported: return "unsupported instruction";
     case Trap::Exit: return "exit";
   }
   return "unknown trap";

@@ -20,6 +20,7 @@ enum class Trap : uint8_t {
   IndirectCallTypeMismatch,  // call_indirect signature check failed
   CallStackExhausted,        // call depth or stack space limit reached
   HostError,                 // a host function failed (message kept by the host)
+  Unsupported,               // an instruction this tier cannot execute yet
   Exit,                      // the process called exit (not an error by itself)
 };
 

@@ -45,6 +45,12 @@ int main(int argc, char** argv) {
   fs::path suite = resolve_suite_dir(opts.suite);
   std::vector<SpecFile> files;
   if (!collect_files(suite, opts.files, files, error)) return setup_error(error);
+  if (opts.files.empty() && !mode->leaves_out.empty()) {
+    size_t before = files.size();
+    std::erase_if(files, [&](const SpecFile& f) { return f.rel.rfind(mode->leaves_out, 0) == 0; });
+    std::printf("note: mode %s leaves out %zu %s*.wast files: %s\n", opts.mode.c_str(), before - files.size(),
+                std::string(mode->leaves_out).c_str(), std::string(mode->why).c_str());
+  }
   auto tool = find_wast2json();
   if (!tool)
     return setup_error(

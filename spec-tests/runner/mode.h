@@ -60,6 +60,11 @@ using ModeFactory = std::unique_ptr<Mode> (*)();
 struct ModeInfo {
   std::string_view name;
   ModeFactory factory;
+  // Core files a mode leaves out of its default run (a name prefix, empty
+  // for none) and why; the runner says so in its output. Naming such a
+  // file explicitly still runs it.
+  std::string_view leaves_out = {};
+  std::string_view why = {};
 };
 
 // Every mode, in the order `--help` lists them.
@@ -69,5 +74,6 @@ const ModeInfo* find_mode(std::string_view name);
 
 // The factories, one per mode file.
 std::unique_ptr<Mode> make_validate_mode();
+std::unique_ptr<Mode> make_interp_mode();
 
 }  // namespace lvm::spec

@@ -5,7 +5,7 @@ namespace lvm::spec {
 const std::vector<ModeInfo>& all_modes() {
   static const std::vector<ModeInfo> kModes = {
       {"validate", &make_validate_mode},
-      {"interp", nullptr},
+      {"interp", &make_interp_mode, "simd_", "the interpreter does not execute SIMD instructions yet"},
       {"jit", nullptr},
   };
   return kModes;

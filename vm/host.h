@@ -1,0 +1,79 @@
+// The interface between the VM and host functions (WASI, the lvm ABI, the
+// spec testsuite's `spectest` module). A host function receives its
+// arguments and writes its results as 64-bit slots, reaches the calling
+// instance's linear memory only through bounds-checked accessors, and ends
+// the call with a Trap value (None to return normally).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <span>
+#include <string>
+
+#include "loader/types.h"
+#include "vm/trap.h"
+
+namespace lvm {
+
+class Instance;
+
+// What a host function sees of its caller.
+class HostCall {
+ public:
+  HostCall(Instance& caller, const uint64_t* args, uint64_t* results)
+      : caller_(caller), args_(args), results_(results) {}
+
+  Instance& caller() const { return caller_; }
+
+  // Arguments and results, by position.
+  int32_t i32(size_t i) const { return int32_t(uint32_t(args_[i])); }
+  uint32_t u32(size_t i) const { return uint32_t(args_[i]); }
+  int64_t i64(size_t i) const { return int64_t(args_[i]); }
+  float f32(size_t i) const { float f; uint32_t b = uint32_t(args_[i]); std::memcpy(&f, &b, 4); return f; }
+  double f64(size_t i) const { double d; std::memcpy(&d, &args_[i], 8); return d; }
+  void set_i32(size_t i, int32_t v) { results_[i] = uint32_t(v); }
+  void set_i64(size_t i, int64_t v) { results_[i] = uint64_t(v); }
+
+  // The caller's memory 0 (empty if it has none). Every access to guest
+  // memory goes through these, which check bounds: a bad pointer is the
+  // guest's error, never a host crash.
+  std::span<uint8_t> memory() const;
+  // A view of [ptr, ptr+len) in guest memory, or an empty optional-like
+  // span with ok=false when out of bounds.
+  bool check(uint64_t ptr, uint64_t len) const;
+  uint8_t* ptr(uint64_t ptr, uint64_t len) const { return check(ptr, len) ? memory().data() + ptr : nullptr; }
+  template <class T> bool load(uint64_t addr, T& out) const {
+    const uint8_t* p = ptr(addr, sizeof(T));
+    if (!p) return false;
+    std::memcpy(&out, p, sizeof(T));
+    return true;
+  }
+  template <class T> bool store(uint64_t addr, const T& v) const {
+    uint8_t* p = ptr(addr, sizeof(T));
+    if (!p) return false;
+    std::memcpy(p, &v, sizeof(T));
+    return true;
+  }
+
+  // Ends the call with a trap carrying a message (reported by `lvm run`).
+  Trap trap(std::string message);
+  // Ends the calling process with an exit code (WASI proc_exit).
+  Trap exit(int32_t code);
+
+ private:
+  Instance& caller_;
+  const uint64_t* args_;
+  uint64_t* results_;
+};
+
+// A host function: its WebAssembly type and the callable. Arguments and
+// results are 64-bit slots (i32/f32 in the low 32 bits).
+struct HostFunction {
+  std::string module;
+  std::string name;
+  FuncType type;
+  std::function<Trap(HostCall&)> fn;
+};
+
+}  // namespace lvm

@@ -1,0 +1,76 @@
+// A module instance (spec 4.2.5, instantiation 4.5.4): a Module's functions,
+// tables, memories and globals made live, linked against imports.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "loader/module.h"
+#include "vm/memory.h"
+#include "vm/runtime.h"
+#include "vm/trap.h"
+
+namespace lvm {
+
+class CodeCache;
+
+// Supplies the external value for an import, or nullptr-like Extern with
+// kind mismatch when nothing provides it.
+using ImportResolver = std::function<std::optional<Extern>(const Import&)>;
+
+// Why instantiation failed (spec 4.5.4): a link error (an import missing or
+// of the wrong type) or a trap while initializing segments or in the start
+// function.
+struct InstantiateError {
+  enum class Kind { Link, Trap } kind;
+  Trap trap = Trap::None;
+  std::string message;
+  // After a trap: the partly initialized instance. Segments it already
+  // wrote into imported tables may refer to its functions, so whoever keeps
+  // those tables must keep it alive too (the spec's store never frees).
+  std::shared_ptr<class Instance> partial;
+};
+
+class Instance {
+ public:
+  // Links and initializes a module (spec 4.5.4). On a trap during
+  // initialization the error is returned; effects on imported tables and
+  // memories that happened before the trap remain, as the spec says.
+  static std::variant<std::unique_ptr<Instance>, InstantiateError> instantiate(
+      std::shared_ptr<const Module> module, const ImportResolver& imports, bool run_start = true);
+
+  const Module& module() const { return *module_; }
+  const std::shared_ptr<const Module>& module_ptr() const { return module_; }
+
+  // The export named `name`, if any.
+  std::optional<Extern> get_export(std::string_view name) const;
+
+  // Index spaces (imports first).
+  std::vector<const FuncInst*> funcs;
+  std::vector<std::shared_ptr<TableInst>> tables;
+  std::vector<std::shared_ptr<LinearMemory>> memories;
+  std::vector<std::shared_ptr<GlobalInst>> globals;
+  std::vector<bool> dropped_elems;
+  std::vector<bool> dropped_data;
+  CodeCache* code = nullptr;  // interpreter code for this module (shared)
+
+  // Set by a trap with a message (HostCall::trap) or by exit.
+  std::string trap_message;
+  int32_t exit_code = 0;
+
+  LinearMemory* memory0() const { return memories.empty() ? nullptr : memories[0].get(); }
+
+ private:
+  Instance() = default;
+  std::shared_ptr<const Module> module_;
+  std::deque<FuncInst> own_funcs_;  // stable addresses
+  std::shared_ptr<CodeCache> code_owner_;
+  friend class Instantiator;
+};
+
+}  // namespace lvm

@@ -1,0 +1,76 @@
+// The per-module cache of translated functions and the interpreter's entry
+// point, invoke().
+#include <map>
+#include <mutex>
+
+#include "vm/instance.h"
+#include "vm/interp/exec_state.h"
+#include "vm/interp/translate.h"
+#include "vm/interpreter.h"
+
+namespace lvm {
+
+struct CodeCache::Impl {
+  std::shared_ptr<const Module> module;
+  std::mutex mu;
+  std::vector<std::unique_ptr<CompiledFunction>> functions;  // by body index
+};
+
+CodeCache::CodeCache(std::shared_ptr<const Module> m) : impl_(std::make_unique<Impl>()) {
+  impl_->functions.resize(m->bodies.size());
+  impl_->module = std::move(m);
+}
+
+CodeCache::~CodeCache() = default;
+
+std::shared_ptr<CodeCache> CodeCache::for_module(const std::shared_ptr<const Module>& m) {
+  static std::mutex mu;
+  static std::map<const Module*, std::weak_ptr<CodeCache>> caches;
+  std::lock_guard<std::mutex> lock(mu);
+  std::weak_ptr<CodeCache>& slot = caches[m.get()];
+  if (auto c = slot.lock()) return c;
+  auto c = std::make_shared<CodeCache>(m);
+  slot = c;
+  return c;
+}
+
+const CompiledFunction& CodeCache::get(uint32_t func_index) {
+  const uint32_t body = func_index - impl_->module->num_imported_functions;
+  std::unique_ptr<CompiledFunction>& slot = impl_->functions[body];
+  if (slot) [[likely]] return *slot;
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  if (!slot) slot = std::make_unique<CompiledFunction>(interp::translate(*impl_->module, func_index));
+  return *slot;
+}
+
+Trap invoke(Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t* results) {
+  const FuncInst* f = inst.funcs[func_index];
+  const FuncType& type = *f->type;
+  size_t nargs = 0, nresults = 0;
+  for (ValType t : type.params()) nargs += t == ValType::V128 ? 2 : 1;
+  for (ValType t : type.results()) nresults += t == ValType::V128 ? 2 : 1;
+  if (f->host) {
+    uint64_t out[16] = {};
+    HostCall call(inst, args, out);
+    Trap t = f->host->fn(call);
+    if (t == Trap::None && results) std::copy(out, out + nresults, results);
+    return t;
+  }
+  interp::ExecStack& st = interp::exec_stack();
+  if (!st.base) return Trap::CallStackExhausted;
+  Instance& callee = *f->instance;
+  const CompiledFunction& cf = callee.code->get(f->index);
+  uint64_t* fp = st.top;
+  if (fp + cf.frame_slots > st.end || st.frames.size() >= interp::ExecStack::kMaxFrames)
+    return Trap::CallStackExhausted;
+  if (nargs) std::copy(args, args + nargs, fp);
+  std::memset(fp + cf.param_slots, 0, size_t(cf.local_slots - cf.param_slots) * 8);
+  uint64_t* saved_top = st.top;
+  st.top = fp + cf.frame_slots;
+  Trap t = interp::run(st, &callee, &cf, fp);
+  st.top = saved_top;
+  if (t == Trap::None && results) std::copy(fp, fp + nresults, results);
+  return t;
+}
+
+}  // namespace lvm

@@ -1,0 +1,156 @@
+// The dispatch loop: direct threading through computed goto (a GNU
+// extension that GCC and Clang support). Each instruction starts with its
+// handler's address; a handler does its work and jumps straight to the next
+// handler. Calls and returns stay inside the loop (frames are records in
+// ExecStack), so wasm recursion never grows the native stack.
+//
+// Handlers are grouped by category in exec_*.inc, included here because
+// computed goto needs them in one function.
+#include <algorithm>
+#include <cstring>
+#include <sys/mman.h>
+
+#include "vm/interp/exec_state.h"
+#include "vm/interp/slots.h"
+#include "vm/interpreter.h"
+#include "vm/numeric.h"
+
+namespace lvm::interp {
+
+namespace {
+// The semantics of each numeric operator as a function, from the table.
+#define UNOP(name, In_, Out_, expr)                  \
+  struct Sem_##name {                                 \
+    using In = In_;                                   \
+    using Out = Out_;                                 \
+    static inline Out apply(In a) { return Out(expr); } \
+  };
+#define BINOP(name, In_, Out_, expr)                        \
+  struct Sem_##name {                                        \
+    using In = In_;                                          \
+    using Out = Out_;                                        \
+    static inline Out apply(In a, In b) { return Out(expr); } \
+  };
+#define TRAP_BINOP(name, T, fn)
+#define TRAP_UNOP(name, In, Out, fn)
+#include "vm/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef TRAP_BINOP
+#undef TRAP_UNOP
+
+// The reference an element-segment item evaluates to (spec 4.4.10).
+void* element_ref(Instance* inst, const ConstExpr& e) {
+  switch (e.kind) {
+    case ConstExpr::Kind::RefFunc: return const_cast<FuncInst*>(inst->funcs[e.index]);
+    case ConstExpr::Kind::GlobalGet: return reinterpret_cast<void*>(uintptr_t(inst->globals[e.index]->value[0]));
+    default: return nullptr;
+  }
+}
+}  // namespace
+
+ExecStack::ExecStack() {
+  void* p = mmap(nullptr, kSlots * 8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p != MAP_FAILED) {
+    base = top = static_cast<uint64_t*>(p);
+    end = base + kSlots;
+  }
+  frames.reserve(1024);
+}
+
+ExecStack::~ExecStack() {
+  if (base) munmap(base, kSlots * 8);
+}
+
+ExecStack& exec_stack() {
+  thread_local ExecStack st;
+  return st;
+}
+
+static const void** g_handlers = nullptr;
+
+Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp) {
+  if (!inst) {
+    // Export the handler addresses, in IOp order.
+    static const void* table[size_t(IOp::Count)];
+    for (auto& h : table) h = &&L_NoHandler;
+#define IOP(name, n) table[size_t(IOp::name)] = &&L_##name;
+#include "vm/interp/ops.def"
+#undef IOP
+#define X(name) table[size_t(IOp::name##Imm)] = &&L_##name##Imm;
+    LVM_INTERP_IMM_OPS(X)
+#undef X
+#define UNOP(name, In, Out, expr) table[size_t(wasm_iop(Opcode::name))] = &&L_##name;
+#define BINOP(name, In, Out, expr) table[size_t(wasm_iop(Opcode::name))] = &&L_##name;
+#define TRAP_BINOP(name, T, fn) table[size_t(wasm_iop(Opcode::name))] = &&L_##name;
+#define TRAP_UNOP(name, In, Out, fn) table[size_t(wasm_iop(Opcode::name))] = &&L_##name;
+#include "vm/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef TRAP_BINOP
+#undef TRAP_UNOP
+#define LOAD(name, S, M) table[size_t(wasm_iop(Opcode::name))] = &&L_##name;
+#define STORE(name, S, M) table[size_t(wasm_iop(Opcode::name))] = &&L_##name;
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
+    g_handlers = table;
+    return Trap::None;
+  }
+
+  const size_t base_depth = st.frames.size();
+  const uint32_t* ip = fn->code.data();
+  uint8_t* mem = nullptr;
+  uint64_t mem_size = 0;
+  Trap trap = Trap::None;
+
+#define RELOAD_MEMORY()                              \
+  do {                                               \
+    LinearMemory* m0 = inst->memory0();              \
+    mem = m0 ? m0->base() : nullptr;                 \
+    mem_size = m0 ? m0->size() : 0;                  \
+  } while (0)
+#define DISPATCH() goto *handler_at(ip)
+#define NEXT(n)                              \
+  do {                                       \
+    ip += kHandlerWords + (n) + ((n) & 1);   \
+    DISPATCH();                              \
+  } while (0)
+#define TRAP(t)     \
+  do {              \
+    trap = (t);     \
+    goto trap_out;  \
+  } while (0)
+#define OP(i) ip[kHandlerWords + (i)]
+#define S(i) fp[OP(i)]
+
+  RELOAD_MEMORY();
+  DISPATCH();
+
+#include "vm/interp/exec_numeric.inc"
+#include "vm/interp/exec_memory.inc"
+#include "vm/interp/exec_control.inc"
+#include "vm/interp/exec_tables.inc"
+
+L_NoHandler:
+  TRAP(Trap::Unsupported);
+
+trap_out:
+  st.frames.resize(base_depth);
+  return trap;
+
+#undef RELOAD_MEMORY
+#undef DISPATCH
+#undef NEXT
+#undef TRAP
+#undef OP
+#undef S
+}
+
+const void* const* handler_table() {
+  static const bool init = (run(exec_stack(), nullptr, nullptr, nullptr), true);
+  (void)init;
+  return g_handlers;
+}
+
+}  // namespace lvm::interp

@@ -1,0 +1,49 @@
+// Facts about the internal instruction set, derived from the same tables as
+// the handlers.
+#include "vm/interp/ops.h"
+
+#include <array>
+
+namespace lvm::interp {
+
+namespace {
+constexpr std::array<bool, kOpcodeCount> make_has_handler() {
+  std::array<bool, kOpcodeCount> t{};
+#define UNOP(name, In, Out, expr) t[size_t(Opcode::name)] = true;
+#define BINOP(name, In, Out, expr) t[size_t(Opcode::name)] = true;
+#define TRAP_BINOP(name, T, fn) t[size_t(Opcode::name)] = true;
+#define TRAP_UNOP(name, In, Out, fn) t[size_t(Opcode::name)] = true;
+#include "vm/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef TRAP_BINOP
+#undef TRAP_UNOP
+#define LOAD(name, S, M) t[size_t(Opcode::name)] = true;
+#define STORE(name, S, M) t[size_t(Opcode::name)] = true;
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
+  return t;
+}
+constexpr auto kHasHandler = make_has_handler();
+}  // namespace
+
+bool has_wasm_handler(Opcode op) { return kHasHandler[size_t(op)]; }
+
+uint32_t iop_operands(IOp op) {
+  switch (op) {
+#define IOP(name, n) case IOp::name: return n;
+#include "vm/interp/ops.def"
+#undef IOP
+#define X(name) case IOp::name##Imm: return op_info(Opcode::name).sig.params[0] == ValType::I64 ? 4 : 3;
+    LVM_INTERP_IMM_OPS(X)
+#undef X
+    default: break;
+  }
+  Opcode w = Opcode(size_t(op) - size_t(IOp::WasmBase));
+  const OpInfo& info = op_info(w);
+  if (info.imm != ImmKind::None) return 3;  // loads and stores: value, address, offset
+  return info.sig.nparams + info.sig.nresults;
+}
+
+}  // namespace lvm::interp

@@ -1,0 +1,50 @@
+// The interpreter's internal instruction set:
+//  - the hand-written instructions of ops.def (control, calls, variables,
+//    tables, bulk memory);
+//  - an immediate-operand form of the common integer binary operators;
+//  - one instruction per WebAssembly opcode, `wasm_iop(op)`, whose handler
+//    is generated from the semantics tables vm/numeric_ops.def and
+//    vm/memory_ops.def. Opcodes the translator handles otherwise (control,
+//    variables, ...) or cannot run (SIMD, for now) have none; the coverage
+//    test in tests/vm/interp_coverage_test.cpp checks every opcode is one
+//    or the other.
+#pragma once
+
+#include <cstdint>
+
+#include "loader/opcodes.h"
+
+namespace lvm::interp {
+
+// Integer binary operators with a form taking a constant right operand
+// (`x + 1`, `i < n` with a literal n), which saves a dispatch.
+#define LVM_INTERP_IMM_OPS(X)                                                                        \
+  X(I32Add) X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU)          \
+  X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) X(I32GeU)  \
+  X(I64Add) X(I64Sub) X(I64Mul) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU)         \
+  X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) X(I64GeS) X(I64GeU)
+
+enum class IOp : uint16_t {
+#define IOP(name, n) name,
+#include "vm/interp/ops.def"
+#undef IOP
+#define X(name) name##Imm,
+  LVM_INTERP_IMM_OPS(X)
+#undef X
+  WasmBase,  // IOp(WasmBase + Opcode): the generated handler of that opcode
+  Count = WasmBase + kOpcodeCount,
+};
+
+constexpr IOp wasm_iop(Opcode op) { return IOp(uint16_t(IOp::WasmBase) + uint16_t(op)); }
+
+// Whether the dispatch loop has a generated handler for a WebAssembly opcode.
+bool has_wasm_handler(Opcode op);
+
+// Number of operand words of each internal instruction.
+uint32_t iop_operands(IOp op);
+
+// Handler addresses (direct threading), indexed by IOp; filled in by the
+// dispatch loop on first use.
+const void* const* handler_table();
+
+}  // namespace lvm::interp

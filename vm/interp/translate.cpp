@@ -1,0 +1,163 @@
+// The translator's driver, abstract operand stack and code emission.
+#include "vm/interp/translate.h"
+
+#include <cassert>
+
+#include "vm/interp/translator.h"
+
+namespace lvm::interp {
+
+Translator::Translator(const Module& m, uint32_t func_index)
+    : m_(m),
+      func_index_(func_index),
+      type_(m.func_type(func_index)),
+      body_(m.bodies[m.functions[func_index].body_index]) {
+  auto add_local = [&](ValType t) {
+    local_slot_.push_back(local_slots_);
+    local_type_.push_back(t);
+    local_slots_ += slots_of(t);
+  };
+  for (ValType t : type_.params()) add_local(t);
+  for (ValType t : body_.locals) add_local(t);
+  max_slot_ = local_slots_;
+  // If-param save areas sit above every operand-stack slot the function
+  // can use (at most two slots per value, for v128).
+  save_top_ = local_slots_ + 2 * body_.max_stack;
+}
+
+CompiledFunction Translator::run() {
+  CompiledFunction out;
+  out.param_slots = 0;
+  for (ValType t : type_.params()) out.param_slots += slots_of(t);
+  out.local_slots = local_slots_;
+  for (ValType t : type_.results()) out.result_slots += slots_of(t);
+
+  Label fn{};
+  fn.kind = LabelKind::Function;
+  fn.base_slot = local_slots_;
+  fn.results = type_.results();
+  labels_.push_back(std::move(fn));
+  CodeCursor c{m_.bytes.data() + body_.code_offset};
+  const uint8_t* end = m_.bytes.data() + body_.body.offset + body_.body.size;
+  while (!labels_.empty() && c.p < end) instruction(c.opcode(), c);
+  out.frame_slots = std::max(max_slot_, save_top_);
+  out.code = std::move(code_);
+  return out;
+}
+
+// ---- abstract stack ----
+
+uint32_t Translator::next_slot() const {
+  if (stack_.empty()) return local_slots_;
+  const Entry& top = stack_.back();
+  return top.canon + slots_of(top.type);
+}
+
+void Translator::push_temp(ValType t) {
+  uint32_t s = next_slot();
+  stack_.push_back({t, Where::Temp, s, 0, 0});
+  max_slot_ = std::max(max_slot_, s + slots_of(t));
+}
+
+void Translator::push_local(ValType t, uint32_t local_slot) {
+  uint32_t s = next_slot();
+  stack_.push_back({t, Where::Local, s, local_slot, 0});
+  max_slot_ = std::max(max_slot_, s + slots_of(t));
+}
+
+void Translator::push_const(ValType t, uint64_t bits) {
+  uint32_t s = next_slot();
+  stack_.push_back({t, Where::Const, s, 0, bits});
+  max_slot_ = std::max(max_slot_, s + slots_of(t));
+}
+
+uint32_t Translator::loc(Entry& e) {
+  switch (e.where) {
+    case Where::Temp: return e.canon;
+    case Where::Local: return e.local;
+    case Where::Const: materialize(e); return e.canon;
+  }
+  return e.canon;
+}
+
+void Translator::materialize(Entry& e) {
+  if (e.where == Where::Local) emit_copy(e.type, e.canon, e.local);
+  else if (e.where == Where::Const) emit_const(e.type, e.canon, e.value);
+  e.where = Where::Temp;
+}
+
+void Translator::preserve_local(uint32_t slot) {
+  for (Entry& e : stack_)
+    if (e.where == Where::Local && e.local == slot) materialize(e);
+}
+
+void Translator::move_top_to(std::span<const ValType> types, uint32_t dst) {
+  // The values are the top entries; destinations are at or below their own
+  // slots, so copying upwards from the lowest never overwrites a source
+  // still to be read, except a local read after a lower copy clobbered it:
+  // locals are below every destination, so that cannot happen either.
+  size_t n = types.size();
+  size_t first = stack_.size() - n;
+  for (size_t i = 0; i < n; ++i) {
+    Entry& e = stack_[first + i];
+    if (e.where == Where::Const) {
+      emit_const(e.type, dst, e.value);
+    } else {
+      uint32_t src = e.where == Where::Local ? e.local : e.canon;
+      if (src != dst) emit_copy(e.type, dst, src);
+    }
+    dst += slots_of(e.type);
+  }
+}
+
+void Translator::reset_stack(uint32_t height, std::span<const ValType> types, uint32_t base_slot) {
+  stack_.resize(height);
+  uint32_t s = base_slot;
+  for (ValType t : types) {
+    stack_.push_back({t, Where::Temp, s, 0, 0});
+    s += slots_of(t);
+    max_slot_ = std::max(max_slot_, s);
+  }
+}
+
+// ---- emission ----
+
+uint32_t Translator::emit(IOp op) {
+  uint32_t start = uint32_t(code_.size());
+  const void* h = handler_table()[size_t(op)];
+  uint32_t words[2];
+  std::memcpy(words, &h, sizeof h);
+  code_.push_back(words[0]);
+  code_.push_back(words[1]);
+  return start;
+}
+
+void Translator::end_instr(uint32_t start) {
+  if ((code_.size() - start) & 1) code_.push_back(0);
+}
+
+void Translator::emit_copy(ValType t, uint32_t dst, uint32_t src) {
+  uint32_t at = emit(t == ValType::V128 ? IOp::Copy128 : IOp::Copy);
+  operand(dst);
+  operand(src);
+  end_instr(at);
+}
+
+void Translator::emit_const(ValType t, uint32_t dst, uint64_t bits) {
+  uint32_t at;
+  if (t == ValType::I32 || t == ValType::F32) {
+    at = emit(IOp::Const32);
+    operand(dst);
+    operand(uint32_t(bits));
+  } else {
+    at = emit(IOp::Const64);
+    operand(dst);
+    operand(uint32_t(bits));
+    operand(uint32_t(bits >> 32));
+  }
+  end_instr(at);
+}
+
+CompiledFunction translate(const Module& m, uint32_t func_index) { return Translator(m, func_index).run(); }
+
+}  // namespace lvm::interp

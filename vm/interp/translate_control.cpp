@@ -1,0 +1,268 @@
+// Translation of structured control flow and calls (spec 4.4.8): blocks get
+// fixed result slots, branches copy their values there and jump, forward
+// jumps are patched when the block ends.
+#include "vm/interp/translator.h"
+#include "vm/runtime.h"
+
+namespace lvm::interp {
+
+void Translator::read_block_type(CodeCursor& c, std::span<const ValType>& params,
+                                 std::span<const ValType>& results) {
+  uint8_t b = *c.p;
+  params = {};
+  if (b == 0x40) {
+    ++c.p;
+    results = {};
+  } else if (b >= 0x6F && b <= 0x7F) {
+    ++c.p;
+    results = single_type(ValType(b));
+  } else {
+    const FuncType& t = m_.types[uint32_t(c.sleb())];
+    params = t.params();
+    results = t.results();
+  }
+}
+
+void Translator::patch(uint32_t instr, uint32_t operand_pos, uint32_t target) {
+  code_[operand_pos] = uint32_t(int32_t(target) - int32_t(instr));
+}
+
+void Translator::branch_operand(Label& l, uint32_t instr) {
+  if (l.kind == LabelKind::Loop) {
+    operand(uint32_t(int32_t(l.loop_start) - int32_t(instr)));
+  } else {
+    l.fixups.push_back({instr, uint32_t(code_.size())});
+    operand(0);
+  }
+}
+
+void Translator::jump_to(Label& l) {
+  uint32_t at = emit(IOp::Br);
+  branch_operand(l, at);
+  end_instr(at);
+}
+
+void Translator::block(Opcode op, CodeCursor& c) {
+  Label l{};
+  l.kind = op == Opcode::Loop ? LabelKind::Loop : op == Opcode::If ? LabelKind::If : LabelKind::Block;
+  read_block_type(c, l.params, l.results);
+  last_def_end_ = UINT32_MAX;
+  if (dead_) {
+    l.dead_block = true;
+    labels_.push_back(std::move(l));
+    return;
+  }
+  uint32_t cond_slot = 0;
+  if (op == Opcode::If) {
+    Entry cond = pop();
+    cond_slot = loc(cond);
+  }
+  // Every value below the block must sit in its own slot, so all paths
+  // through the block agree on where it is.
+  materialize_all();
+  l.height = uint32_t(stack_.size() - l.params.size());
+  l.base_slot = l.params.empty() ? next_slot() : stack_[l.height].canon;
+  if (op == Opcode::If) {
+    if (!l.params.empty()) {
+      // The then-branch may overwrite the params' slots; the else-branch
+      // restores them from a save area.
+      l.save_slot = save_top_;
+      uint32_t s = l.base_slot;
+      for (ValType t : l.params) {
+        emit_copy(t, save_top_, s);
+        save_top_ += slots_of(t);
+        s += slots_of(t);
+      }
+    }
+    uint32_t at = emit(IOp::BrUnless);
+    operand(cond_slot);
+    l.else_fixup = uint32_t(code_.size());
+    operand(0);
+    end_instr(at);
+    l.else_instr = at;
+  }
+  if (op == Opcode::Loop) l.loop_start = uint32_t(code_.size());
+  labels_.push_back(std::move(l));
+}
+
+void Translator::else_() {
+  Label& l = labels_.back();
+  last_def_end_ = UINT32_MAX;
+  if (l.dead_block) {
+    l.kind = LabelKind::Else;
+    return;
+  }
+  if (!dead_) {
+    for (size_t i = l.height; i < stack_.size(); ++i) materialize(stack_[i]);
+    jump_to(l);
+  }
+  patch(l.else_instr, l.else_fixup, uint32_t(code_.size()));
+  reset_stack(l.height, l.params, l.base_slot);
+  uint32_t s = l.base_slot, saved = l.save_slot;
+  for (ValType t : l.params) {
+    emit_copy(t, s, saved);
+    s += slots_of(t);
+    saved += slots_of(t);
+  }
+  l.kind = LabelKind::Else;
+  dead_ = false;
+}
+
+void Translator::end() {
+  Label& l = labels_.back();
+  last_def_end_ = UINT32_MAX;
+  if (l.dead_block) {
+    labels_.pop_back();
+    return;
+  }
+  if (l.kind == LabelKind::Function) {
+    if (!dead_) emit_return();
+    labels_.pop_back();
+    return;
+  }
+  if (!dead_)
+    for (size_t i = l.height; i < stack_.size(); ++i) materialize(stack_[i]);
+  const uint32_t here = uint32_t(code_.size());
+  for (auto [instr, pos] : l.fixups) patch(instr, pos, here);
+  if (l.kind == LabelKind::If) patch(l.else_instr, l.else_fixup, here);  // no else: false goes to the end
+  reset_stack(l.height, l.results, l.base_slot);
+  labels_.pop_back();
+  dead_ = false;
+}
+
+void Translator::emit_return() {
+  std::span<const ValType> results = type_.results();
+  uint32_t nslots = 0;
+  for (ValType t : results) nslots += slots_of(t);
+  uint32_t src = results.empty() ? 0 : stack_[stack_.size() - results.size()].canon;
+  move_top_to(results, src);
+  uint32_t at = emit(IOp::Return);
+  operand(src);
+  operand(nslots);
+  end_instr(at);
+}
+
+void Translator::return_() {
+  emit_return();
+  dead_ = true;
+}
+
+void Translator::br(uint32_t depth) {
+  Label& l = labels_[labels_.size() - 1 - depth];
+  if (l.kind == LabelKind::Function) {
+    return_();
+    return;
+  }
+  move_top_to(l.label_types(), l.base_slot);
+  jump_to(l);
+  dead_ = true;
+}
+
+void Translator::br_if(uint32_t depth) {
+  Entry cond = pop();
+  uint32_t cond_slot = loc(cond);
+  Label& l = labels_[labels_.size() - 1 - depth];
+  std::span<const ValType> types = l.label_types();
+  bool in_place = l.kind != LabelKind::Function;
+  uint32_t s = l.base_slot;
+  for (size_t i = 0; in_place && i < types.size(); ++i) {
+    const Entry& e = stack_[stack_.size() - types.size() + i];
+    in_place = e.where == Where::Temp && e.canon == s;
+    s += slots_of(types[i]);
+  }
+  if (in_place) {
+    uint32_t at = emit(IOp::BrIf);
+    operand(cond_slot);
+    branch_operand(l, at);
+    end_instr(at);
+  } else {
+    // if (!cond) skip; <moves>; br label; skip:
+    uint32_t at = emit(IOp::BrUnless);
+    operand(cond_slot);
+    uint32_t pos = uint32_t(code_.size());
+    operand(0);
+    end_instr(at);
+    if (l.kind == LabelKind::Function) {
+      emit_return();
+    } else {
+      move_top_to(types, l.base_slot);
+      jump_to(l);
+    }
+    patch(at, pos, uint32_t(code_.size()));
+  }
+  last_def_end_ = UINT32_MAX;
+}
+
+void Translator::br_table(CodeCursor& c) {
+  Entry index = pop();
+  uint32_t index_slot = loc(index);
+  uint32_t n = c.u32();
+  std::vector<uint32_t> depths(n + 1);
+  for (uint32_t& d : depths) d = c.u32();
+  uint32_t at = emit(IOp::BrTable);
+  operand(index_slot);
+  operand(n);
+  uint32_t first = uint32_t(code_.size());
+  for (uint32_t i = 0; i <= n; ++i) operand(0);
+  end_instr(at);
+  for (uint32_t i = 0; i <= n; ++i) {
+    Label& l = labels_[labels_.size() - 1 - depths[i]];
+    std::span<const ValType> types = l.label_types();
+    bool in_place = l.kind != LabelKind::Function;
+    uint32_t s = l.base_slot;
+    for (size_t k = 0; in_place && k < types.size(); ++k) {
+      const Entry& e = stack_[stack_.size() - types.size() + k];
+      in_place = e.where == Where::Temp && e.canon == s;
+      s += slots_of(types[k]);
+    }
+    if (in_place && l.kind == LabelKind::Loop) {
+      patch(at, first + i, l.loop_start);
+    } else if (in_place) {
+      l.fixups.push_back({at, first + i});
+    } else {
+      // A stub that puts the values in place, then jumps.
+      patch(at, first + i, uint32_t(code_.size()));
+      if (l.kind == LabelKind::Function) {
+        emit_return();
+      } else {
+        move_top_to(types, l.base_slot);
+        jump_to(l);
+      }
+    }
+  }
+  dead_ = true;
+}
+
+void Translator::call(uint32_t func_index) {
+  const FuncType& t = m_.func_type(func_index);
+  size_t nargs = t.params().size();
+  for (size_t i = stack_.size() - nargs; i < stack_.size(); ++i) materialize(stack_[i]);
+  uint32_t arg_base = nargs ? stack_[stack_.size() - nargs].canon : next_slot();
+  uint32_t at = emit(IOp::Call);
+  operand(func_index);
+  operand(arg_base);
+  end_instr(at);
+  stack_.resize(stack_.size() - nargs);
+  for (ValType r : t.results()) push_temp(r);
+  last_def_end_ = UINT32_MAX;
+}
+
+void Translator::call_indirect(uint32_t type_index, uint32_t table) {
+  const FuncType& t = m_.types[type_index];
+  Entry index = pop();
+  size_t nargs = t.params().size();
+  for (size_t i = stack_.size() - nargs; i < stack_.size(); ++i) materialize(stack_[i]);
+  uint32_t index_slot = loc(index);
+  uint32_t arg_base = nargs ? stack_[stack_.size() - nargs].canon : next_slot();
+  uint32_t at = emit(IOp::CallIndirect);
+  operand(intern_func_type(t));
+  operand(table);
+  operand(arg_base);
+  operand(index_slot);
+  end_instr(at);
+  stack_.resize(stack_.size() - nargs);
+  for (ValType r : t.results()) push_temp(r);
+  last_def_end_ = UINT32_MAX;
+}
+
+}  // namespace lvm::interp

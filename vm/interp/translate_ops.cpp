@@ -1,0 +1,371 @@
+// Translation of everything but control flow: variables, constants,
+// numeric operators, memory, tables and references.
+#include "vm/interp/translator.h"
+
+namespace lvm::interp {
+
+namespace {
+bool has_imm_form(Opcode op) {
+  switch (op) {
+#define X(name) case Opcode::name:
+    LVM_INTERP_IMM_OPS(X)
+#undef X
+    return true;
+    default: return false;
+  }
+}
+IOp imm_form(Opcode op) {
+  switch (op) {
+#define X(name) case Opcode::name: return IOp::name##Imm;
+    LVM_INTERP_IMM_OPS(X)
+#undef X
+    default: return IOp::Unreachable;
+  }
+}
+}  // namespace
+
+void Translator::unsupported(Opcode op, CodeCursor& c) {
+  c.skip(op_info(op).imm);
+  uint32_t at = emit(IOp::TrapUnsupported);
+  operand(uint32_t(op));
+  end_instr(at);
+  dead_ = true;
+}
+
+void Translator::numeric(Opcode op) {
+  const OpSignature& sig = op_info(op).sig;
+  uint32_t dst;
+  if (sig.nparams == 2) {
+    Entry b = pop();
+    Entry a = pop();
+    dst = a.canon;
+    if (b.where == Where::Const && has_imm_form(op)) {
+      uint32_t la = loc(a);
+      uint32_t at = emit(imm_form(op));
+      uint32_t pos = uint32_t(code_.size());
+      operand(dst);
+      operand(la);
+      operand(uint32_t(b.value));
+      if (sig.params[0] == ValType::I64) operand(uint32_t(b.value >> 32));
+      end_instr(at);
+      set_last_def(pos, dst);
+    } else {
+      uint32_t la = loc(a), lb = loc(b);
+      uint32_t at = emit(wasm_iop(op));
+      uint32_t pos = uint32_t(code_.size());
+      operand(dst);
+      operand(la);
+      operand(lb);
+      end_instr(at);
+      set_last_def(pos, dst);
+    }
+  } else {
+    Entry a = pop();
+    dst = a.canon;
+    uint32_t la = loc(a);
+    uint32_t at = emit(wasm_iop(op));
+    uint32_t pos = uint32_t(code_.size());
+    operand(dst);
+    operand(la);
+    end_instr(at);
+    set_last_def(pos, dst);
+  }
+  push_temp(sig.results[0]);
+}
+
+void Translator::memory_access(Opcode op, CodeCursor& c) {
+  c.u32();  // alignment: a hint only
+  uint32_t offset = c.u32();
+  const OpSignature& sig = op_info(op).sig;
+  if (sig.nresults == 1) {  // load
+    Entry addr = pop();
+    uint32_t la = loc(addr);
+    uint32_t dst = addr.canon;
+    uint32_t at = emit(wasm_iop(op));
+    uint32_t pos = uint32_t(code_.size());
+    operand(dst);
+    operand(la);
+    operand(offset);
+    end_instr(at);
+    push_temp(sig.results[0]);
+    set_last_def(pos, dst);
+  } else {  // store
+    Entry value = pop();
+    Entry addr = pop();
+    uint32_t la = loc(addr), lv = loc(value);
+    uint32_t at = emit(wasm_iop(op));
+    operand(la);
+    operand(lv);
+    operand(offset);
+    end_instr(at);
+  }
+}
+
+void Translator::local_set(uint32_t index, bool tee) {
+  Entry v = pop();
+  const uint32_t slot = local_slot_[index];
+  const ValType t = local_type_[index];
+  preserve_local(slot);
+  if (v.where == Where::Temp && last_def_is(v.canon)) {
+    code_[last_def_pos_] = slot;  // the producer writes the local directly
+  } else if (v.where == Where::Const) {
+    emit_const(t, slot, v.value);
+  } else {
+    uint32_t src = v.where == Where::Local ? v.local : v.canon;
+    if (src != slot) emit_copy(t, slot, src);
+  }
+  last_def_end_ = UINT32_MAX;
+  if (tee) push_local(t, slot);
+}
+
+void Translator::instruction(Opcode op, CodeCursor& c) {
+  if (dead_) {
+    // Unreachable code: only the block structure matters.
+    switch (op) {
+      case Opcode::Block: case Opcode::Loop: case Opcode::If: block(op, c); return;
+      case Opcode::Else: else_(); return;
+      case Opcode::End: end(); return;
+      default: c.skip(op_info(op).imm); return;
+    }
+  }
+  switch (op) {
+    case Opcode::Unreachable: {
+      uint32_t at = emit(IOp::Unreachable);
+      end_instr(at);
+      dead_ = true;
+      return;
+    }
+    case Opcode::Nop: return;
+    case Opcode::Block: case Opcode::Loop: case Opcode::If: block(op, c); return;
+    case Opcode::Else: else_(); return;
+    case Opcode::End: end(); return;
+    case Opcode::Br: br(c.u32()); return;
+    case Opcode::BrIf: br_if(c.u32()); return;
+    case Opcode::BrTable: br_table(c); return;
+    case Opcode::Return: return_(); return;
+    case Opcode::Call: call(c.u32()); return;
+    case Opcode::CallIndirect: {
+      uint32_t type = c.u32();
+      call_indirect(type, c.u32());
+      return;
+    }
+    case Opcode::Drop: pop(); return;
+    case Opcode::Select: case Opcode::SelectT: {
+      if (op == Opcode::SelectT) c.skip(ImmKind::SelectT);
+      Entry cond = pop();
+      Entry b = pop();
+      Entry a = pop();
+      uint32_t la = loc(a), lb = loc(b), lc = loc(cond);
+      uint32_t dst = a.canon;
+      uint32_t at = emit(a.type == ValType::V128 ? IOp::Select128 : IOp::Select);
+      uint32_t pos = uint32_t(code_.size());
+      operand(dst);
+      operand(la);
+      operand(lb);
+      operand(lc);
+      end_instr(at);
+      push_temp(a.type);
+      set_last_def(pos, dst);
+      return;
+    }
+    case Opcode::LocalGet: {
+      uint32_t i = c.u32();
+      push_local(local_type_[i], local_slot_[i]);
+      return;
+    }
+    case Opcode::LocalSet: local_set(c.u32(), false); return;
+    case Opcode::LocalTee: local_set(c.u32(), true); return;
+    case Opcode::GlobalGet: {
+      uint32_t g = c.u32();
+      ValType t = m_.globals[g].type.type;
+      uint32_t dst = next_slot();
+      uint32_t at = emit(t == ValType::V128 ? IOp::GlobalGet128 : IOp::GlobalGet);
+      uint32_t pos = uint32_t(code_.size());
+      operand(dst);
+      operand(g);
+      end_instr(at);
+      push_temp(t);
+      set_last_def(pos, dst);
+      return;
+    }
+    case Opcode::GlobalSet: {
+      uint32_t g = c.u32();
+      Entry v = pop();
+      uint32_t lv = loc(v);
+      uint32_t at = emit(v.type == ValType::V128 ? IOp::GlobalSet128 : IOp::GlobalSet);
+      operand(g);
+      operand(lv);
+      end_instr(at);
+      return;
+    }
+    case Opcode::I32Const: push_const(ValType::I32, uint32_t(int32_t(c.sleb()))); return;
+    case Opcode::I64Const: push_const(ValType::I64, uint64_t(c.sleb())); return;
+    case Opcode::F32Const: push_const(ValType::F32, c.fixed32()); return;
+    case Opcode::F64Const: push_const(ValType::F64, c.fixed64()); return;
+    case Opcode::RefNull: push_const(ValType(c.u8()), 0); return;
+    case Opcode::RefIsNull: {
+      Entry a = pop();
+      uint32_t la = loc(a);
+      uint32_t at = emit(IOp::RefIsNull);
+      operand(a.canon);
+      operand(la);
+      end_instr(at);
+      push_temp(ValType::I32);
+      return;
+    }
+    case Opcode::RefFunc: {
+      uint32_t f = c.u32();
+      uint32_t dst = next_slot();
+      uint32_t at = emit(IOp::RefFunc);
+      operand(dst);
+      operand(f);
+      end_instr(at);
+      push_temp(ValType::FuncRef);
+      return;
+    }
+    case Opcode::MemorySize: {
+      c.u8();
+      uint32_t dst = next_slot();
+      uint32_t at = emit(IOp::MemorySize);
+      operand(dst);
+      end_instr(at);
+      push_temp(ValType::I32);
+      return;
+    }
+    case Opcode::MemoryGrow: {
+      c.u8();
+      Entry d = pop();
+      uint32_t ld = loc(d);
+      uint32_t at = emit(IOp::MemoryGrow);
+      operand(d.canon);
+      operand(ld);
+      end_instr(at);
+      push_temp(ValType::I32);
+      return;
+    }
+    default: break;
+  }
+  // Instructions with three operands and no result, and the table ones.
+  auto pop3 = [&](uint32_t out[3]) {
+    Entry n = pop(), s = pop(), d = pop();
+    out[0] = loc(d);
+    out[1] = loc(s);
+    out[2] = loc(n);
+  };
+  switch (op) {
+    case Opcode::MemoryInit: {
+      uint32_t seg = c.u32();
+      c.u8();
+      uint32_t o[3];
+      pop3(o);
+      uint32_t at = emit(IOp::MemoryInit);
+      operand(seg);
+      for (uint32_t w : o) operand(w);
+      end_instr(at);
+      return;
+    }
+    case Opcode::DataDrop: case Opcode::ElemDrop: {
+      uint32_t seg = c.u32();
+      uint32_t at = emit(op == Opcode::DataDrop ? IOp::DataDrop : IOp::ElemDrop);
+      operand(seg);
+      end_instr(at);
+      return;
+    }
+    case Opcode::MemoryCopy: case Opcode::MemoryFill: {
+      c.skip(op_info(op).imm);
+      uint32_t o[3];
+      pop3(o);
+      uint32_t at = emit(op == Opcode::MemoryCopy ? IOp::MemoryCopy : IOp::MemoryFill);
+      for (uint32_t w : o) operand(w);
+      end_instr(at);
+      return;
+    }
+    case Opcode::TableInit: case Opcode::TableCopy: {
+      uint32_t a = c.u32(), b = c.u32();
+      uint32_t o[3];
+      pop3(o);
+      // table.init elem table / table.copy dst src: operands (table, segment)
+      // or (dst table, src table).
+      uint32_t at = emit(op == Opcode::TableInit ? IOp::TableInit : IOp::TableCopy);
+      operand(op == Opcode::TableInit ? b : a);
+      operand(op == Opcode::TableInit ? a : b);
+      for (uint32_t w : o) operand(w);
+      end_instr(at);
+      return;
+    }
+    case Opcode::TableGet: {
+      uint32_t t = c.u32();
+      Entry i = pop();
+      uint32_t li = loc(i);
+      uint32_t at = emit(IOp::TableGet);
+      operand(i.canon);
+      operand(t);
+      operand(li);
+      end_instr(at);
+      push_temp(m_.tables[t].type.elem);
+      return;
+    }
+    case Opcode::TableSet: {
+      uint32_t t = c.u32();
+      Entry v = pop(), i = pop();
+      uint32_t li = loc(i), lv = loc(v);
+      uint32_t at = emit(IOp::TableSet);
+      operand(t);
+      operand(li);
+      operand(lv);
+      end_instr(at);
+      return;
+    }
+    case Opcode::TableSize: {
+      uint32_t t = c.u32();
+      uint32_t dst = next_slot();
+      uint32_t at = emit(IOp::TableSize);
+      operand(dst);
+      operand(t);
+      end_instr(at);
+      push_temp(ValType::I32);
+      return;
+    }
+    case Opcode::TableGrow: {
+      uint32_t t = c.u32();
+      Entry n = pop(), init = pop();
+      uint32_t linit = loc(init), ln = loc(n);
+      uint32_t at = emit(IOp::TableGrow);
+      operand(init.canon);
+      operand(t);
+      operand(linit);
+      operand(ln);
+      end_instr(at);
+      push_temp(ValType::I32);
+      return;
+    }
+    case Opcode::TableFill: {
+      uint32_t t = c.u32();
+      Entry n = pop(), v = pop(), i = pop();
+      uint32_t li = loc(i), lv = loc(v), ln = loc(n);
+      uint32_t at = emit(IOp::TableFill);
+      operand(t);
+      operand(li);
+      operand(lv);
+      operand(ln);
+      end_instr(at);
+      return;
+    }
+    default: break;
+  }
+  const OpInfo& info = op_info(op);
+  if (!has_wasm_handler(op)) {
+    unsupported(op, c);
+    return;
+  }
+  switch (info.imm) {
+    case ImmKind::Mem1: case ImmKind::Mem2: case ImmKind::Mem4: case ImmKind::Mem8:
+      memory_access(op, c);
+      return;
+    default:
+      numeric(op);
+      return;
+  }
+}
+
+}  // namespace lvm::interp

@@ -1,0 +1,121 @@
+// Internal to the interpreter: the single-pass translator's state. See
+// translate.h for the idea; translate.cpp holds the driver, the abstract
+// stack and emission, translate_control.cpp the structured control flow and
+// calls, translate_ops.cpp the remaining instructions.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "loader/code_cursor.h"
+#include "loader/module.h"
+#include "loader/opcodes.h"
+#include "vm/interp/code.h"
+
+namespace lvm::interp {
+
+class Translator {
+ public:
+  Translator(const Module& m, uint32_t func_index);
+  CompiledFunction run();
+
+ private:
+  // Where a value on the abstract operand stack lives.
+  enum class Where : uint8_t { Temp, Local, Const };
+  struct Entry {
+    ValType type;
+    Where where;
+    uint32_t canon;  // the slot this stack position owns
+    uint32_t local;  // Where::Local: the local's slot
+    uint64_t value;  // Where::Const
+  };
+  enum class LabelKind : uint8_t { Block, Loop, If, Else, Function };
+  struct Label {
+    LabelKind kind;
+    bool dead_block;            // opened in unreachable code: nothing emitted
+    uint32_t height;            // stack entries below the block's params
+    uint32_t base_slot;         // slot of the first param/result
+    std::span<const ValType> params, results;
+    uint32_t loop_start = 0;    // Loop: code position of the loop header
+    uint32_t else_instr = 0;    // If: the BrUnless that skips the then-branch
+    uint32_t else_fixup = 0;    // If: its offset operand
+    uint32_t save_slot = 0;     // If with params: where they were saved
+    std::vector<std::pair<uint32_t, uint32_t>> fixups;  // (instruction, operand) to patch to the end
+    std::span<const ValType> label_types() const { return kind == LabelKind::Loop ? params : results; }
+  };
+
+  // ---- the abstract stack (translate.cpp) ----
+  static uint32_t slots_of(ValType t) { return t == ValType::V128 ? 2 : 1; }
+  uint32_t next_slot() const;
+  void push_temp(ValType t);
+  void push_local(ValType t, uint32_t local_slot);
+  void push_const(ValType t, uint64_t bits);
+  Entry pop() { Entry e = stack_.back(); stack_.pop_back(); return e; }
+  // The slot holding an entry's value; a constant is first written to its
+  // own slot.
+  uint32_t loc(Entry& e);
+  // Moves an entry's value into its own slot (turns it into a Temp).
+  void materialize(Entry& e);
+  void materialize_all() { for (Entry& e : stack_) materialize(e); }
+  // Before local `slot` is written: copy out every stack entry that still
+  // refers to its old value.
+  void preserve_local(uint32_t slot);
+  // Copies the top `types.size()` values into slots starting at `dst`.
+  void move_top_to(std::span<const ValType> types, uint32_t dst);
+  void reset_stack(uint32_t height, std::span<const ValType> types, uint32_t base_slot);
+
+  // ---- emission (translate.cpp) ----
+  uint32_t emit(IOp op);  // returns the instruction's position
+  void operand(uint32_t w) { code_.push_back(w); }
+  void end_instr(uint32_t start);  // pads to an even word count
+  void emit_copy(ValType t, uint32_t dst, uint32_t src);
+  void emit_const(ValType t, uint32_t dst, uint64_t bits);
+  // Remembers that the last instruction wrote its result to `slot`, with the
+  // destination operand at code position `pos`, for the local.set fold.
+  void set_last_def(uint32_t pos, uint32_t slot) { last_def_pos_ = pos; last_def_slot_ = slot; last_def_end_ = uint32_t(code_.size()); }
+  bool last_def_is(uint32_t slot) const { return last_def_end_ == code_.size() && last_def_slot_ == slot; }
+
+  // ---- control (translate_control.cpp) ----
+  void block(Opcode op, CodeCursor& c);
+  void else_();
+  void end();  // at the function's end, leaves labels_ empty
+  void br(uint32_t depth);
+  void br_if(uint32_t depth);
+  void br_table(CodeCursor& c);
+  void return_();
+  void call(uint32_t func_index);
+  void call_indirect(uint32_t type_index, uint32_t table);
+  // Emits a jump to label `depth` (after its values are in place).
+  void jump_to(Label& l);
+  void branch_operand(Label& l, uint32_t instr);  // offset operand to `l`
+  void patch(uint32_t instr, uint32_t operand_pos, uint32_t target);
+  // Reads a block type (spec 5.4.1) into params and results.
+  void read_block_type(CodeCursor& c, std::span<const ValType>& params, std::span<const ValType>& results);
+  // Emits the copies and the Return for returning the top values, without
+  // changing the abstract stack (so it can sit on a conditional path).
+  void emit_return();
+
+  // ---- everything else (translate_ops.cpp) ----
+  void instruction(Opcode op, CodeCursor& c);
+  void numeric(Opcode op);
+  void memory_access(Opcode op, CodeCursor& c);
+  void local_set(uint32_t index, bool tee);
+  void unsupported(Opcode op, CodeCursor& c);
+
+  const Module& m_;
+  const uint32_t func_index_;
+  const FuncType& type_;
+  const FunctionBody& body_;
+  std::vector<uint32_t> local_slot_;  // local index -> slot
+  std::vector<ValType> local_type_;
+  uint32_t local_slots_ = 0;
+  uint32_t max_slot_ = 0;     // highest slot used + 1
+  uint32_t save_top_ = 0;     // next free save-area slot, above the stack area
+  std::vector<uint32_t> code_;
+  std::vector<Entry> stack_;
+  std::vector<Label> labels_;
+  bool dead_ = false;         // in unreachable code
+  uint32_t last_def_pos_ = 0, last_def_slot_ = 0, last_def_end_ = UINT32_MAX;
+};
+
+}  // namespace lvm::interp

@@ -1,0 +1,40 @@
+// The interpreter's public face: per-module translated code and calling a
+// function of an instance. The translation and the dispatch loop live in
+// vm/interp/.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "loader/module.h"
+#include "vm/trap.h"
+
+namespace lvm {
+
+class Instance;
+struct CompiledFunction;
+
+// Interpreter code for one module, shared by all its instances (so every
+// process spawned from a module reuses it). Each function is translated on
+// its first call.
+class CodeCache {
+ public:
+  explicit CodeCache(std::shared_ptr<const Module> m);
+  ~CodeCache();
+  // The cache of a module, created on first use.
+  static std::shared_ptr<CodeCache> for_module(const std::shared_ptr<const Module>& m);
+  // Translated code of defined function `func_index`, translating it now if
+  // needed. Never fails: the module is validated.
+  const CompiledFunction& get(uint32_t func_index);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Calls function `func_index` of `inst` (spec 4.5.5 invocation). `args` holds
+// one 64-bit slot per parameter (two for v128), `results` receives the
+// results the same way. Returns the trap that ended the call, or None.
+Trap invoke(Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t* results);
+
+}  // namespace lvm

@@ -1,0 +1,26 @@
+#include "vm/runtime.h"
+
+#include <map>
+#include <mutex>
+
+namespace lvm {
+
+uint32_t intern_func_type(const FuncType& t) {
+  static std::mutex mu;
+  static std::map<std::pair<std::vector<ValType>, std::vector<ValType>>, uint32_t> ids;
+  std::vector<ValType> p(t.params().begin(), t.params().end()), r(t.results().begin(), t.results().end());
+  std::lock_guard<std::mutex> lock(mu);
+  auto [it, inserted] = ids.try_emplace({std::move(p), std::move(r)}, uint32_t(ids.size()));
+  return it->second;
+}
+
+int64_t TableInst::grow(uint32_t delta, void* init) {
+  uint64_t old = elems.size();
+  uint64_t limit = max ? *max : 0xFFFFFFFFu;
+  limit = std::min<uint64_t>(limit, 10'000'000);  // engine limit, as LoaderLimits::max_table_size
+  if (old + delta > limit) return -1;
+  elems.resize(old + delta, init);
+  return int64_t(old);
+}
+
+}  // namespace lvm
