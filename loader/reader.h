@@ -46,17 +46,40 @@ class Reader {
   uint8_t peek_u8() const { return pos_ < end_ ? *pos_ : 0; }
 
   uint32_t u32() {  // unsigned LEB128, at most 5 bytes (spec 5.2.2)
-    if (pos_ < end_ && *pos_ < 0x80) [[likely]] return *pos_++;
+    if (end_ - pos_ >= 3) [[likely]] {
+      uint32_t b0 = pos_[0];
+      if (b0 < 0x80) { pos_ += 1; return b0; }
+      uint32_t b1 = pos_[1];
+      if (b1 < 0x80) { pos_ += 2; return (b0 & 0x7F) | (b1 << 7); }
+      uint32_t b2 = pos_[2];
+      if (b2 < 0x80) { pos_ += 3; return (b0 & 0x7F) | ((b1 & 0x7F) << 7) | (b2 << 14); }
+    } else if (pos_ < end_ && *pos_ < 0x80) {
+      return *pos_++;
+    }
     return uint32_t(leb_slow(32, false));
   }
   int32_t s32() {
-    if (pos_ < end_ && *pos_ < 0x40) [[likely]] return *pos_++;
+    if (end_ - pos_ >= 2) [[likely]] {
+      uint32_t b0 = pos_[0];
+      if (b0 < 0x80) { pos_ += 1; return int32_t(b0 << 25) >> 25; }
+      uint32_t b1 = pos_[1];
+      if (b1 < 0x80) { pos_ += 2; return int32_t(((b0 & 0x7F) | (b1 << 7)) << 18) >> 18; }
+    } else if (pos_ < end_ && *pos_ < 0x40) {
+      return *pos_++;
+    }
     return int32_t(leb_slow(32, true));
   }
   int64_t s33() { return leb_slow(33, true); }
   uint64_t u64() { return uint64_t(leb_slow(64, false)); }
   int64_t s64() {
-    if (pos_ < end_ && *pos_ < 0x40) [[likely]] return *pos_++;
+    if (end_ - pos_ >= 2) [[likely]] {
+      uint32_t b0 = pos_[0];
+      if (b0 < 0x80) { pos_ += 1; return int32_t(b0 << 25) >> 25; }
+      uint32_t b1 = pos_[1];
+      if (b1 < 0x80) { pos_ += 2; return int32_t(((b0 & 0x7F) | (b1 << 7)) << 18) >> 18; }
+    } else if (pos_ < end_ && *pos_ < 0x40) {
+      return *pos_++;
+    }
     return leb_slow(64, true);
   }
   uint32_t fixed32() {

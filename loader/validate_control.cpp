@@ -22,7 +22,7 @@ void FunctionValidator::control(Opcode op) {
       pop_values(sig.params);
       auto side = uint32_t(body_->blocks.size());
       body_->blocks.push_back({uint32_t(op_at_), 0, 0});
-      ctrl_.push_back({op, false, uint32_t(stack_.size()), side, sig});
+      ctrl_.push_back({op, false, sp_, side, sig});
       if (ctrl_.size() > max_depth_) max_depth_ = uint32_t(ctrl_.size());
       push_values(sig.params);
       return;
@@ -35,7 +35,7 @@ void FunctionValidator::control(Opcode op) {
         return;
       }
       pop_values(c.sig.results);
-      if (stack_.size() != c.height) {
+      if (sp_ != c.height) {
         invalid("type mismatch" + in_op(), "values remain on the stack at the end of the if branch");
         return;
       }
@@ -50,8 +50,8 @@ void FunctionValidator::control(Opcode op) {
       Control& c = ctrl_.back();
       pop_values(c.sig.results);
       if (!r.ok()) return;
-      if (stack_.size() != c.height) {
-        invalid("type mismatch" + in_op(), std::to_string(stack_.size() - c.height) +
+      if (sp_ != c.height) {
+        invalid("type mismatch" + in_op(), std::to_string(sp_ - c.height) +
                                                " values remain on the stack at the end of the block");
         return;
       }

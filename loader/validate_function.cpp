@@ -7,16 +7,6 @@
 
 namespace lvm {
 
-namespace {
-// Storage for one-value block types, so a BlockSig can point at it.
-constexpr ValType kSingle[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
-                               ValType::V128, ValType::FuncRef, ValType::ExternRef};
-std::span<const ValType> single(ValType t) {
-  for (const ValType& s : kSingle)
-    if (s == t) return {&s, 1};
-  return {};
-}
-}  // namespace
 
 std::string FunctionValidator::in_op() const { return " in " + std::string(op_name(op_)); }
 
@@ -31,23 +21,21 @@ bool FunctionValidator::type_mismatch(ValType expected, ValType found) {
 
 ValType FunctionValidator::pop() {
   const Control& c = ctrl_.back();
-  if (stack_.size() == c.height) [[unlikely]] {
+  if (sp_ == c.height) [[unlikely]] {
     if (!c.unreachable) invalid("type mismatch" + in_op(), "expected a value, but the stack is empty");
     return ValType::Bottom;
   }
-  ValType t = stack_.back();
-  stack_.pop_back();
+  ValType t = stack_[--sp_];
   return t;
 }
 
 ValType FunctionValidator::pop(ValType expected) {
   const Control& c = ctrl_.back();
-  if (stack_.size() == c.height) [[unlikely]] {
+  if (sp_ == c.height) [[unlikely]] {
     if (!c.unreachable) type_mismatch(expected, ValType::Bottom);
     return ValType::Bottom;
   }
-  ValType t = stack_.back();
-  stack_.pop_back();
+  ValType t = stack_[--sp_];
   if (t != expected && t != ValType::Bottom && expected != ValType::Bottom) [[unlikely]]
     type_mismatch(expected, t);
   return t;
@@ -59,7 +47,7 @@ void FunctionValidator::pop_values(std::span<const ValType> types) {
 
 void FunctionValidator::set_unreachable() {
   Control& c = ctrl_.back();
-  stack_.resize(c.height);
+  sp_ = c.height;
   c.unreachable = true;
 }
 
@@ -134,7 +122,7 @@ bool FunctionValidator::read_block_sig(BlockSig& sig) {
     r_->u8();
     if (b == 0x7B && !m_.features.has(Feature::Simd))
       return fail(ErrorKind::Unsupported, "type v128 requires the simd proposal");
-    sig = {{}, single(ValType(b))};
+    sig = {{}, single_type(ValType(b))};
     return r_->ok();
   }
   int64_t idx = r_->s33();
@@ -204,8 +192,7 @@ void FunctionValidator::simple(const OpInfo& info) {
   for (unsigned i = 0; i < s.nresults; ++i) push(s.results[i]);
 }
 
-void FunctionValidator::variable(Opcode op) {
-  uint32_t idx = read_index();
+void FunctionValidator::variable(Opcode op, uint32_t idx) {
   if (!r_->ok()) return;
   switch (op) {
     case Opcode::LocalGet:
@@ -331,6 +318,35 @@ void FunctionValidator::call(Opcode op) {
   push_values(callee->results());
 }
 
+void FunctionValidator::init_hot() {
+  for (unsigned b = 0; b < 256; ++b) {
+    Hot& h = hot_[b];
+    h = {};
+    uint16_t code = b < 0xFC ? kDecodeOneByte[b] : kNoOpcode;
+    if (code == kNoOpcode) continue;
+    const OpInfo& info = op_info(Opcode(code));
+    if (info.sig.special || !m_.features.has(info.feature)) continue;
+    switch (info.imm) {
+      case ImmKind::None: h.imm = HotImm::None; break;
+      case ImmKind::Mem1: h.imm = HotImm::Memarg; h.mem = 1; break;
+      case ImmKind::Mem2: h.imm = HotImm::Memarg; h.mem = 2; break;
+      case ImmKind::Mem4: h.imm = HotImm::Memarg; h.mem = 4; break;
+      case ImmKind::Mem8: h.imm = HotImm::Memarg; h.mem = 8; break;
+      case ImmKind::I32: h.imm = HotImm::I32; break;
+      case ImmKind::I64: h.imm = HotImm::I64; break;
+      case ImmKind::F32: h.imm = HotImm::F32; break;
+      case ImmKind::F64: h.imm = HotImm::F64; break;
+      default: continue;
+    }
+    h.code = code;
+    h.np = info.sig.nparams;
+    h.nr = info.sig.nresults;
+    for (unsigned k = 0; k < h.np; ++k) h.p[k] = info.sig.params[k];
+    h.res = info.sig.results[0];
+  }
+  hot_ready_ = true;
+}
+
 void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& body) {
   r_ = &r;
   body_ = &body;
@@ -338,20 +354,75 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
   type_ = &m_.func_type(func_index);
   locals_.assign(type_->params().begin(), type_->params().end());
   locals_.insert(locals_.end(), body.locals.begin(), body.locals.end());
-  stack_.clear();
+  sp_ = 0;
   ctrl_.clear();
   max_stack_ = 0;
   max_depth_ = 1;
   ctrl_.push_back({Opcode::Block, false, 0, 0, {{}, type_->results()}});
 
-  while (r.ok()) {
-    if (r.at_end()) {
+  if (!hot_ready_) init_hot();
+  const ValType* locals = locals_.data();
+  const uint32_t nlocals = uint32_t(locals_.size());
+  for (;;) {
+    if (r.at_end()) {  // also after any error: the reader jumps to its end
       op_at_ = r.offset();
       fail(ErrorKind::Malformed, "END opcode expected", "the function body ends inside a block");
       return;
     }
     op_at_ = r.offset();
     uint8_t b = r.u8();
+    // Fast paths: the most frequent instructions, when they type-check.
+    switch (b) {
+      case 0x20: {  // local.get
+        uint32_t idx = r.u32();
+        if (idx < nlocals) [[likely]] {
+          push(locals[idx]);
+          continue;
+        }
+        op_ = Opcode::LocalGet;
+        variable(op_, idx);
+        continue;
+      }
+      case 0x21: {  // local.set
+        uint32_t idx = r.u32();
+        if (idx < nlocals && sp_ > ctrl_.back().height && stack_[sp_ - 1] == locals[idx]) [[likely]] {
+          --sp_;
+          continue;
+        }
+        op_ = Opcode::LocalSet;
+        variable(op_, idx);
+        continue;
+      }
+      case 0x22: {  // local.tee
+        uint32_t idx = r.u32();
+        if (idx < nlocals && sp_ > ctrl_.back().height && stack_[sp_ - 1] == locals[idx]) [[likely]] continue;
+        op_ = Opcode::LocalTee;
+        variable(op_, idx);
+        continue;
+      }
+      default: break;
+    }
+    if (const Hot& h = hot_[b]; h.imm != HotImm::NotHot) {
+      op_ = Opcode(h.code);
+      switch (h.imm) {
+        case HotImm::Memarg: read_memarg(h.mem); break;
+        case HotImm::I32: r.s32(); break;
+        case HotImm::I64: r.s64(); break;
+        case HotImm::F32: r.skip(4); break;
+        case HotImm::F64: r.skip(8); break;
+        default: break;
+      }
+      const uint32_t np = h.np;
+      bool match = sp_ >= ctrl_.back().height + np;
+      for (uint32_t k = 0; k < np && match; ++k) match = stack_[sp_ - np + k] == h.p[k];
+      if (match) [[likely]] {
+        sp_ -= np;
+      } else {
+        for (uint32_t k = np; k-- > 0;) pop(h.p[k]);
+      }
+      if (h.nr) push(h.res);
+      continue;
+    }
     uint16_t code;
     if (b < 0xFC) [[likely]] {
       code = kDecodeOneByte[b];
@@ -400,7 +471,7 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
     switch (op_) {
       case Opcode::LocalGet: case Opcode::LocalSet: case Opcode::LocalTee:
       case Opcode::GlobalGet: case Opcode::GlobalSet:
-        variable(op_);
+        variable(op_, read_index());
         break;
       case Opcode::Drop: case Opcode::Select: case Opcode::SelectT:
         parametric(op_);

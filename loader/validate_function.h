@@ -4,6 +4,7 @@
 // side table the execution tiers use (branch targets, maximum stack height).
 #pragma once
 
+#include <array>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,8 +47,13 @@ class FunctionValidator {
 
   // ---- operand stack (validate_function.cpp) ----
   void push(ValType t) {
-    stack_.push_back(t);
-    if (stack_.size() > max_stack_) max_stack_ = uint32_t(stack_.size());
+    if (sp_ == cap_) [[unlikely]] grow();
+    stack_[sp_++] = t;
+    if (sp_ > max_stack_) max_stack_ = sp_;
+  }
+  void grow() {
+    stack_.resize(stack_.size() * 2 + 256);
+    cap_ = uint32_t(stack_.size());
   }
   ValType pop();
   ValType pop(ValType expected);
@@ -79,7 +85,21 @@ class FunctionValidator {
   bool immediates(const OpInfo& info);    // non-special immediates
   void control(Opcode op);                // validate_control.cpp
   void reference_or_table(Opcode op);     // validate_tables.cpp
-  void variable(Opcode op);
+  void variable(Opcode op, uint32_t idx);
+  // Per-module table of the one-byte instructions with a fixed signature and
+  // simple immediates, checked inline by validate().
+  enum class HotImm : uint8_t { NotHot, None, Memarg, I32, I64, F32, F64 };
+  struct Hot {
+    uint16_t code = 0;
+    HotImm imm = HotImm::NotHot;  // the immediate to read
+    uint8_t mem = 0;              // natural alignment of a memarg
+    uint8_t np = 0, nr = 0;
+    ValType p[3]{};
+    ValType res{};
+  };
+  void init_hot();
+  std::array<Hot, 256> hot_{};
+  bool hot_ready_ = false;
   void parametric(Opcode op);
   void call(Opcode op);
 
@@ -92,7 +112,8 @@ class FunctionValidator {
   const FuncType* type_ = nullptr;
 
   std::vector<ValType> locals_;  // params then declared locals
-  std::vector<ValType> stack_;
+  std::vector<ValType> stack_;  // storage; the stack is stack_[0, sp_)
+  uint32_t sp_ = 0, cap_ = 0;
   std::vector<Control> ctrl_;
   uint32_t max_stack_ = 0;
   uint32_t max_depth_ = 0;
