@@ -11,6 +11,12 @@ namespace lvm::cli {
 int cmd_validate(const std::vector<std::string>& args);
 // `lvm inspect FILE`: imports, exports, memories, tables, globals, sections.
 int cmd_inspect(const std::vector<std::string>& args);
+// `lvm run [options] FILE [args...]`: runs a WASI command module.
+int cmd_run(const std::vector<std::string>& args);
+
+// Exit code of `lvm run` when the guest traps (as a process killed by
+// SIGABRT would report it, like wasmtime).
+inline constexpr int kTrapExitCode = 134;
 
 
 

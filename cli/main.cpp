@@ -13,16 +13,25 @@ const char kUsage[] =
     "lvm " LVM_VERSION ": a WebAssembly VM that runs programs as many isolated processes\n"
     "\n"
     "Usage:\n"
+    "  lvm run [OPTIONS] FILE.wasm [ARGS...]           run a WASI command module (its _start)\n"
     "  lvm validate [--enable=FEATURES] FILE.wasm...   decode and validate; prints `ok` or the error\n"
     "  lvm inspect FILE.wasm                           imports, exports, memories, tables, globals, sections\n"
     "  lvm version                                     print the version\n"
     "  lvm help | --help                               this text\n"
     "\n"
+    "lvm run options:\n"
+    "  --interp                  run with the interpreter (the default; the JIT comes later)\n"
+    "  --dir HOST[::GUEST]       give the guest a host directory, as GUEST (default: same path)\n"
+    "  --env KEY=VALUE           set a guest environment variable (repeatable)\n"
+    "  --max-memory SIZE         cap each linear memory (e.g. 64MiB); memory.grow fails beyond\n"
+    "  --trap-unknown-imports    link missing function imports to stubs that trap when called\n"
+    "\n"
     "FEATURES is a comma-separated list of proposals beyond WebAssembly 2.0 (none are\n"
     "implemented yet; the names are accepted so modules can be checked for them).\n"
     "\n"
-    "Exit codes: 0 success, 1 the module is malformed, invalid or unsupported,\n"
-    "2 usage error or unreadable file.\n";
+    "Exit codes: 0 success; 1 the module is malformed, invalid, unsupported or cannot be\n"
+    "linked; 2 usage error or unreadable file; for `run`, the guest's exit code\n"
+    "(proc_exit), or 134 when the guest traps.\n";
 
 }  // namespace
 
@@ -43,6 +52,7 @@ int main(int argc, char** argv) {
   }
   if (cmd == "validate") return lvm::cli::cmd_validate(args);
   if (cmd == "inspect") return lvm::cli::cmd_inspect(args);
+  if (cmd == "run") return lvm::cli::cmd_run(args);
   std::fprintf(stderr, "lvm: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return 2;
 }

@@ -19,9 +19,9 @@ namespace lvm {
 
 class CodeCache;
 
-// Supplies the external value for an import, or nullptr-like Extern with
-// kind mismatch when nothing provides it.
-using ImportResolver = std::function<std::optional<Extern>(const Import&)>;
+// Supplies the external value for an import of module `m`, or nullopt
+// when nothing provides it.
+using ImportResolver = std::function<std::optional<Extern>(const Module& m, const Import& imp)>;
 
 // Why instantiation failed (spec 4.5.4): a link error (an import missing or
 // of the wrong type) or a trap while initializing segments or in the start
@@ -36,13 +36,19 @@ struct InstantiateError {
   std::shared_ptr<class Instance> partial;
 };
 
+// Per-instance settings.
+struct InstanceConfig {
+  bool run_start = true;                     // run the start function (spec 4.5.4 step 16)
+  uint64_t max_memory_pages = kMaxMemoryPages;  // cap on every memory it defines (memory.grow fails beyond)
+};
+
 class Instance {
  public:
   // Links and initializes a module (spec 4.5.4). On a trap during
   // initialization the error is returned; effects on imported tables and
   // memories that happened before the trap remain, as the spec says.
   static std::variant<std::unique_ptr<Instance>, InstantiateError> instantiate(
-      std::shared_ptr<const Module> module, const ImportResolver& imports, bool run_start = true);
+      std::shared_ptr<const Module> module, const ImportResolver& imports, const InstanceConfig& config = {});
 
   const Module& module() const { return *module_; }
   const std::shared_ptr<const Module>& module_ptr() const { return module_; }

@@ -27,20 +27,21 @@ std::string import_name(const Import& imp) { return "\"" + imp.module + "\" \"" 
 
 class Instantiator {
  public:
-  Instantiator(std::shared_ptr<const Module> m, const ImportResolver& resolve) : resolve_(resolve) {
+  Instantiator(std::shared_ptr<const Module> m, const ImportResolver& resolve, const InstanceConfig& config)
+      : resolve_(resolve), config_(config) {
     inst_.reset(new Instance());
     inst_->module_ = std::move(m);
   }
 
-  std::variant<std::unique_ptr<Instance>, InstantiateError> run(bool run_start) {
+  std::variant<std::unique_ptr<Instance>, InstantiateError> run() {
     const Module& m = *inst_->module_;
     if (auto err = link(m)) return *err;
-    allocate(m);
+    if (auto err = allocate(m)) return *err;
     if (auto err = init_segments(m)) {
       err->partial = std::move(inst_);
       return std::move(*err);
     }
-    if (run_start && m.start) {
+    if (config_.run_start && m.start) {
       Trap t = invoke(*inst_, *m.start, nullptr, nullptr);
       if (t != Trap::None) return InstantiateError{InstantiateError::Kind::Trap, t, trap_text(t), std::move(inst_)};
     }
@@ -60,7 +61,7 @@ class Instantiator {
   std::optional<InstantiateError> link(const Module& m) {
     Instance& in = *inst_;
     for (const Import& imp : m.imports) {
-      std::optional<Extern> ext = resolve_ ? resolve_(imp) : std::nullopt;
+      std::optional<Extern> ext = resolve_ ? resolve_(m, imp) : std::nullopt;
       if (!ext) return link_error(imp, "nothing provides it");
       if (ext->kind != imp.kind)
         return InstantiateError{InstantiateError::Kind::Link, Trap::None,
@@ -126,7 +127,7 @@ class Instantiator {
     }
   }
 
-  void allocate(const Module& m) {
+  std::optional<InstantiateError> allocate(const Module& m) {
     Instance& in = *inst_;
     for (size_t i = m.num_imported_functions; i < m.functions.size(); ++i) {
       FuncInst& f = in.own_funcs_.emplace_back();
@@ -146,7 +147,16 @@ class Instantiator {
     }
     for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
       const Limits& l = m.memories[i].type.limits;
-      in.memories.push_back(LinearMemory::create(l.min, l.max));
+      if (l.min > config_.max_memory_pages)
+        return InstantiateError{InstantiateError::Kind::Link, Trap::None,
+                                "memory " + std::to_string(i) + " needs " + std::to_string(l.min) +
+                                    " pages, more than the limit of " + std::to_string(config_.max_memory_pages),
+                                nullptr};
+      auto mem = LinearMemory::create(l.min, l.max, config_.max_memory_pages);
+      if (!mem)
+        return InstantiateError{InstantiateError::Kind::Link, Trap::None,
+                                "cannot reserve address space for memory " + std::to_string(i), nullptr};
+      in.memories.push_back(std::move(mem));
     }
     for (size_t i = m.num_imported_globals; i < m.globals.size(); ++i) {
       auto g = std::make_shared<GlobalInst>();
@@ -158,14 +168,11 @@ class Instantiator {
     in.dropped_data.assign(m.data.size(), false);
     in.code_owner_ = CodeCache::for_module(in.module_);
     in.code = in.code_owner_.get();
+    return std::nullopt;
   }
 
   std::optional<InstantiateError> init_segments(const Module& m) {
     Instance& in = *inst_;
-    for (const auto& mem : in.memories)
-      if (!mem)
-        return InstantiateError{InstantiateError::Kind::Trap, Trap::MemoryOutOfBounds,
-                                "cannot reserve address space for a linear memory", nullptr};
     for (size_t i = 0; i < m.elements.size(); ++i) {
       const ElementSegment& seg = m.elements[i];
       if (seg.mode == ElementSegment::Mode::Passive) continue;
@@ -199,12 +206,13 @@ class Instantiator {
   }
 
   const ImportResolver& resolve_;
+  const InstanceConfig& config_;
   std::unique_ptr<Instance> inst_;
 };
 
 std::variant<std::unique_ptr<Instance>, InstantiateError> Instance::instantiate(
-    std::shared_ptr<const Module> module, const ImportResolver& imports, bool run_start) {
-  return Instantiator(std::move(module), imports).run(run_start);
+    std::shared_ptr<const Module> module, const ImportResolver& imports, const InstanceConfig& config) {
+  return Instantiator(std::move(module), imports, config).run();
 }
 
 std::optional<Extern> Instance::get_export(std::string_view name) const {

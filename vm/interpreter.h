@@ -3,8 +3,10 @@
 // vm/interp/.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "loader/module.h"
 #include "vm/trap.h"
@@ -24,17 +26,32 @@ class CodeCache {
   // The cache of a module, created on first use.
   static std::shared_ptr<CodeCache> for_module(const std::shared_ptr<const Module>& m);
   // Translated code of defined function `func_index`, translating it now if
-  // needed. Never fails: the module is validated.
-  const CompiledFunction& get(uint32_t func_index);
+  // needed. Never fails: the module is validated. Inline: it is on the path
+  // of every call.
+  const CompiledFunction& get(uint32_t func_index) {
+    const CompiledFunction* f = functions_[func_index - num_imported_].load(std::memory_order_acquire);
+    return f ? *f : translate_now(func_index);
+  }
 
  private:
+  const CompiledFunction& translate_now(uint32_t func_index);
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  uint32_t num_imported_ = 0;
+  std::unique_ptr<std::atomic<const CompiledFunction*>[]> functions_;  // by body index
 };
 
 // Calls function `func_index` of `inst` (spec 4.5.5 invocation). `args` holds
 // one 64-bit slot per parameter (two for v128), `results` receives the
 // results the same way. Returns the trap that ended the call, or None.
 Trap invoke(Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t* results);
+
+// One frame of a wasm backtrace.
+struct BacktraceFrame {
+  const Instance* instance;
+  uint32_t func_index;
+};
+// The wasm call stack of this thread's last trap, innermost first.
+std::vector<BacktraceFrame> last_trap_backtrace();
 
 }  // namespace lvm

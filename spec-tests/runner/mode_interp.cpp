@@ -165,7 +165,7 @@ class InterpMode final : public Mode {
   }
 
   ImportResolver resolver() {
-    return [this](const Import& imp) -> std::optional<Extern> {
+    return [this](const Module&, const Import& imp) -> std::optional<Extern> {
       if (imp.module == "spectest") return spectest_.get(imp.field);
       auto it = registered_.find(imp.module);
       if (it == registered_.end()) return std::nullopt;

@@ -18,6 +18,7 @@
 namespace lvm {
 
 struct CompiledFunction {
+  uint32_t func_index = 0;     // in its module's function index space
   std::vector<uint32_t> code;  // handler address (2 words) + operands, per instruction
   uint32_t param_slots = 0;
   uint32_t local_slots = 0;

@@ -4,6 +4,10 @@
 #include <mutex>
 
 #include "vm/instance.h"
+#include <cstdio>
+#include <cstdlib>
+
+#include "vm/interp/disasm.h"
 #include "vm/interp/exec_state.h"
 #include "vm/interp/translate.h"
 #include "vm/interpreter.h"
@@ -13,11 +17,13 @@ namespace lvm {
 struct CodeCache::Impl {
   std::shared_ptr<const Module> module;
   std::mutex mu;
-  std::vector<std::unique_ptr<CompiledFunction>> functions;  // by body index
+  std::vector<std::unique_ptr<CompiledFunction>> owned;  // by body index
 };
 
 CodeCache::CodeCache(std::shared_ptr<const Module> m) : impl_(std::make_unique<Impl>()) {
-  impl_->functions.resize(m->bodies.size());
+  num_imported_ = m->num_imported_functions;
+  functions_ = std::make_unique<std::atomic<const CompiledFunction*>[]>(m->bodies.size());
+  impl_->owned.resize(m->bodies.size());
   impl_->module = std::move(m);
 }
 
@@ -34,12 +40,16 @@ std::shared_ptr<CodeCache> CodeCache::for_module(const std::shared_ptr<const Mod
   return c;
 }
 
-const CompiledFunction& CodeCache::get(uint32_t func_index) {
-  const uint32_t body = func_index - impl_->module->num_imported_functions;
-  std::unique_ptr<CompiledFunction>& slot = impl_->functions[body];
-  if (slot) [[likely]] return *slot;
+const CompiledFunction& CodeCache::translate_now(uint32_t func_index) {
+  const uint32_t body = func_index - num_imported_;
   std::lock_guard<std::mutex> lock(impl_->mu);
-  if (!slot) slot = std::make_unique<CompiledFunction>(interp::translate(*impl_->module, func_index));
+  std::unique_ptr<CompiledFunction>& slot = impl_->owned[body];
+  if (!slot) {
+    slot = std::make_unique<CompiledFunction>(interp::translate(*impl_->module, func_index));
+    static const bool dump = std::getenv("LVM_DUMP_INTERP") != nullptr;
+    if (dump) std::fputs(interp::disassemble(*slot).c_str(), stderr);
+    functions_[body].store(slot.get(), std::memory_order_release);
+  }
   return *slot;
 }
 
@@ -71,6 +81,12 @@ Trap invoke(Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t*
   st.top = saved_top;
   if (t == Trap::None && results) std::copy(fp, fp + nresults, results);
   return t;
+}
+
+std::vector<BacktraceFrame> last_trap_backtrace() {
+  std::vector<BacktraceFrame> out;
+  for (auto [inst, f] : interp::exec_stack().trap_backtrace) out.push_back({inst, f});
+  return out;
 }
 
 }  // namespace lvm

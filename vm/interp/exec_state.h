@@ -10,11 +10,12 @@
 
 namespace lvm::interp {
 
-// A suspended caller: where to resume, its frame, its instance.
+// A suspended caller: where to resume, its frame, instance and function.
 struct Frame {
   const uint32_t* ret_ip;
   uint64_t* fp;
   Instance* inst;
+  const CompiledFunction* fn;
 };
 
 // Value slots and frames of one thread of execution. Slots are reserved
@@ -28,6 +29,8 @@ struct ExecStack {
   uint64_t* end = nullptr;
   uint64_t* top = nullptr;  // first free slot (above the running frames)
   std::vector<Frame> frames;
+  // The wasm call stack at the last trap, innermost first.
+  std::vector<std::pair<const Instance*, uint32_t>> trap_backtrace;
 };
 
 // This thread's stack.

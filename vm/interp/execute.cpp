@@ -80,6 +80,11 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
 #define X(name) table[size_t(IOp::name##Imm)] = &&L_##name##Imm;
     LVM_INTERP_IMM_OPS(X)
 #undef X
+#define X(name, neg)                                     \
+  table[size_t(IOp::BrIf##name)] = &&L_BrIf##name;       \
+  table[size_t(IOp::BrIf##name##Imm)] = &&L_BrIf##name##Imm;
+    LVM_INTERP_CMP_OPS(X)
+#undef X
 #define UNOP(name, In, Out, expr) table[size_t(wasm_iop(Opcode::name))] = &&L_##name;
 #define BINOP(name, In, Out, expr) table[size_t(wasm_iop(Opcode::name))] = &&L_##name;
 #define TRAP_BINOP(name, T, fn) table[size_t(wasm_iop(Opcode::name))] = &&L_##name;
@@ -136,6 +141,10 @@ L_NoHandler:
   TRAP(Trap::Unsupported);
 
 trap_out:
+  st.trap_backtrace.clear();
+  st.trap_backtrace.emplace_back(inst, fn->func_index);
+  for (size_t i = st.frames.size(); i-- > base_depth;)
+    st.trap_backtrace.emplace_back(st.frames[i].inst, st.frames[i].fn->func_index);
   st.frames.resize(base_depth);
   return trap;
 

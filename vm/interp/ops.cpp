@@ -38,6 +38,11 @@ uint32_t iop_operands(IOp op) {
 #define X(name) case IOp::name##Imm: return op_info(Opcode::name).sig.params[0] == ValType::I64 ? 4 : 3;
     LVM_INTERP_IMM_OPS(X)
 #undef X
+#define X(name, neg)                                                                      \
+  case IOp::BrIf##name: return 3;                                                         \
+  case IOp::BrIf##name##Imm: return op_info(Opcode::name).sig.params[0] == ValType::I64 ? 4 : 3;
+    LVM_INTERP_CMP_OPS(X)
+#undef X
     default: break;
   }
   Opcode w = Opcode(size_t(op) - size_t(IOp::WasmBase));

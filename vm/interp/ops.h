@@ -24,12 +24,25 @@ namespace lvm::interp {
   X(I64Add) X(I64Sub) X(I64Mul) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU)         \
   X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) X(I64GeS) X(I64GeU)
 
+// Integer comparisons that fuse with a following br_if / if into one
+// compare-and-branch instruction, and each one's negation (for branching
+// when the comparison is false).
+#define LVM_INTERP_CMP_OPS(X)                                                        \
+  X(I32Eq, I32Ne) X(I32Ne, I32Eq) X(I32LtS, I32GeS) X(I32LtU, I32GeU) X(I32GtS, I32LeS) \
+  X(I32GtU, I32LeU) X(I32LeS, I32GtS) X(I32LeU, I32GtU) X(I32GeS, I32LtS) X(I32GeU, I32LtU) \
+  X(I64Eq, I64Ne) X(I64Ne, I64Eq) X(I64LtS, I64GeS) X(I64LtU, I64GeU) X(I64GtS, I64LeS) \
+  X(I64GtU, I64LeU) X(I64LeS, I64GtS) X(I64LeU, I64GtU) X(I64GeS, I64LtS) X(I64GeU, I64LtU)
+
 enum class IOp : uint16_t {
 #define IOP(name, n) name,
 #include "vm/interp/ops.def"
 #undef IOP
 #define X(name) name##Imm,
   LVM_INTERP_IMM_OPS(X)
+#undef X
+  // BrIf<cmp>: a, b, offset. BrIf<cmp>Imm: a, immediate (1 or 2 words), offset.
+#define X(name, neg) BrIf##name, BrIf##name##Imm,
+  LVM_INTERP_CMP_OPS(X)
 #undef X
   WasmBase,  // IOp(WasmBase + Opcode): the generated handler of that opcode
   Count = WasmBase + kOpcodeCount,

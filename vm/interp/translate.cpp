@@ -27,7 +27,7 @@ Translator::Translator(const Module& m, uint32_t func_index)
 
 CompiledFunction Translator::run() {
   CompiledFunction out;
-  out.param_slots = 0;
+  out.func_index = func_index_;
   for (ValType t : type_.params()) out.param_slots += slots_of(t);
   out.local_slots = local_slots_;
   for (ValType t : type_.results()) out.result_slots += slots_of(t);

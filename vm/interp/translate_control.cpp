@@ -27,6 +27,60 @@ void Translator::patch(uint32_t instr, uint32_t operand_pos, uint32_t target) {
   code_[operand_pos] = uint32_t(int32_t(target) - int32_t(instr));
 }
 
+void Translator::set_target(Label& l, uint32_t at, uint32_t pos) {
+  if (l.kind == LabelKind::Loop) {
+    patch(at, pos, l.loop_start);
+  } else {
+    l.fixups.push_back({at, pos});
+  }
+}
+
+std::pair<uint32_t, uint32_t> Translator::emit_cond_branch(const Entry& cond, uint32_t cond_slot, bool when_false) {
+  if (cond.where == Where::Temp && last_def_is(cond.canon)) {
+    const uint32_t start = last_def_pos_ - kHandlerWords;
+    const uint32_t a = code_[start + kHandlerWords + 1];
+    const IOp op = last_def_op_;
+    auto fuse = [&](IOp fused, uint32_t nimm) {
+      uint32_t words[2] = {code_[start + kHandlerWords + 2], nimm == 2 ? code_[start + kHandlerWords + 3] : 0};
+      code_.resize(start);
+      forget_last_def();
+      uint32_t at = emit(fused);
+      operand(a);
+      for (uint32_t k = 0; k < nimm; ++k) operand(words[k]);
+      uint32_t pos = uint32_t(code_.size());
+      operand(0);
+      end_instr(at);
+      return std::pair{at, pos};
+    };
+    switch (uint16_t(op)) {  // wasm_iop values are not named enumerators
+#define X(name, neg)                                                                                  \
+  case uint16_t(wasm_iop(Opcode::name)): return fuse(when_false ? IOp::BrIf##neg : IOp::BrIf##name, 1); \
+  case uint16_t(IOp::name##Imm):                                                                       \
+    return fuse(when_false ? IOp::BrIf##neg##Imm : IOp::BrIf##name##Imm,                    \
+                op_info(Opcode::name).sig.params[0] == ValType::I64 ? 2 : 1);
+      LVM_INTERP_CMP_OPS(X)
+#undef X
+      case uint16_t(wasm_iop(Opcode::I32Eqz)): {  // branch on the operand, inverted
+        code_.resize(start);
+        forget_last_def();
+        uint32_t at = emit(when_false ? IOp::BrIf : IOp::BrUnless);
+        operand(a);
+        uint32_t pos = uint32_t(code_.size());
+        operand(0);
+        end_instr(at);
+        return {at, pos};
+      }
+      default: break;
+    }
+  }
+  uint32_t at = emit(when_false ? IOp::BrUnless : IOp::BrIf);
+  operand(cond_slot);
+  uint32_t pos = uint32_t(code_.size());
+  operand(0);
+  end_instr(at);
+  return {at, pos};
+}
+
 void Translator::branch_operand(Label& l, uint32_t instr) {
   if (l.kind == LabelKind::Loop) {
     operand(uint32_t(int32_t(l.loop_start) - int32_t(instr)));
@@ -46,15 +100,16 @@ void Translator::block(Opcode op, CodeCursor& c) {
   Label l{};
   l.kind = op == Opcode::Loop ? LabelKind::Loop : op == Opcode::If ? LabelKind::If : LabelKind::Block;
   read_block_type(c, l.params, l.results);
-  last_def_end_ = UINT32_MAX;
+  forget_last_def();
   if (dead_) {
     l.dead_block = true;
     labels_.push_back(std::move(l));
     return;
   }
   uint32_t cond_slot = 0;
+  Entry cond{};
   if (op == Opcode::If) {
-    Entry cond = pop();
+    cond = pop();
     cond_slot = loc(cond);
   }
   // Every value below the block must sit in its own slot, so all paths
@@ -74,12 +129,9 @@ void Translator::block(Opcode op, CodeCursor& c) {
         s += slots_of(t);
       }
     }
-    uint32_t at = emit(IOp::BrUnless);
-    operand(cond_slot);
-    l.else_fixup = uint32_t(code_.size());
-    operand(0);
-    end_instr(at);
+    auto [at, pos] = emit_cond_branch(cond, cond_slot, true);
     l.else_instr = at;
+    l.else_fixup = pos;
   }
   if (op == Opcode::Loop) l.loop_start = uint32_t(code_.size());
   labels_.push_back(std::move(l));
@@ -87,7 +139,7 @@ void Translator::block(Opcode op, CodeCursor& c) {
 
 void Translator::else_() {
   Label& l = labels_.back();
-  last_def_end_ = UINT32_MAX;
+  forget_last_def();
   if (l.dead_block) {
     l.kind = LabelKind::Else;
     return;
@@ -110,7 +162,7 @@ void Translator::else_() {
 
 void Translator::end() {
   Label& l = labels_.back();
-  last_def_end_ = UINT32_MAX;
+  forget_last_def();
   if (l.dead_block) {
     labels_.pop_back();
     return;
@@ -171,17 +223,11 @@ void Translator::br_if(uint32_t depth) {
     s += slots_of(types[i]);
   }
   if (in_place) {
-    uint32_t at = emit(IOp::BrIf);
-    operand(cond_slot);
-    branch_operand(l, at);
-    end_instr(at);
+    auto [at, pos] = emit_cond_branch(cond, cond_slot, false);
+    set_target(l, at, pos);
   } else {
     // if (!cond) skip; <moves>; br label; skip:
-    uint32_t at = emit(IOp::BrUnless);
-    operand(cond_slot);
-    uint32_t pos = uint32_t(code_.size());
-    operand(0);
-    end_instr(at);
+    auto [at, pos] = emit_cond_branch(cond, cond_slot, true);
     if (l.kind == LabelKind::Function) {
       emit_return();
     } else {
@@ -190,7 +236,7 @@ void Translator::br_if(uint32_t depth) {
     }
     patch(at, pos, uint32_t(code_.size()));
   }
-  last_def_end_ = UINT32_MAX;
+  forget_last_def();
 }
 
 void Translator::br_table(CodeCursor& c) {
@@ -244,7 +290,7 @@ void Translator::call(uint32_t func_index) {
   end_instr(at);
   stack_.resize(stack_.size() - nargs);
   for (ValType r : t.results()) push_temp(r);
-  last_def_end_ = UINT32_MAX;
+  forget_last_def();
 }
 
 void Translator::call_indirect(uint32_t type_index, uint32_t table) {
@@ -262,7 +308,7 @@ void Translator::call_indirect(uint32_t type_index, uint32_t table) {
   end_instr(at);
   stack_.resize(stack_.size() - nargs);
   for (ValType r : t.results()) push_temp(r);
-  last_def_end_ = UINT32_MAX;
+  forget_last_def();
 }
 
 }  // namespace lvm::interp

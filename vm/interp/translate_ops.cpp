@@ -48,7 +48,7 @@ void Translator::numeric(Opcode op) {
       operand(uint32_t(b.value));
       if (sig.params[0] == ValType::I64) operand(uint32_t(b.value >> 32));
       end_instr(at);
-      set_last_def(pos, dst);
+      set_last_def(imm_form(op), pos, dst);
     } else {
       uint32_t la = loc(a), lb = loc(b);
       uint32_t at = emit(wasm_iop(op));
@@ -57,7 +57,7 @@ void Translator::numeric(Opcode op) {
       operand(la);
       operand(lb);
       end_instr(at);
-      set_last_def(pos, dst);
+      set_last_def(wasm_iop(op), pos, dst);
     }
   } else {
     Entry a = pop();
@@ -68,7 +68,7 @@ void Translator::numeric(Opcode op) {
     operand(dst);
     operand(la);
     end_instr(at);
-    set_last_def(pos, dst);
+    set_last_def(wasm_iop(op), pos, dst);
   }
   push_temp(sig.results[0]);
 }
@@ -88,7 +88,7 @@ void Translator::memory_access(Opcode op, CodeCursor& c) {
     operand(offset);
     end_instr(at);
     push_temp(sig.results[0]);
-    set_last_def(pos, dst);
+    set_last_def(wasm_iop(op), pos, dst);
   } else {  // store
     Entry value = pop();
     Entry addr = pop();
@@ -105,16 +105,27 @@ void Translator::local_set(uint32_t index, bool tee) {
   Entry v = pop();
   const uint32_t slot = local_slot_[index];
   const ValType t = local_type_[index];
-  preserve_local(slot);
   if (v.where == Where::Temp && last_def_is(v.canon)) {
-    code_[last_def_pos_] = slot;  // the producer writes the local directly
+    // The producer can write the local directly. Stack entries still
+    // reading the local's old value are copied out first, in front of the
+    // producer (which only ever reads the local before writing it): a
+    // label there changes nothing, as those entries were pushed after it.
+    const uint32_t start = last_def_pos_ - kHandlerWords;
+    std::vector<uint32_t> producer(code_.begin() + start, code_.end());
+    code_.resize(start);
+    preserve_local(slot);
+    const uint32_t moved = uint32_t(code_.size()) - start;
+    code_.insert(code_.end(), producer.begin(), producer.end());
+    code_[last_def_pos_ + moved] = slot;
   } else if (v.where == Where::Const) {
+    preserve_local(slot);
     emit_const(t, slot, v.value);
   } else {
+    preserve_local(slot);
     uint32_t src = v.where == Where::Local ? v.local : v.canon;
     if (src != slot) emit_copy(t, slot, src);
   }
-  last_def_end_ = UINT32_MAX;
+  forget_last_def();
   if (tee) push_local(t, slot);
 }
 
@@ -165,7 +176,7 @@ void Translator::instruction(Opcode op, CodeCursor& c) {
       operand(lc);
       end_instr(at);
       push_temp(a.type);
-      set_last_def(pos, dst);
+      set_last_def(IOp::Select, pos, dst);
       return;
     }
     case Opcode::LocalGet: {
@@ -185,7 +196,7 @@ void Translator::instruction(Opcode op, CodeCursor& c) {
       operand(g);
       end_instr(at);
       push_temp(t);
-      set_last_def(pos, dst);
+      set_last_def(IOp::GlobalGet, pos, dst);
       return;
     }
     case Opcode::GlobalSet: {

@@ -70,10 +70,24 @@ class Translator {
   void end_instr(uint32_t start);  // pads to an even word count
   void emit_copy(ValType t, uint32_t dst, uint32_t src);
   void emit_const(ValType t, uint32_t dst, uint64_t bits);
-  // Remembers that the last instruction wrote its result to `slot`, with the
-  // destination operand at code position `pos`, for the local.set fold.
-  void set_last_def(uint32_t pos, uint32_t slot) { last_def_pos_ = pos; last_def_slot_ = slot; last_def_end_ = uint32_t(code_.size()); }
+  // Remembers that the instruction just emitted (`op`) wrote its result to
+  // `slot`, its destination operand being at code position `pos` (always
+  // its first operand), for folding it into a local.set or a branch.
+  void set_last_def(IOp op, uint32_t pos, uint32_t slot) {
+    last_def_op_ = op;
+    last_def_pos_ = pos;
+    last_def_slot_ = slot;
+    last_def_end_ = uint32_t(code_.size());
+  }
   bool last_def_is(uint32_t slot) const { return last_def_end_ == code_.size() && last_def_slot_ == slot; }
+  void forget_last_def() { last_def_end_ = UINT32_MAX; }
+  // Emits a branch taken when `cond` is true (or false, if `when_false`),
+  // with its offset operand left to fill. When `cond` is the result of the
+  // integer comparison just emitted, the two become one compare-and-branch.
+  // Returns the instruction's position and its offset operand's position.
+  std::pair<uint32_t, uint32_t> emit_cond_branch(const Entry& cond, uint32_t cond_slot, bool when_false);
+  // Points the offset operand at `pos` of instruction `at` to label `l`.
+  void set_target(Label& l, uint32_t at, uint32_t pos);
 
   // ---- control (translate_control.cpp) ----
   void block(Opcode op, CodeCursor& c);
@@ -115,6 +129,7 @@ class Translator {
   std::vector<Entry> stack_;
   std::vector<Label> labels_;
   bool dead_ = false;         // in unreachable code
+  IOp last_def_op_ = IOp::Copy;
   uint32_t last_def_pos_ = 0, last_def_slot_ = 0, last_def_end_ = UINT32_MAX;
 };
 

@@ -1,0 +1,58 @@
+#include "vm/interp/disasm.h"
+
+#include <cstdio>
+#include <map>
+
+namespace lvm::interp {
+
+std::string iop_name(IOp op) {
+  switch (op) {
+#define IOP(name, n) case IOp::name: return #name;
+#include "vm/interp/ops.def"
+#undef IOP
+#define X(name) case IOp::name##Imm: return #name "Imm";
+    LVM_INTERP_IMM_OPS(X)
+#undef X
+#define X(name, neg)                          \
+  case IOp::BrIf##name: return "BrIf" #name; \
+  case IOp::BrIf##name##Imm: return "BrIf" #name "Imm";
+    LVM_INTERP_CMP_OPS(X)
+#undef X
+    default: break;
+  }
+  if (size_t(op) >= size_t(IOp::WasmBase) && size_t(op) < size_t(IOp::Count))
+    return std::string(op_name(Opcode(size_t(op) - size_t(IOp::WasmBase))));
+  return "?";
+}
+
+std::string disassemble(const CompiledFunction& f) {
+  std::map<const void*, IOp> by_handler;
+  const void* const* table = handler_table();
+  for (size_t i = 0; i < size_t(IOp::Count); ++i)
+    if (!by_handler.count(table[i])) by_handler[table[i]] = IOp(i);
+  char line[256];
+  std::snprintf(line, sizeof line, "function %u: params %u, locals %u, frame %u slots, results %u\n", f.func_index,
+                f.param_slots, f.local_slots, f.frame_slots, f.result_slots);
+  std::string out = line;
+  for (size_t pc = 0; pc < f.code.size();) {
+    auto it = by_handler.find(handler_at(&f.code[pc]));
+    if (it == by_handler.end()) {
+      out += "  ??? (corrupt code)\n";
+      break;
+    }
+    IOp op = it->second;
+    uint32_t n = iop_operands(op);
+    if (op == IOp::BrTable) n += f.code[pc + kHandlerWords + 1] + 1;
+    std::snprintf(line, sizeof line, "  %5zu  %-22s", pc, iop_name(op).c_str());
+    out += line;
+    for (uint32_t k = 0; k < n; ++k) {
+      std::snprintf(line, sizeof line, " %d", int32_t(f.code[pc + kHandlerWords + k]));
+      out += line;
+    }
+    out += '\n';
+    pc += kHandlerWords + n + (n & 1);
+  }
+  return out;
+}
+
+}  // namespace lvm::interp
