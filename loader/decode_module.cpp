@@ -1,6 +1,9 @@
 // The module's outer structure (spec 5.5.15): preamble, sections in order,
 // and the checks that span sections.
 #include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cstdio>
 #include <cstring>
 #include <algorithm>
@@ -158,36 +161,51 @@ LoadError ModuleDecoder::data_use_error() const {
   return e;
 }
 
-Result<std::shared_ptr<const Module>> load_module(std::span<const uint8_t> bytes, const LoadOptions& options) {
+Result<std::shared_ptr<const Module>> load_module(std::vector<uint8_t>&& bytes, const LoadOptions& options) {
   auto m = std::make_unique<Module>();
   m->features = options.features;
-  m->bytes.assign(bytes.begin(), bytes.end());
+  m->bytes = std::move(bytes);
   ModuleDecoder d(std::move(m), options);
   if (auto err = d.run()) return std::move(*err);
   return std::shared_ptr<const Module>(d.take());
 }
 
+Result<std::shared_ptr<const Module>> load_module(std::span<const uint8_t> bytes, const LoadOptions& options) {
+  return load_module(std::vector<uint8_t>(bytes.begin(), bytes.end()), options);
+}
+
 Result<std::shared_ptr<const Module>> load_module_file(const std::string& path, const LoadOptions& options) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
   LoadError err;
   err.kind = ErrorKind::Io;
-  if (!f) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     err.message = "cannot open " + path;
     err.detail = std::strerror(errno);
     return err;
   }
-  std::vector<uint8_t> bytes;
-  uint8_t buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + n);
-  bool failed = std::ferror(f);
-  std::fclose(f);
-  if (failed) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
     err.message = "cannot read " + path;
-    err.detail = "read error (is it a directory?)";
+    err.detail = "not a regular file";
     return err;
   }
-  return load_module(bytes, options);
+  // One read of the whole file into the buffer the Module will own.
+  std::vector<uint8_t> bytes(size_t(st.st_size));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      err.message = "cannot read " + path;
+      err.detail = n < 0 ? std::strerror(errno) : "file shrank while reading";
+      ::close(fd);
+      return err;
+    }
+    done += size_t(n);
+  }
+  ::close(fd);
+  return load_module(std::move(bytes), options);
 }
 
 }  // namespace lvm

@@ -5,6 +5,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "loader/error.h"
 #include "loader/features.h"
@@ -39,6 +40,8 @@ struct LoadOptions {
 // Decodes and validates a module (spec 5 and 3). The bytes are copied into
 // the module.
 Result<std::shared_ptr<const Module>> load_module(std::span<const uint8_t> bytes, const LoadOptions& options = {});
+// The same, taking ownership of the bytes (no copy).
+Result<std::shared_ptr<const Module>> load_module(std::vector<uint8_t>&& bytes, const LoadOptions& options = {});
 
 // Reads a file and loads it. A missing or unreadable file is an Io error.
 Result<std::shared_ptr<const Module>> load_module_file(const std::string& path, const LoadOptions& options = {});
