@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -154,5 +155,11 @@ namespace lvm {
 inline std::string to_hex(uint8_t b) {
   const char* d = "0123456789abcdef";
   return {d[b >> 4], d[b & 15]};
+}
+// "0x1f": a value in hex, as opcodes are written.
+inline std::string hex(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%x", v);
+  return buf;
 }
 }  // namespace lvm

@@ -63,7 +63,7 @@ class Scanner {
   std::optional<Opcode> read_opcode() {
     uint8_t b = r_.u8();
     uint16_t code = kNoOpcode;
-    if (b < 0xFC) {
+    if (b < 0xFC || b == 0xFF) {
       code = kDecodeOneByte[b];
     } else {
       uint32_t sub = r_.u32();

@@ -424,7 +424,7 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
       continue;
     }
     uint16_t code;
-    if (b < 0xFC) [[likely]] {
+    if (b < 0xFC || b == 0xFF) [[likely]] {  // 0xFF is no prefix: an illegal opcode
       code = kDecodeOneByte[b];
     } else {
       uint32_t sub = r.u32();
@@ -434,7 +434,7 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
       } else if (b == 0xFD) {
         code = sub < kDecodeFD.size() ? kDecodeFD[sub] : kNoOpcode;
       } else if (b == 0xFE) {
-        fail(ErrorKind::Unsupported, "atomic instructions require the threads proposal", "0xfe " + std::to_string(sub));
+        fail(ErrorKind::Unsupported, "atomic instructions require the threads proposal", "0xfe " + hex(sub));
         return;
       } else {
         code = kNoOpcode;
@@ -444,11 +444,11 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
              m_.features.has(Feature::RelaxedSimd)
                  ? "relaxed SIMD instructions are not supported by lvm yet"
                  : "relaxed SIMD instructions require the relaxed-simd proposal, which is not enabled",
-             "0xfd " + std::to_string(sub));
+             "0xfd " + hex(sub));
         return;
       }
       if (code == kNoOpcode) {
-        fail(ErrorKind::Malformed, "illegal opcode", "0x" + to_hex(b) + " " + std::to_string(sub));
+        fail(ErrorKind::Malformed, "illegal opcode", "0x" + to_hex(b) + " " + hex(sub));
         return;
       }
     }
