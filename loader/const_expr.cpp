@@ -65,15 +65,22 @@ ConstExpr ModuleDecoder::read_const_expr(Reader& r, ValType expected, uint32_t n
       }
       case 0xFD: {
         uint32_t sub = r.u32();
-        if (r.ok() && sub == 0x0C) {
-          if (!feature_check(r, Feature::Simd, "v128.const")) return e;
-          e.kind = ConstExpr::Kind::V128;
-          e.type = ValType::V128;
-          auto bytes = r.bytes(16);
-          if (r.ok()) std::memcpy(e.bits, bytes.data(), 16);
-          break;
+        if (!r.ok()) return e;
+        if (sub != 0x0C) {  // any other SIMD instruction is not constant
+          bool known = sub < kDecodeFD.size() && kDecodeFD[sub] != kNoOpcode;
+          if (known)
+            r.fail(ErrorKind::Invalid, at, "constant expression required",
+                   std::string(op_name(Opcode(kDecodeFD[sub]))) + " is not constant");
+          else
+            r.fail(ErrorKind::Malformed, at, "illegal opcode", "0xfd " + hex(sub));
+          return e;
         }
-        [[fallthrough]];
+        if (!feature_check(r, Feature::Simd, "v128.const")) return e;
+        e.kind = ConstExpr::Kind::V128;
+        e.type = ValType::V128;
+        auto bytes = r.bytes(16);
+        if (r.ok()) std::memcpy(e.bits, bytes.data(), 16);
+        break;
       }
       case 0x6A: case 0x6B: case 0x6C:  // i32.add i32.sub i32.mul
       case 0x7C: case 0x7D: case 0x7E:  // i64.add i64.sub i64.mul
@@ -87,11 +94,11 @@ ConstExpr ModuleDecoder::read_const_expr(Reader& r, ValType expected, uint32_t n
       default: {
         // A known instruction that is not constant is invalid; an unknown
         // byte is malformed.
-        bool known = kDecodeOneByte[b] != kNoOpcode || b == 0xFC || b == 0xFD;
+        bool known = kDecodeOneByte[b] != kNoOpcode || b == 0xFC;
         if (known)
           r.fail(ErrorKind::Invalid, at, "constant expression required",
-                 b == 0xFC || b == 0xFD ? std::string("prefixed instruction")
-                                        : std::string(op_name(Opcode(kDecodeOneByte[b]))) + " is not constant");
+                 b == 0xFC ? std::string("prefixed instruction")
+                           : std::string(op_name(Opcode(kDecodeOneByte[b]))) + " is not constant");
         else
           r.fail(ErrorKind::Malformed, at, "illegal opcode", "0x" + to_hex(b));
         return e;

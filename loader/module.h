@@ -57,12 +57,22 @@ struct BlockTarget {
   uint32_t end_pc = 0;    // offset of the matching `end` opcode
 };
 
+// A run of declared locals of one type (spec 5.5.13: `n:u32 t:valtype`).
+struct LocalGroup {
+  uint32_t count = 0;
+  ValType type = ValType::I32;
+};
+
 // A function defined in the module (the code section, spec 5.5.13), with the
 // facts validation established about it.
 struct FunctionBody {
   ByteRange body;          // the whole body: locals and code
   uint32_t code_offset = 0;  // first instruction (after the local decls)
-  std::vector<ValType> locals;  // declared locals, expanded (params excluded)
+  // Declared locals (params excluded), as the binary groups them: a few
+  // bytes may declare tens of thousands, so they are expanded only per
+  // function while it is validated or translated.
+  std::vector<LocalGroup> locals;
+  uint32_t num_locals = 0;
   uint32_t max_stack = 0;       // maximum operand-stack height, in values
   uint32_t max_depth = 0;       // maximum nesting of blocks, including the body
   std::vector<BlockTarget> blocks;  // side table, in code order

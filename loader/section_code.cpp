@@ -81,7 +81,10 @@ void ModuleDecoder::read_locals(Reader& b, FunctionBody& body) {
       return;
     }
     ValType t = read_valtype(b);
-    if (b.ok()) body.locals.insert(body.locals.end(), count, t);
+    if (b.ok() && count) {
+      body.locals.push_back({count, t});
+      body.num_locals += count;
+    }
   }
 }
 

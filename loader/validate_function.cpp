@@ -353,7 +353,7 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
   func_index_ = func_index;
   type_ = &m_.func_type(func_index);
   locals_.assign(type_->params().begin(), type_->params().end());
-  locals_.insert(locals_.end(), body.locals.begin(), body.locals.end());
+  for (const LocalGroup& g : body.locals) locals_.insert(locals_.end(), g.count, g.type);
   sp_ = 0;
   ctrl_.clear();
   max_stack_ = 0;

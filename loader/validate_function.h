@@ -20,7 +20,7 @@ class FunctionValidator {
       : m_(m), opts_(opts), refs_(declared_refs) {}
 
   // Validates the code of defined function `func_index`, whose locals were
-  // already read into `body.locals`; `r` is positioned at its first
+  // already read into `body.locals` (at most LoaderLimits::max_locals); `r` is positioned at its first
   // instruction and ends at the end of the body. Errors go to `r`.
   void validate(Reader& r, uint32_t func_index, FunctionBody& body);
 
