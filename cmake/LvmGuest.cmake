@@ -1,0 +1,37 @@
+# Guest programs, built to wasm32-wasi with clang (Debian's clang, wasi-libc
+# and libclang-rt-14-dev-wasm32, installed by scripts/bootstrap). Compiled
+# with -O2 -c and linked without -O: with -O on the link line clang runs
+# binaryen's wasm-opt when it is installed, which makes builds depend on it.
+#
+# Included by every directory that builds guests (examples/, tests/guests/),
+# so the order of add_subdirectory calls does not matter.
+include_guard(GLOBAL)
+
+find_program(LVM_GUEST_CLANG NAMES clang-14 clang REQUIRED)
+
+# lvm_add_guest(NAME SOURCES... [CFLAGS flags...]): builds
+# ${CMAKE_CURRENT_BINARY_DIR}/NAME.wasm and a target guest-NAME (in ALL).
+# CFLAGS are extra compile flags for this guest's sources.
+function(lvm_add_guest name)
+  cmake_parse_arguments(PARSE_ARGV 1 G "" "" "CFLAGS")
+  set(objects)
+  foreach(src ${G_UNPARSED_ARGUMENTS})
+    get_filename_component(base ${src} NAME_WE)
+    set(obj ${CMAKE_CURRENT_BINARY_DIR}/${name}.${base}.o)
+    add_custom_command(
+      OUTPUT ${obj}
+      COMMAND ${LVM_GUEST_CLANG} --target=wasm32-wasi -O2 -Wall -Wextra ${G_CFLAGS} -c ${CMAKE_CURRENT_SOURCE_DIR}/${src} -o ${obj}
+      DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${src}
+      COMMENT "guest ${src} -> wasm32-wasi"
+      VERBATIM)
+    list(APPEND objects ${obj})
+  endforeach()
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}.wasm)
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${LVM_GUEST_CLANG} --target=wasm32-wasi ${objects} -o ${out}
+    DEPENDS ${objects}
+    COMMENT "guest link ${name}.wasm"
+    VERBATIM)
+  add_custom_target(guest-${name} ALL DEPENDS ${out})
+endfunction()
