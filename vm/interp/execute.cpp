@@ -80,6 +80,9 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
 #define X(name) table[size_t(IOp::name##Imm)] = &&L_##name##Imm;
     LVM_INTERP_IMM_OPS(X)
 #undef X
+#define X(name, load, comm) table[size_t(IOp::name##Load)] = &&L_##name##Load;
+    LVM_INTERP_LOAD_OPS(X)
+#undef X
 #define X(name, neg)                                     \
   table[size_t(IOp::BrIf##name)] = &&L_BrIf##name;       \
   table[size_t(IOp::BrIf##name##Imm)] = &&L_BrIf##name##Imm;

@@ -32,12 +32,56 @@ void Translator::unsupported(Opcode op, CodeCursor& c) {
   dead_ = true;
 }
 
+bool Translator::fuse_load(Opcode op, Entry& a, Entry& b) {
+  IOp fused = IOp::Count;
+  Opcode load = Opcode::Nop;
+  bool commutative = false;
+  switch (op) {
+#define X(name, l, comm)           \
+  case Opcode::name:               \
+    fused = IOp::name##Load;       \
+    load = Opcode::l;              \
+    commutative = comm;            \
+    break;
+    LVM_INTERP_LOAD_OPS(X)
+#undef X
+    default: return false;
+  }
+  // The loaded value must be the operand just produced by that load.
+  auto loaded = [&](const Entry& e) {
+    return e.where == Where::Temp && last_def_is(e.canon) && last_def_op_ == wasm_iop(load);
+  };
+  const bool swap = !loaded(b);
+  if (swap && (!commutative || !loaded(a))) return false;
+  Entry& other = swap ? b : a;
+  // A constant operand would need code after the load: leave it to the
+  // immediate forms.
+  if (other.where == Where::Const) return false;
+  const uint32_t start = last_def_pos_ - kHandlerWords;
+  const uint32_t addr = code_[start + kHandlerWords + 1], offset = code_[start + kHandlerWords + 2];
+  code_.resize(start);
+  forget_last_def();
+  const uint32_t dst = a.canon;  // the lower of the two stack positions
+  const uint32_t la = loc(other);
+  uint32_t at = emit(fused);
+  uint32_t pos = uint32_t(code_.size());
+  operand(dst);
+  operand(la);
+  operand(addr);
+  operand(offset);
+  end_instr(at);
+  set_last_def(fused, pos, dst);
+  push_temp(op_info(op).sig.results[0]);
+  return true;
+}
+
 void Translator::numeric(Opcode op) {
   const OpSignature& sig = op_info(op).sig;
   uint32_t dst;
   if (sig.nparams == 2) {
     Entry b = pop();
     Entry a = pop();
+    if (fuse_load(op, a, b)) return;
     dst = a.canon;
     if (b.where == Where::Const && has_imm_form(op)) {
       uint32_t la = loc(a);

@@ -112,6 +112,9 @@ class Translator {
   // ---- everything else (translate_ops.cpp) ----
   void instruction(Opcode op, CodeCursor& c);
   void numeric(Opcode op);
+  // If one operand of `op` was loaded by the instruction just emitted, folds
+  // that load into an <op>Load instruction and returns true.
+  bool fuse_load(Opcode op, Entry& a, Entry& b);
   void memory_access(Opcode op, CodeCursor& c);
   void local_set(uint32_t index, bool tee);
   void unsupported(Opcode op, CodeCursor& c);
