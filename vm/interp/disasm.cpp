@@ -13,7 +13,9 @@ std::string iop_name(IOp op) {
 #define X(name) case IOp::name##Imm: return #name "Imm";
     LVM_INTERP_IMM_OPS(X)
 #undef X
-#define X(name, load, comm) case IOp::name##Load: return #name "Load";
+#define X(name, load, comm)                    \
+  case IOp::name##Load: return #name "Load";   \
+  case IOp::name##Rmw: return #name "Rmw";
     LVM_INTERP_LOAD_OPS(X)
 #undef X
 #define X(name, neg)                          \

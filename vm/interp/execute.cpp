@@ -80,7 +80,9 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
 #define X(name) table[size_t(IOp::name##Imm)] = &&L_##name##Imm;
     LVM_INTERP_IMM_OPS(X)
 #undef X
-#define X(name, load, comm) table[size_t(IOp::name##Load)] = &&L_##name##Load;
+#define X(name, load, comm)                           \
+  table[size_t(IOp::name##Load)] = &&L_##name##Load;  \
+  table[size_t(IOp::name##Rmw)] = &&L_##name##Rmw;
     LVM_INTERP_LOAD_OPS(X)
 #undef X
 #define X(name, neg)                                     \

@@ -38,7 +38,9 @@ uint32_t iop_operands(IOp op) {
 #define X(name) case IOp::name##Imm: return op_info(Opcode::name).sig.params[0] == ValType::I64 ? 4 : 3;
     LVM_INTERP_IMM_OPS(X)
 #undef X
-#define X(name, load, comm) case IOp::name##Load: return 4;
+#define X(name, load, comm) \
+  case IOp::name##Load: return 4; \
+  case IOp::name##Rmw: return 3;
     LVM_INTERP_LOAD_OPS(X)
 #undef X
 #define X(name, neg)                                                                      \

@@ -52,8 +52,9 @@ enum class IOp : uint16_t {
 #define X(name) name##Imm,
   LVM_INTERP_IMM_OPS(X)
 #undef X
-  // <op>Load: dst, a, address, offset.
-#define X(name, load, comm) name##Load,
+  // <op>Load: dst, a, address, offset. <op>Rmw: a, address, offset, storing
+  // `a op mem` back to the same place (x op= mem[p]).
+#define X(name, load, comm) name##Load, name##Rmw,
   LVM_INTERP_LOAD_OPS(X)
 #undef X
   // BrIf<cmp>: a, b, offset. BrIf<cmp>Imm: a, immediate (1 or 2 words), offset.

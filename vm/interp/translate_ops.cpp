@@ -75,6 +75,44 @@ bool Translator::fuse_load(Opcode op, Entry& a, Entry& b) {
   return true;
 }
 
+bool Translator::fuse_rmw(Opcode store, const Entry& addr, const Entry& value, uint32_t offset) {
+  if (value.where != Where::Temp || !last_def_is(value.canon) || addr.where == Where::Const) return false;
+  IOp rmw = IOp::Count;
+  Opcode load = Opcode::Nop;
+  switch (uint16_t(last_def_op_)) {
+#define X(name, l, comm)                \
+  case uint16_t(IOp::name##Load):       \
+    rmw = IOp::name##Rmw;               \
+    load = Opcode::l;                   \
+    break;
+    LVM_INTERP_LOAD_OPS(X)
+#undef X
+    default: return false;
+  }
+  // The store must write the loaded type back to the very address read:
+  // same address slot, same offset, and the result must not have replaced
+  // the address (dst == address slot).
+  static constexpr std::pair<Opcode, Opcode> kStoreOf[] = {{Opcode::I32Load, Opcode::I32Store},
+                                                           {Opcode::I64Load, Opcode::I64Store},
+                                                           {Opcode::F32Load, Opcode::F32Store},
+                                                           {Opcode::F64Load, Opcode::F64Store}};
+  bool same_type = false;
+  for (auto [l, s] : kStoreOf) same_type |= l == load && s == store;
+  const uint32_t start = last_def_pos_ - kHandlerWords;
+  const uint32_t dst = code_[start + kHandlerWords], a = code_[start + kHandlerWords + 1];
+  const uint32_t mem_addr = code_[start + kHandlerWords + 2], mem_offset = code_[start + kHandlerWords + 3];
+  const uint32_t store_addr = addr.where == Where::Local ? addr.local : addr.canon;
+  if (!same_type || store_addr != mem_addr || offset != mem_offset || dst == mem_addr) return false;
+  code_.resize(start);
+  forget_last_def();
+  uint32_t at = emit(rmw);
+  operand(a);
+  operand(mem_addr);
+  operand(mem_offset);
+  end_instr(at);
+  return true;
+}
+
 void Translator::numeric(Opcode op) {
   const OpSignature& sig = op_info(op).sig;
   uint32_t dst;
@@ -136,6 +174,7 @@ void Translator::memory_access(Opcode op, CodeCursor& c) {
   } else {  // store
     Entry value = pop();
     Entry addr = pop();
+    if (fuse_rmw(op, addr, value, offset)) return;
     uint32_t la = loc(addr), lv = loc(value);
     uint32_t at = emit(wasm_iop(op));
     operand(la);

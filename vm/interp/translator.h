@@ -115,6 +115,9 @@ class Translator {
   // If one operand of `op` was loaded by the instruction just emitted, folds
   // that load into an <op>Load instruction and returns true.
   bool fuse_load(Opcode op, Entry& a, Entry& b);
+  // If a store writes the result of the <op>Load just emitted back to the
+  // address it read, turns the pair into one <op>Rmw and returns true.
+  bool fuse_rmw(Opcode store, const Entry& addr, const Entry& value, uint32_t offset);
   void memory_access(Opcode op, CodeCursor& c);
   void local_set(uint32_t index, bool tee);
   void unsupported(Opcode op, CodeCursor& c);

@@ -1,0 +1,106 @@
+// Tests for the interpreter translator's fusions (vm/interp/translate*.cpp):
+// each pattern is checked to be fused (by the translated code's listing)
+// and to compute exactly what the unfused instructions would, including
+// operand order for non-commutative operators and traps.
+#include <doctest/doctest.h>
+
+#include <bit>
+#include <cstring>
+
+#include "loader/loader.h"
+#include "tests/support/wasm_builder.h"
+#include "vm/instance.h"
+#include "vm/interp/disasm.h"
+#include "vm/interpreter.h"
+
+using namespace lvm;
+using namespace lvm::test;
+
+namespace {
+
+// A module with one page of memory and one function of type `type`.
+struct Fixture {
+  std::unique_ptr<Instance> inst;
+  explicit Fixture(const Bytes& type, const Bytes& code) {
+    Bytes m = one_function(type, code, {section(5, vec({{0x00, 0x01}}))});
+    auto loaded = load_module(m);
+    REQUIRE(loaded.has_value());
+    auto r = Instance::instantiate(*loaded, [](const Module&, const Import&) { return std::optional<Extern>(); });
+    REQUIRE(std::holds_alternative<std::unique_ptr<Instance>>(r));
+    inst = std::move(std::get<std::unique_ptr<Instance>>(r));
+  }
+  uint8_t* mem() { return inst->memory0()->base(); }
+  std::string listing() { return interp::disassemble(inst->code->get(0)); }
+  Trap call(std::initializer_list<uint64_t> args, uint64_t* result = nullptr) {
+    std::vector<uint64_t> a(args);
+    uint64_t r[2] = {0, 0};
+    Trap t = invoke(*inst, 0, a.data(), r);
+    if (result) *result = r[0];
+    return t;
+  }
+  double f64_at(uint32_t addr) { double d; std::memcpy(&d, mem() + addr, 8); return d; }
+  void set_f64(uint32_t addr, double d) { std::memcpy(mem() + addr, &d, 8); }
+};
+
+uint64_t bits(double d) { return std::bit_cast<uint64_t>(d); }
+
+}  // namespace
+
+TEST_CASE("x - mem[p] stored back to mem[p] becomes one read-modify-write") {
+  // (func (param i32 f64) local.get 0  local.get 1  local.get 0 f64.load  f64.sub  f64.store)
+  Fixture f(functype({I32, F64}, {}), {0x20, 0, 0x20, 1, 0x20, 0, 0x2B, 3, 0, 0xA1, 0x39, 3, 0, 0x0B});
+  f.set_f64(8, 2.5);
+  CHECK(f.call({8, bits(10.0)}) == Trap::None);
+  CHECK(f.f64_at(8) == 7.5);  // 10 - 2.5, not 2.5 - 10
+  CHECK(f.listing().find("F64SubRmw") != std::string::npos);
+  CHECK(f.call({65535, bits(1.0)}) == Trap::MemoryOutOfBounds);
+}
+
+TEST_CASE("mem[p] - x is not fused out of operand order") {
+  // (func (param i32 f64) local.get 0  local.get 0 f64.load  local.get 1  f64.sub  f64.store)
+  Fixture f(functype({I32, F64}, {}), {0x20, 0, 0x20, 0, 0x2B, 3, 0, 0x20, 1, 0xA1, 0x39, 3, 0, 0x0B});
+  f.set_f64(16, 2.5);
+  CHECK(f.call({16, bits(10.0)}) == Trap::None);
+  CHECK(f.f64_at(16) == -7.5);
+  CHECK(f.listing().find("Rmw") == std::string::npos);
+}
+
+TEST_CASE("a load feeding a commutative operator from the left folds into it") {
+  // (func (param i32 i32) (result i32) local.get 0 i32.load offset=4  local.get 1  i32.add)
+  Fixture f(functype({I32, I32}, {I32}), {0x20, 0, 0x28, 2, 4, 0x20, 1, 0x6A, 0x0B});
+  uint32_t v = 40;
+  std::memcpy(f.mem() + 104, &v, 4);
+  uint64_t r = 0;
+  CHECK(f.call({100, 2}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 42);
+  CHECK(f.listing().find("I32AddLoad") != std::string::npos);
+  // The folded load still traps out of bounds (offset 4 takes it past the end).
+  CHECK(f.call({65532, 2}, &r) == Trap::MemoryOutOfBounds);
+}
+
+TEST_CASE("a comparison feeding br_if becomes one compare-and-branch") {
+  // (func (param i32) (result i32)
+  //   (block (br_if 0 (i32.lt_s (local.get 0) (i32.const 10))) (return (i32.const 1)))
+  //   (i32.const 2))
+  Fixture f(functype({I32}, {I32}),
+            {0x02, 0x40, 0x20, 0, 0x41, 10, 0x48, 0x0D, 0, 0x41, 1, 0x0F, 0x0B, 0x41, 2, 0x0B});
+  uint64_t r = 0;
+  CHECK(f.call({5}, &r) == Trap::None);
+  CHECK(r == 2);
+  CHECK(f.call({uint32_t(-20)}, &r) == Trap::None);
+  CHECK(r == 2);
+  CHECK(f.call({10}, &r) == Trap::None);
+  CHECK(r == 1);
+  CHECK(f.listing().find("BrIfI32LtSImm") != std::string::npos);
+}
+
+TEST_CASE("local.set of a computed value writes the local directly, preserving stacked reads") {
+  // (func (param i32) (result i32)
+  //   local.get 0            ;; the old value stays on the stack
+  //   local.get 0 i32.const 1 i32.add local.set 0
+  //   local.get 0 i32.add)   ;; old + new
+  Fixture f(functype({I32}, {I32}), {0x20, 0, 0x20, 0, 0x41, 1, 0x6A, 0x21, 0, 0x20, 0, 0x6A, 0x0B});
+  uint64_t r = 0;
+  CHECK(f.call({20}, &r) == Trap::None);
+  CHECK(r == 41);
+}
