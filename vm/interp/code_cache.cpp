@@ -71,8 +71,7 @@ Trap invoke(Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t*
   Instance& callee = *f->instance;
   const CompiledFunction& cf = callee.code->get(f->index);
   uint64_t* fp = st.top;
-  if (fp + cf.frame_slots > st.end || st.frames.size() >= interp::ExecStack::kMaxFrames)
-    return Trap::CallStackExhausted;
+  if (fp + cf.frame_slots > st.end || st.frame_top == st.frames_end) return Trap::CallStackExhausted;
   if (nargs) std::copy(args, args + nargs, fp);
   std::memset(fp + cf.param_slots, 0, size_t(cf.local_slots - cf.param_slots) * 8);
   uint64_t* saved_top = st.top;

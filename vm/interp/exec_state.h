@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "vm/instance.h"
@@ -28,7 +29,12 @@ struct ExecStack {
   uint64_t* base = nullptr;
   uint64_t* end = nullptr;
   uint64_t* top = nullptr;  // first free slot (above the running frames)
-  std::vector<Frame> frames;
+  // Frame records: [frames, frame_top) are live; the dispatch loop keeps
+  // its own copy of frame_top in a register and stores it back before
+  // anything that may re-enter (host calls) and when it returns.
+  std::unique_ptr<Frame[]> frames;
+  Frame* frame_top = nullptr;
+  Frame* frames_end = nullptr;
   // The wasm call stack at the last trap, innermost first.
   std::vector<std::pair<const Instance*, uint32_t>> trap_backtrace;
 };

@@ -55,7 +55,10 @@ ExecStack::ExecStack() {
     base = top = static_cast<uint64_t*>(p);
     end = base + kSlots;
   }
-  frames.reserve(1024);
+  // Not value-initialized: the OS commits the pages as calls get deeper.
+  frames.reset(new Frame[kMaxFrames]);
+  frame_top = frames.get();
+  frames_end = frame_top + kMaxFrames;
 }
 
 ExecStack::~ExecStack() {
@@ -108,7 +111,8 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
     return Trap::None;
   }
 
-  const size_t base_depth = st.frames.size();
+  Frame* const frame_base = st.frame_top;
+  Frame* fsp = frame_base;  // next free frame record
   const uint32_t* ip = fn->code.data();
   uint8_t* mem = nullptr;
   uint64_t mem_size = 0;
@@ -148,9 +152,11 @@ L_NoHandler:
 trap_out:
   st.trap_backtrace.clear();
   st.trap_backtrace.emplace_back(inst, fn->func_index);
-  for (size_t i = st.frames.size(); i-- > base_depth;)
-    st.trap_backtrace.emplace_back(st.frames[i].inst, st.frames[i].fn->func_index);
-  st.frames.resize(base_depth);
+  while (fsp > frame_base) {
+    --fsp;
+    st.trap_backtrace.emplace_back(fsp->inst, fsp->fn->func_index);
+  }
+  st.frame_top = frame_base;
   return trap;
 
 #undef RELOAD_MEMORY

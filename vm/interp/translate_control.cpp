@@ -287,6 +287,8 @@ void Translator::call(uint32_t func_index) {
   uint32_t at = emit(IOp::Call);
   operand(func_index);
   operand(arg_base);
+  operand(0);  // callee code cache, filled by the first call
+  operand(0);
   end_instr(at);
   stack_.resize(stack_.size() - nargs);
   for (ValType r : t.results()) push_temp(r);
