@@ -104,3 +104,25 @@ TEST_CASE("local.set of a computed value writes the local directly, preserving s
   CHECK(f.call({20}, &r) == Trap::None);
   CHECK(r == 41);
 }
+
+TEST_CASE("an address add folded into a load keeps i32 wrap-around") {
+  // (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add i32.load8_u offset=2)
+  Fixture f(functype({I32, I32}, {I32}), {0x20, 0, 0x20, 1, 0x6A, 0x2D, 0, 2, 0x0B});
+  f.mem()[0x12] = 77;
+  uint64_t r = 0;
+  // 0xFFFFFFF0 + 0x20 wraps to 0x10; plus offset 2 reads 0x12.
+  CHECK(f.call({0xFFFFFFF0u, 0x20}, &r) == Trap::None);
+  CHECK(r == 77);
+  CHECK(f.listing().find("I32Load8UAddR") != std::string::npos);
+  // No wrap into bounds: 65535 + 0 + offset 2 is past the end.
+  CHECK(f.call({65535, 0}, &r) == Trap::MemoryOutOfBounds);
+}
+
+TEST_CASE("an address add-immediate folded into a store keeps i32 wrap-around") {
+  // (func (param i32) local.get 0 i32.const -4 i32.add i32.const 9 i32.store8)
+  Fixture f(functype({I32}, {}), {0x20, 0, 0x41, 0x7C, 0x6A, 0x41, 9, 0x3A, 0, 0, 0x0B});
+  CHECK(f.call({2}) == Trap::MemoryOutOfBounds);  // 2 - 4 wraps to 0xFFFFFFFE
+  CHECK(f.call({104}) == Trap::None);
+  CHECK(f.mem()[100] == 9);
+  CHECK(f.listing().find("I32Store8AddI") != std::string::npos);
+}

@@ -13,6 +13,13 @@ std::string iop_name(IOp op) {
 #define X(name) case IOp::name##Imm: return #name "Imm";
     LVM_INTERP_IMM_OPS(X)
 #undef X
+#define LOAD(name, S, M)                           \
+  case IOp::name##AddR: return #name "AddR";       \
+  case IOp::name##AddI: return #name "AddI";
+#define STORE(name, S, M) LOAD(name, S, M)
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
 #define X(name, load, comm)                    \
   case IOp::name##Load: return #name "Load";   \
   case IOp::name##Rmw: return #name "Rmw";

@@ -83,6 +83,13 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
 #define X(name) table[size_t(IOp::name##Imm)] = &&L_##name##Imm;
     LVM_INTERP_IMM_OPS(X)
 #undef X
+#define LOAD(name, S, M)                                 \
+  table[size_t(IOp::name##AddR)] = &&L_##name##AddR;     \
+  table[size_t(IOp::name##AddI)] = &&L_##name##AddI;
+#define STORE(name, S, M) LOAD(name, S, M)
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
 #define X(name, load, comm)                           \
   table[size_t(IOp::name##Load)] = &&L_##name##Load;  \
   table[size_t(IOp::name##Rmw)] = &&L_##name##Rmw;

@@ -38,6 +38,11 @@ uint32_t iop_operands(IOp op) {
 #define X(name) case IOp::name##Imm: return op_info(Opcode::name).sig.params[0] == ValType::I64 ? 4 : 3;
     LVM_INTERP_IMM_OPS(X)
 #undef X
+#define LOAD(name, S, M) case IOp::name##AddR: case IOp::name##AddI: return 4;
+#define STORE(name, S, M) case IOp::name##AddR: case IOp::name##AddI: return 4;
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
 #define X(name, load, comm) \
   case IOp::name##Load: return 4; \
   case IOp::name##Rmw: return 3;

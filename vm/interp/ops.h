@@ -57,6 +57,15 @@ enum class IOp : uint16_t {
 #define X(name, load, comm) name##Load, name##Rmw,
   LVM_INTERP_LOAD_OPS(X)
 #undef X
+  // Loads and stores whose address is an i32.add computed right before:
+  // <load>AddR: dst, a, b, offset (address uint32(a + b) + offset);
+  // <load>AddI: dst, a, imm, offset; <store>AddR: a, b, value, offset;
+  // <store>AddI: a, imm, value, offset. The add keeps its wrap-around.
+#define LOAD(name, S, M) name##AddR, name##AddI,
+#define STORE(name, S, M) name##AddR, name##AddI,
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
   // BrIf<cmp>: a, b, offset. BrIf<cmp>Imm: a, immediate (1 or 2 words), offset.
 #define X(name, neg) BrIf##name, BrIf##name##Imm,
   LVM_INTERP_CMP_OPS(X)

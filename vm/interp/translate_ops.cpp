@@ -155,12 +155,54 @@ void Translator::numeric(Opcode op) {
   push_temp(sig.results[0]);
 }
 
+namespace {
+// The AddR / AddI forms of a load or store.
+std::pair<IOp, IOp> add_forms(Opcode op) {
+  switch (op) {
+#define LOAD(name, S, M) case Opcode::name: return {IOp::name##AddR, IOp::name##AddI};
+#define STORE(name, S, M) LOAD(name, S, M)
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
+    default: return {IOp::Count, IOp::Count};
+  }
+}
+}  // namespace
+
+bool Translator::take_address_add(const Entry& addr, IOp& form, uint32_t& a, uint32_t& b, Opcode op) {
+  if (addr.where != Where::Temp || !last_def_is(addr.canon)) return false;
+  const bool reg = last_def_op_ == wasm_iop(Opcode::I32Add);
+  if (!reg && last_def_op_ != IOp::I32AddImm) return false;
+  const uint32_t start = last_def_pos_ - kHandlerWords;
+  a = code_[start + kHandlerWords + 1];
+  b = code_[start + kHandlerWords + 2];
+  auto [r, i] = add_forms(op);
+  form = reg ? r : i;
+  code_.resize(start);
+  forget_last_def();
+  return true;
+}
+
 void Translator::memory_access(Opcode op, CodeCursor& c) {
   c.u32();  // alignment: a hint only
   uint32_t offset = c.u32();
   const OpSignature& sig = op_info(op).sig;
+  IOp form;
+  uint32_t a, b;
   if (sig.nresults == 1) {  // load
     Entry addr = pop();
+    if (take_address_add(addr, form, a, b, op)) {
+      uint32_t at = emit(form);
+      uint32_t pos = uint32_t(code_.size());
+      operand(addr.canon);
+      operand(a);
+      operand(b);
+      operand(offset);
+      end_instr(at);
+      push_temp(sig.results[0]);
+      set_last_def(form, pos, addr.canon);
+      return;
+    }
     uint32_t la = loc(addr);
     uint32_t dst = addr.canon;
     uint32_t at = emit(wasm_iop(op));
@@ -175,6 +217,20 @@ void Translator::memory_access(Opcode op, CodeCursor& c) {
     Entry value = pop();
     Entry addr = pop();
     if (fuse_rmw(op, addr, value, offset)) return;
+    // The value is pushed after the address: only a value that needs no
+    // code (a local, a constant) leaves the address's add as the last
+    // instruction. A constant is written to its slot after the add is
+    // taken out, which changes nothing the add reads.
+    if (value.where != Where::Temp && take_address_add(addr, form, a, b, op)) {
+      uint32_t lv = loc(value);
+      uint32_t at = emit(form);
+      operand(a);
+      operand(b);
+      operand(lv);
+      operand(offset);
+      end_instr(at);
+      return;
+    }
     uint32_t la = loc(addr), lv = loc(value);
     uint32_t at = emit(wasm_iop(op));
     operand(la);

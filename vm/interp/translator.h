@@ -119,6 +119,10 @@ class Translator {
   // address it read, turns the pair into one <op>Rmw and returns true.
   bool fuse_rmw(Opcode store, const Entry& addr, const Entry& value, uint32_t offset);
   void memory_access(Opcode op, CodeCursor& c);
+  // If `addr` is the result of the i32.add (or add-immediate) just emitted,
+  // removes that instruction, returns its operands and the AddR/AddI form
+  // of memory instruction `op`.
+  bool take_address_add(const Entry& addr, IOp& form, uint32_t& a, uint32_t& b, Opcode op);
   void local_set(uint32_t index, bool tee);
   void unsupported(Opcode op, CodeCursor& c);
 
