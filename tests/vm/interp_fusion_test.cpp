@@ -126,3 +126,24 @@ TEST_CASE("an address add-immediate folded into a store keeps i32 wrap-around") 
   CHECK(f.mem()[100] == 9);
   CHECK(f.listing().find("I32Store8AddI") != std::string::npos);
 }
+
+TEST_CASE("consecutive copies merge into one CopyMany, never across a branch target") {
+  // (func (param i32 i32 i32) (result i32)
+  //   local.get 1 local.set 0   local.get 2 local.set 1      ;; two copies: merged
+  //   (block (br_if 0 (local.get 2))                          ;; a branch lands after the block
+  //     local.get 0 local.set 2)                              ;; a copy inside the block
+  //   local.get 1 local.set 0                                 ;; a copy at the landing point: not merged
+  //   local.get 0 local.get 2 i32.add)
+  Fixture f(functype({I32, I32, I32}, {I32}),
+            {0x20, 1, 0x21, 0, 0x20, 2, 0x21, 1, 0x02, 0x40, 0x20, 2, 0x0D, 0, 0x20, 0, 0x21, 2, 0x0B,
+             0x20, 1, 0x21, 0, 0x20, 0, 0x20, 2, 0x6A, 0x0B});
+  uint64_t r = 0;
+  // (a, b, c) = (1, 2, 0): a=2, b=0; c=0 so no branch: c=a=2; a=b=0; result 0+2.
+  CHECK(f.call({1, 2, 0}, &r) == Trap::None);
+  CHECK(r == 2);
+  // (1, 2, 5): a=2, b=5; branch taken (c=5): a=b=5; result 5+5.
+  CHECK(f.call({1, 2, 5}, &r) == Trap::None);
+  CHECK(r == 10);
+  const std::string listing = f.listing();
+  CHECK(listing.find("CopyMany") != std::string::npos);
+}

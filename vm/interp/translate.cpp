@@ -138,10 +138,34 @@ void Translator::end_instr(uint32_t start) {
 }
 
 void Translator::emit_copy(ValType t, uint32_t dst, uint32_t src) {
+  if (t != ValType::V128 && copy_run_ != UINT32_MAX && copy_run_ >= barrier_ && last_copy_end_ == code_.size()) {
+    // Extend the copy just emitted into a CopyMany (same order, one dispatch).
+    uint32_t at = copy_run_;
+    if (handler_at(&code_[at]) == handler_table()[size_t(IOp::Copy)]) {
+      const uint32_t d0 = code_[at + kHandlerWords], s0 = code_[at + kHandlerWords + 1];
+      code_.resize(at);
+      emit(IOp::CopyMany);
+      operand(1);
+      operand(d0);
+      operand(s0);
+    } else if (code_.size() - at > kHandlerWords + 1 + 2 * code_[at + kHandlerWords]) {
+      code_.pop_back();  // the padding word (1 + 2n operand words is odd)
+    }
+    ++code_[at + kHandlerWords];
+    operand(dst);
+    operand(src);
+    end_instr(at);
+    last_copy_end_ = uint32_t(code_.size());
+    return;
+  }
   uint32_t at = emit(t == ValType::V128 ? IOp::Copy128 : IOp::Copy);
   operand(dst);
   operand(src);
   end_instr(at);
+  if (t != ValType::V128) {
+    copy_run_ = at;
+    last_copy_end_ = uint32_t(code_.size());
+  }
 }
 
 void Translator::emit_const(ValType t, uint32_t dst, uint64_t bits) {

@@ -25,6 +25,7 @@ void Translator::read_block_type(CodeCursor& c, std::span<const ValType>& params
 
 void Translator::patch(uint32_t instr, uint32_t operand_pos, uint32_t target) {
   code_[operand_pos] = uint32_t(int32_t(target) - int32_t(instr));
+  if (target == code_.size()) barrier_ = target;  // something now jumps here
 }
 
 void Translator::set_target(Label& l, uint32_t at, uint32_t pos) {
@@ -133,7 +134,10 @@ void Translator::block(Opcode op, CodeCursor& c) {
     l.else_instr = at;
     l.else_fixup = pos;
   }
-  if (op == Opcode::Loop) l.loop_start = uint32_t(code_.size());
+  if (op == Opcode::Loop) {
+    l.loop_start = uint32_t(code_.size());
+    barrier_ = l.loop_start;
+  }
   labels_.push_back(std::move(l));
 }
 

@@ -139,6 +139,11 @@ class Translator {
   std::vector<Entry> stack_;
   std::vector<Label> labels_;
   bool dead_ = false;         // in unreachable code
+  // Code position a branch may land on; instructions are never merged
+  // across it. Set wherever a label or jump target is placed.
+  uint32_t barrier_ = 0;
+  uint32_t copy_run_ = UINT32_MAX;  // position of the last Copy/CopyMany emitted
+  uint32_t last_copy_end_ = UINT32_MAX;  // where it ended: extendable while code_.size() is that
   IOp last_def_op_ = IOp::Copy;
   uint32_t last_def_pos_ = 0, last_def_slot_ = 0, last_def_end_ = UINT32_MAX;
 };
