@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
     // to the descriptors.
     int code = lvm::cli::cmd_run(args);
     std::fflush(nullptr);
+#ifdef LVM_INTERP_PROFILE
+    std::exit(code);  // run destructors: the dispatch profile prints at exit
+#endif
     _exit(code);
   }
   std::fprintf(stderr, "lvm: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);

@@ -147,3 +147,25 @@ TEST_CASE("consecutive copies merge into one CopyMany, never across a branch tar
   const std::string listing = f.listing();
   CHECK(listing.find("CopyMany") != std::string::npos);
 }
+
+TEST_CASE("a product feeding an add becomes one multiply-add, wrapping like the two ops") {
+  // (func (param i32 i32 i32) (result i32) local.get 2 local.get 0 local.get 1 i32.mul i32.add)
+  Fixture f(functype({I32, I32, I32}, {I32}), {0x20, 2, 0x20, 0, 0x20, 1, 0x6C, 0x6A, 0x0B});
+  uint64_t r = 0;
+  CHECK(f.call({6, 7, 100}, &r) == Trap::None);
+  CHECK(r == 142);
+  CHECK(f.call({0x10000, 0x10001, 5}, &r) == Trap::None);  // product wraps to 0x10000
+  CHECK(r == 0x10005);
+  CHECK(f.listing().find("I32MulAdd") != std::string::npos);
+}
+
+TEST_CASE("a load whose address was folded still folds into a non-commutative op") {
+  // (func (param i32 f64) (result f64) local.get 1  local.get 0 i32.const 8 i32.add f64.load  f64.sub)
+  Fixture f(functype({I32, F64}, {F64}), {0x20, 1, 0x20, 0, 0x41, 8, 0x6A, 0x2B, 3, 0, 0xA1, 0x0B});
+  f.set_f64(40, 1.5);
+  uint64_t r = 0;
+  CHECK(f.call({32, bits(10.0)}, &r) == Trap::None);
+  CHECK(std::bit_cast<double>(r) == 8.5);
+  CHECK(f.listing().find("F64SubLoadAddI") != std::string::npos);
+  CHECK(f.call({65530, bits(1.0)}, &r) == Trap::MemoryOutOfBounds);
+}

@@ -22,7 +22,9 @@ std::string iop_name(IOp op) {
 #undef STORE
 #define X(name, load, comm)                    \
   case IOp::name##Load: return #name "Load";   \
-  case IOp::name##Rmw: return #name "Rmw";
+  case IOp::name##Rmw: return #name "Rmw";     \
+  case IOp::name##LoadAddR: return #name "LoadAddR"; \
+  case IOp::name##LoadAddI: return #name "LoadAddI";
     LVM_INTERP_LOAD_OPS(X)
 #undef X
 #define X(name, neg)                          \

@@ -7,9 +7,13 @@
 // Handlers are grouped by category in exec_*.inc, included here because
 // computed goto needs them in one function.
 #include <algorithm>
+#include <cstdio>
+#include <map>
+#include <string>
 #include <cstring>
 #include <sys/mman.h>
 
+#include "vm/interp/disasm.h"
 #include "vm/interp/exec_state.h"
 #include "vm/interp/slots.h"
 #include "vm/interpreter.h"
@@ -72,6 +76,32 @@ ExecStack& exec_stack() {
 
 static const void** g_handlers = nullptr;
 
+#ifdef LVM_INTERP_PROFILE
+// Dispatch counts per handler address, printed at exit (most frequent first).
+namespace {
+struct DispatchProfile {
+  std::map<const void*, uint64_t> counts;
+  ~DispatchProfile() {
+    std::vector<std::pair<uint64_t, std::string>> rows;
+    uint64_t total = 0;
+    for (size_t i = 0; g_handlers && i < size_t(IOp::Count); ++i) {
+      auto it = counts.find(g_handlers[i]);
+      if (it == counts.end() || !it->second) continue;
+      rows.emplace_back(it->second, iop_name(IOp(i)));
+      total += it->second;
+      it->second = 0;  // handlers shared by several IOps count once
+    }
+    std::sort(rows.rbegin(), rows.rend());
+    std::fprintf(stderr, "interpreter dispatches: %llu\n", (unsigned long long)total);
+    for (size_t i = 0; i < rows.size() && i < 40; ++i)
+      std::fprintf(stderr, "  %12llu %5.1f%%  %s\n", (unsigned long long)rows[i].first,
+                   100.0 * double(rows[i].first) / double(total), rows[i].second.c_str());
+  }
+};
+DispatchProfile g_profile;
+}  // namespace
+#endif
+
 Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp) {
   if (!inst) {
     // Export the handler addresses, in IOp order.
@@ -92,7 +122,9 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
 #undef STORE
 #define X(name, load, comm)                           \
   table[size_t(IOp::name##Load)] = &&L_##name##Load;  \
-  table[size_t(IOp::name##Rmw)] = &&L_##name##Rmw;
+  table[size_t(IOp::name##Rmw)] = &&L_##name##Rmw;    \
+  table[size_t(IOp::name##LoadAddR)] = &&L_##name##LoadAddR; \
+  table[size_t(IOp::name##LoadAddI)] = &&L_##name##LoadAddI;
     LVM_INTERP_LOAD_OPS(X)
 #undef X
 #define X(name, neg)                                     \
@@ -131,7 +163,15 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
     mem = m0 ? m0->base() : nullptr;                 \
     mem_size = m0 ? m0->size() : 0;                  \
   } while (0)
+#ifdef LVM_INTERP_PROFILE
+#define DISPATCH()                          \
+  do {                                      \
+    ++g_profile.counts[handler_at(ip)];     \
+    goto *handler_at(ip);                   \
+  } while (0)
+#else
 #define DISPATCH() goto *handler_at(ip)
+#endif
 #define NEXT(n)                              \
   do {                                       \
     ip += kHandlerWords + (n) + ((n) & 1);   \

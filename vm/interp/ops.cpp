@@ -45,7 +45,8 @@ uint32_t iop_operands(IOp op) {
 #undef STORE
 #define X(name, load, comm) \
   case IOp::name##Load: return 4; \
-  case IOp::name##Rmw: return 3;
+  case IOp::name##Rmw: return 3; \
+  case IOp::name##LoadAddR: case IOp::name##LoadAddI: return 5;
     LVM_INTERP_LOAD_OPS(X)
 #undef X
 #define X(name, neg)                                                                      \

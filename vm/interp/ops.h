@@ -53,8 +53,9 @@ enum class IOp : uint16_t {
   LVM_INTERP_IMM_OPS(X)
 #undef X
   // <op>Load: dst, a, address, offset. <op>Rmw: a, address, offset, storing
-  // `a op mem` back to the same place (x op= mem[p]).
-#define X(name, load, comm) name##Load, name##Rmw,
+  // `a op mem` back to the same place (x op= mem[p]). <op>LoadAddR/AddI:
+  // dst, a, p, q (or immediate), offset, the address being uint32(p + q).
+#define X(name, load, comm) name##Load, name##Rmw, name##LoadAddR, name##LoadAddI,
   LVM_INTERP_LOAD_OPS(X)
 #undef X
   // Loads and stores whose address is an i32.add computed right before:

@@ -32,24 +32,35 @@ void Translator::unsupported(Opcode op, CodeCursor& c) {
   dead_ = true;
 }
 
+namespace {
+std::pair<IOp, IOp> add_forms(Opcode op);
+}  // namespace
+
 bool Translator::fuse_load(Opcode op, Entry& a, Entry& b) {
   IOp fused = IOp::Count;
   Opcode load = Opcode::Nop;
   bool commutative = false;
+  IOp fused_r = IOp::Count, fused_i = IOp::Count;
   switch (op) {
-#define X(name, l, comm)           \
-  case Opcode::name:               \
-    fused = IOp::name##Load;       \
-    load = Opcode::l;              \
-    commutative = comm;            \
+#define X(name, l, comm)               \
+  case Opcode::name:                   \
+    fused = IOp::name##Load;           \
+    fused_r = IOp::name##LoadAddR;     \
+    fused_i = IOp::name##LoadAddI;     \
+    load = Opcode::l;                  \
+    commutative = comm;                \
     break;
     LVM_INTERP_LOAD_OPS(X)
 #undef X
     default: return false;
   }
-  // The loaded value must be the operand just produced by that load.
+  // The loaded value must be the operand just produced by that load, with
+  // a plain address or one folded from an add.
+  const auto [load_r, load_i] = add_forms(load);
+  const bool plain = last_def_op_ == wasm_iop(load);
+  const bool add_r = last_def_op_ == load_r, add_i = last_def_op_ == load_i;
   auto loaded = [&](const Entry& e) {
-    return e.where == Where::Temp && last_def_is(e.canon) && last_def_op_ == wasm_iop(load);
+    return e.where == Where::Temp && last_def_is(e.canon) && (plain || add_r || add_i);
   };
   const bool swap = !loaded(b);
   if (swap && (!commutative || !loaded(a))) return false;
@@ -57,18 +68,56 @@ bool Translator::fuse_load(Opcode op, Entry& a, Entry& b) {
   // A constant operand would need code after the load: leave it to the
   // immediate forms.
   if (other.where == Where::Const) return false;
+  // Address operands after the load's destination: (address, offset) or
+  // (p, q or immediate, offset).
   const uint32_t start = last_def_pos_ - kHandlerWords;
-  const uint32_t addr = code_[start + kHandlerWords + 1], offset = code_[start + kHandlerWords + 2];
+  const uint32_t naddr = plain ? 2 : 3;
+  uint32_t addr[3];
+  for (uint32_t k = 0; k < naddr; ++k) addr[k] = code_[start + kHandlerWords + 1 + k];
   code_.resize(start);
   forget_last_def();
+  const IOp form = plain ? fused : add_r ? fused_r : fused_i;
   const uint32_t dst = a.canon;  // the lower of the two stack positions
   const uint32_t la = loc(other);
-  uint32_t at = emit(fused);
+  uint32_t at = emit(form);
   uint32_t pos = uint32_t(code_.size());
   operand(dst);
   operand(la);
-  operand(addr);
-  operand(offset);
+  for (uint32_t k = 0; k < naddr; ++k) operand(addr[k]);
+  end_instr(at);
+  set_last_def(form, pos, dst);
+  push_temp(op_info(op).sig.results[0]);
+  return true;
+}
+
+bool Translator::fuse_mul_add(Opcode op, Entry& a, Entry& b) {
+  IOp mul, fused;
+  if (op == Opcode::I32Add) {
+    mul = wasm_iop(Opcode::I32Mul);
+    fused = IOp::I32MulAdd;
+  } else if (op == Opcode::I64Add) {
+    mul = wasm_iop(Opcode::I64Mul);
+    fused = IOp::I64MulAdd;
+  } else {
+    return false;
+  }
+  auto product = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon) && last_def_op_ == mul; };
+  const bool swap = !product(b);
+  if (swap && !product(a)) return false;
+  Entry& other = swap ? b : a;
+  if (other.where == Where::Const) return false;  // its constant would need code after the mul
+  const uint32_t start = last_def_pos_ - kHandlerWords;
+  const uint32_t x = code_[start + kHandlerWords + 1], y = code_[start + kHandlerWords + 2];
+  code_.resize(start);
+  forget_last_def();
+  const uint32_t dst = a.canon;
+  const uint32_t lc = loc(other);
+  uint32_t at = emit(fused);
+  uint32_t pos = uint32_t(code_.size());
+  operand(dst);
+  operand(x);
+  operand(y);
+  operand(lc);
   end_instr(at);
   set_last_def(fused, pos, dst);
   push_temp(op_info(op).sig.results[0]);
@@ -120,6 +169,7 @@ void Translator::numeric(Opcode op) {
     Entry b = pop();
     Entry a = pop();
     if (fuse_load(op, a, b)) return;
+    if (fuse_mul_add(op, a, b)) return;
     dst = a.canon;
     if (b.where == Where::Const && has_imm_form(op)) {
       uint32_t la = loc(a);
