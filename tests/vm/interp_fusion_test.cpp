@@ -169,3 +169,22 @@ TEST_CASE("a load whose address was folded still folds into a non-commutative op
   CHECK(f.listing().find("F64SubLoadAddI") != std::string::npos);
   CHECK(f.call({65530, bits(1.0)}, &r) == Trap::MemoryOutOfBounds);
 }
+
+TEST_CASE("consecutive add-immediates into locals merge, never across a branch target") {
+  // (func (param i32 i32) (result i32)
+  //   local.get 0 i32.const 3 i32.add local.set 0      ;; a += 3
+  //   local.get 1 i32.const 5 i32.add local.set 1      ;; b += 5   (merged with a += 3)
+  //   (block (br_if 0 (local.get 1)) local.get 0 i32.const 1 i32.add local.set 0)
+  //   local.get 1 i32.const -1 i32.add local.set 1     ;; at the landing point: not merged
+  //   local.get 0 local.get 1 i32.sub)
+  Fixture f(functype({I32, I32}, {I32}),
+            {0x20, 0, 0x41, 3, 0x6A, 0x21, 0, 0x20, 1, 0x41, 5, 0x6A, 0x21, 1, 0x02, 0x40, 0x20, 1, 0x0D, 0,
+             0x20, 0, 0x41, 1, 0x6A, 0x21, 0, 0x0B, 0x20, 1, 0x41, 0x7F, 0x6A, 0x21, 1, 0x20, 0, 0x20, 1, 0x6B,
+             0x0B});
+  uint64_t r = 0;
+  CHECK(f.call({10, 0}, &r) == Trap::None);  // a=13, b=5 -> branch taken; b=4 -> 13-4
+  CHECK(r == 9);
+  CHECK(f.call({10, uint32_t(-5)}, &r) == Trap::None);  // b=0 -> no branch: a=14; b=-1 -> 15
+  CHECK(r == 15);
+  CHECK(f.listing().find("I32AddImmMany") != std::string::npos);
+}

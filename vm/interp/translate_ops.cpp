@@ -290,6 +290,39 @@ void Translator::memory_access(Opcode op, CodeCursor& c) {
   }
 }
 
+void Translator::merge_add_into_run(uint32_t start) {
+  // `start` is an I32AddImm just retargeted to a local; it is the last
+  // instruction. Join the previous run if nothing jumps between them.
+  if (add_run_end_ == start && add_run_ >= barrier_ && start >= barrier_) {
+    const uint32_t d = code_[start + kHandlerWords], a = code_[start + kHandlerWords + 1],
+                   imm = code_[start + kHandlerWords + 2];
+    code_.resize(start);
+    uint32_t at = add_run_;
+    if (handler_at(&code_[at]) == handler_table()[size_t(IOp::I32AddImm)]) {
+      const uint32_t d0 = code_[at + kHandlerWords], a0 = code_[at + kHandlerWords + 1],
+                     i0 = code_[at + kHandlerWords + 2];
+      code_.resize(at);
+      emit(IOp::I32AddImmMany);
+      operand(1);
+      operand(d0);
+      operand(a0);
+      operand(i0);
+    } else if (code_.size() - at > kHandlerWords + 1 + 3 * code_[at + kHandlerWords]) {
+      code_.pop_back();  // the padding word
+    }
+    ++code_[at + kHandlerWords];
+    operand(d);
+    operand(a);
+    operand(imm);
+    end_instr(at);
+    add_run_end_ = uint32_t(code_.size());
+    forget_last_def();  // the add is no longer an instruction of its own
+    return;
+  }
+  add_run_ = start;
+  add_run_end_ = uint32_t(code_.size());
+}
+
 void Translator::local_set(uint32_t index, bool tee) {
   Entry v = pop();
   const uint32_t slot = local_slot_[index];
@@ -306,6 +339,7 @@ void Translator::local_set(uint32_t index, bool tee) {
     const uint32_t moved = uint32_t(code_.size()) - start;
     code_.insert(code_.end(), producer.begin(), producer.end());
     code_[last_def_pos_ + moved] = slot;
+    if (last_def_op_ == IOp::I32AddImm) merge_add_into_run(start + moved);
   } else if (v.where == Where::Const) {
     preserve_local(slot);
     emit_const(t, slot, v.value);

@@ -145,6 +145,10 @@ class Translator {
   // Code position a branch may land on; instructions are never merged
   // across it. Set wherever a label or jump target is placed.
   uint32_t barrier_ = 0;
+  // The last I32AddImm(Many) writing a local, and where it ends: a
+  // following one that also writes a local joins it.
+  uint32_t add_run_ = UINT32_MAX, add_run_end_ = UINT32_MAX;
+  void merge_add_into_run(uint32_t start);
   uint32_t copy_run_ = UINT32_MAX;  // position of the last Copy/CopyMany emitted
   uint32_t last_copy_end_ = UINT32_MAX;  // where it ended: extendable while code_.size() is that
   IOp last_def_op_ = IOp::Copy;
