@@ -188,3 +188,20 @@ TEST_CASE("consecutive add-immediates into locals merge, never across a branch t
   CHECK(r == 15);
   CHECK(f.listing().find("I32AddImmMany") != std::string::npos);
 }
+
+TEST_CASE("a shift or rotate by a constant folds into the add/xor/or/and that uses it") {
+  // (func (param i32 i32) (result i32)
+  //   local.get 0  local.get 1 i32.const 8 i32.rotr  i32.xor      ;; a ^ rotr(b, 8)
+  //   local.get 1 i32.const 4 i32.shr_s  i32.add)                 ;; ... + (b >> 4), shifted on the left
+  Fixture f(functype({I32, I32}, {I32}),
+            {0x20, 0, 0x20, 1, 0x41, 8, 0x78, 0x73, 0x20, 1, 0x41, 4, 0x75, 0x6A, 0x0B});
+  uint64_t r = 0;
+  const uint32_t a = 0x12345678, b = 0x800000F0;
+  CHECK(f.call({a, b}, &r) == Trap::None);
+  const uint32_t rotr = (b >> 8) | (b << 24);
+  const uint32_t expect = (a ^ rotr) + uint32_t(int32_t(b) >> 4);
+  CHECK(uint32_t(r) == expect);
+  const std::string listing = f.listing();
+  CHECK(listing.find("I32XorWithI32Rotr") != std::string::npos);
+  CHECK(listing.find("I32AddWithI32ShrS") != std::string::npos);
+}

@@ -27,6 +27,9 @@ std::string iop_name(IOp op) {
   case IOp::name##LoadAddI: return #name "LoadAddI";
     LVM_INTERP_LOAD_OPS(X)
 #undef X
+#define X(op, sh) case IOp::op##With##sh: return #op "With" #sh;
+    LVM_INTERP_SHIFTED_OPS(X)
+#undef X
 #define X(name, neg)                          \
   case IOp::BrIf##name: return "BrIf" #name; \
   case IOp::BrIf##name##Imm: return "BrIf" #name "Imm";

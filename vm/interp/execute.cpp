@@ -127,6 +127,9 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
   table[size_t(IOp::name##LoadAddI)] = &&L_##name##LoadAddI;
     LVM_INTERP_LOAD_OPS(X)
 #undef X
+#define X(op, sh) table[size_t(IOp::op##With##sh)] = &&L_##op##With##sh;
+    LVM_INTERP_SHIFTED_OPS(X)
+#undef X
 #define X(name, neg)                                     \
   table[size_t(IOp::BrIf##name)] = &&L_BrIf##name;       \
   table[size_t(IOp::BrIf##name##Imm)] = &&L_BrIf##name##Imm;

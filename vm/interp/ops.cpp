@@ -49,6 +49,9 @@ uint32_t iop_operands(IOp op) {
   case IOp::name##LoadAddR: case IOp::name##LoadAddI: return 5;
     LVM_INTERP_LOAD_OPS(X)
 #undef X
+#define X(op, sh) case IOp::op##With##sh: return 4;
+    LVM_INTERP_SHIFTED_OPS(X)
+#undef X
 #define X(name, neg)                                                                      \
   case IOp::BrIf##name: return 3;                                                         \
   case IOp::BrIf##name##Imm: return op_info(Opcode::name).sig.params[0] == ValType::I64 ? 4 : 3;

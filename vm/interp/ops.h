@@ -45,6 +45,14 @@ namespace lvm::interp {
   X(F32Add, F32Load, true) X(F32Sub, F32Load, false) X(F32Mul, F32Load, true) X(F32Div, F32Load, false)   \
   X(F64Add, F64Load, true) X(F64Sub, F64Load, false) X(F64Mul, F64Load, true) X(F64Div, F64Load, false)
 
+// i32 operators that take a shifted or rotated operand when the shift by a
+// constant comes right before (`a ^ rotl(x, 19)`), as ARM's shifted-register
+// operands do: X(operator, shift) for each operator and each shift.
+#define LVM_INTERP_SHIFTS_FOR(X, op) X(op, I32Rotl) X(op, I32Rotr) X(op, I32Shl) X(op, I32ShrU) X(op, I32ShrS)
+#define LVM_INTERP_SHIFTED_OPS(X)                                              \
+  LVM_INTERP_SHIFTS_FOR(X, I32Add) LVM_INTERP_SHIFTS_FOR(X, I32Xor)            \
+  LVM_INTERP_SHIFTS_FOR(X, I32Or) LVM_INTERP_SHIFTS_FOR(X, I32And)
+
 enum class IOp : uint16_t {
 #define IOP(name, n) name,
 #include "vm/interp/ops.def"
@@ -67,6 +75,10 @@ enum class IOp : uint16_t {
 #include "vm/memory_ops.def"
 #undef LOAD
 #undef STORE
+  // <op>With<shift>: dst, a, x, k: dst = a op shift(x, k).
+#define X(op, sh) op##With##sh,
+  LVM_INTERP_SHIFTED_OPS(X)
+#undef X
   // BrIf<cmp>: a, b, offset. BrIf<cmp>Imm: a, immediate (1 or 2 words), offset.
 #define X(name, neg) BrIf##name, BrIf##name##Imm,
   LVM_INTERP_CMP_OPS(X)

@@ -124,6 +124,67 @@ bool Translator::fuse_mul_add(Opcode op, Entry& a, Entry& b) {
   return true;
 }
 
+bool Translator::fuse_shift(Opcode op, Entry& a, Entry& b) {
+  // Which shifts-by-immediate this operator can absorb, and into what.
+  IOp forms[5] = {};
+  switch (op) {
+    case Opcode::I32Add: {
+      IOp f[5] = {IOp::I32AddWithI32Rotl, IOp::I32AddWithI32Rotr, IOp::I32AddWithI32Shl, IOp::I32AddWithI32ShrU,
+                  IOp::I32AddWithI32ShrS};
+      std::copy(f, f + 5, forms);
+      break;
+    }
+    case Opcode::I32Xor: {
+      IOp f[5] = {IOp::I32XorWithI32Rotl, IOp::I32XorWithI32Rotr, IOp::I32XorWithI32Shl, IOp::I32XorWithI32ShrU,
+                  IOp::I32XorWithI32ShrS};
+      std::copy(f, f + 5, forms);
+      break;
+    }
+    case Opcode::I32Or: {
+      IOp f[5] = {IOp::I32OrWithI32Rotl, IOp::I32OrWithI32Rotr, IOp::I32OrWithI32Shl, IOp::I32OrWithI32ShrU,
+                  IOp::I32OrWithI32ShrS};
+      std::copy(f, f + 5, forms);
+      break;
+    }
+    case Opcode::I32And: {
+      IOp f[5] = {IOp::I32AndWithI32Rotl, IOp::I32AndWithI32Rotr, IOp::I32AndWithI32Shl, IOp::I32AndWithI32ShrU,
+                  IOp::I32AndWithI32ShrS};
+      std::copy(f, f + 5, forms);
+      break;
+    }
+    default: return false;
+  }
+  static constexpr IOp kShifts[5] = {IOp::I32RotlImm, IOp::I32RotrImm, IOp::I32ShlImm, IOp::I32ShrUImm,
+                                     IOp::I32ShrSImm};
+  int which = -1;
+  for (int k = 0; k < 5; ++k)
+    if (last_def_op_ == kShifts[k]) which = k;
+  if (which < 0) return false;
+  auto shifted = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon); };
+  // All four operators are commutative: the shifted value may be either side.
+  const bool swap = !shifted(b);
+  if (swap && !shifted(a)) return false;
+  Entry& other = swap ? b : a;
+  if (other.where == Where::Const) return false;  // its constant would need code after the shift
+  const uint32_t start = last_def_pos_ - kHandlerWords;
+  const uint32_t x = code_[start + kHandlerWords + 1], k = code_[start + kHandlerWords + 2];
+  code_.resize(start);
+  forget_last_def();
+  const uint32_t dst = a.canon;
+  const uint32_t lo = loc(other);
+  const IOp form = forms[which];
+  uint32_t at = emit(form);
+  uint32_t pos = uint32_t(code_.size());
+  operand(dst);
+  operand(lo);
+  operand(x);
+  operand(k);
+  end_instr(at);
+  set_last_def(form, pos, dst);
+  push_temp(ValType::I32);
+  return true;
+}
+
 bool Translator::fuse_rmw(Opcode store, const Entry& addr, const Entry& value, uint32_t offset) {
   if (value.where != Where::Temp || !last_def_is(value.canon) || addr.where == Where::Const) return false;
   IOp rmw = IOp::Count;
@@ -170,6 +231,7 @@ void Translator::numeric(Opcode op) {
     Entry a = pop();
     if (fuse_load(op, a, b)) return;
     if (fuse_mul_add(op, a, b)) return;
+    if (fuse_shift(op, a, b)) return;
     dst = a.canon;
     if (b.where == Where::Const && has_imm_form(op)) {
       uint32_t la = loc(a);
