@@ -205,3 +205,21 @@ TEST_CASE("a shift or rotate by a constant folds into the add/xor/or/and that us
   CHECK(listing.find("I32XorWithI32Rotr") != std::string::npos);
   CHECK(listing.find("I32AddWithI32ShrS") != std::string::npos);
 }
+
+TEST_CASE("a product feeding an f64 add/sub/mul fuses with both roundings kept") {
+  // (func (param f64 f64 f64) (result f64) local.get 0  local.get 1 local.get 2 f64.mul  f64.sub)
+  Fixture f(functype({F64, F64, F64}, {F64}), {0x20, 0, 0x20, 1, 0x20, 2, 0xA2, 0xA1, 0x0B});
+  uint64_t r = 0;
+  // With a fused multiply-add, 1 - (1+2^-52)(1-2^-52) would be -2^-104; with
+  // the product rounded first (as wasm requires) it is exactly 0.
+  const double x = 1.0 + 0x1p-52, y = 1.0 - 0x1p-52;
+  CHECK(f.call({bits(1.0), bits(x), bits(y)}, &r) == Trap::None);
+  CHECK(std::bit_cast<double>(r) == 1.0 - x * y);
+  CHECK(std::bit_cast<double>(r) == 0.0);
+  CHECK(f.listing().find("F64SubMul") != std::string::npos);
+  // Product on the left: x*y - c.
+  Fixture g(functype({F64, F64, F64}, {F64}), {0x20, 1, 0x20, 2, 0xA2, 0x20, 0, 0xA1, 0x0B});
+  CHECK(g.call({bits(0.5), bits(3.0), bits(4.0)}, &r) == Trap::None);
+  CHECK(std::bit_cast<double>(r) == 11.5);
+  CHECK(g.listing().find("F64MulSub") != std::string::npos);
+}

@@ -185,6 +185,36 @@ bool Translator::fuse_shift(Opcode op, Entry& a, Entry& b) {
   return true;
 }
 
+bool Translator::fuse_f64_product(Opcode op, Entry& a, Entry& b) {
+  if (op != Opcode::F64Add && op != Opcode::F64Mul && op != Opcode::F64Sub) return false;
+  if (last_def_op_ != wasm_iop(Opcode::F64Mul)) return false;
+  auto product = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon); };
+  const bool product_right = product(b);
+  if (!product_right && !product(a)) return false;
+  Entry& other = product_right ? a : b;
+  if (other.where == Where::Const) return false;  // its constant would need code after the product
+  IOp form = op == Opcode::F64Add   ? IOp::F64AddMul
+             : op == Opcode::F64Mul ? IOp::F64MulMul
+             : product_right        ? IOp::F64SubMul
+                                    : IOp::F64MulSub;
+  const uint32_t start = last_def_pos_ - kHandlerWords;
+  const uint32_t x = code_[start + kHandlerWords + 1], y = code_[start + kHandlerWords + 2];
+  code_.resize(start);
+  forget_last_def();
+  const uint32_t dst = a.canon;
+  const uint32_t lo = loc(other);
+  uint32_t at = emit(form);
+  uint32_t pos = uint32_t(code_.size());
+  operand(dst);
+  operand(lo);
+  operand(x);
+  operand(y);
+  end_instr(at);
+  set_last_def(form, pos, dst);
+  push_temp(ValType::F64);
+  return true;
+}
+
 bool Translator::fuse_rmw(Opcode store, const Entry& addr, const Entry& value, uint32_t offset) {
   if (value.where != Where::Temp || !last_def_is(value.canon) || addr.where == Where::Const) return false;
   IOp rmw = IOp::Count;
@@ -232,6 +262,7 @@ void Translator::numeric(Opcode op) {
     if (fuse_load(op, a, b)) return;
     if (fuse_mul_add(op, a, b)) return;
     if (fuse_shift(op, a, b)) return;
+    if (fuse_f64_product(op, a, b)) return;
     dst = a.canon;
     if (b.where == Where::Const && has_imm_form(op)) {
       uint32_t la = loc(a);
