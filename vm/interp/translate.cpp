@@ -137,6 +137,24 @@ void Translator::end_instr(uint32_t start) {
   if ((code_.size() - start) & 1) code_.push_back(0);
 }
 
+std::array<uint32_t, 3> Translator::take_last_def(uint32_t count) {
+  const uint32_t start = last_def_pos_ - kHandlerWords;
+  std::array<uint32_t, 3> words{};
+  for (uint32_t k = 0; k < count; ++k) words[k] = code_[last_def_pos_ + 1 + k];
+  code_.resize(start);
+  forget_last_def();
+  return words;
+}
+
+void Translator::emit_result(IOp form, ValType result, std::initializer_list<uint32_t> operands) {
+  uint32_t at = emit(form);
+  uint32_t pos = uint32_t(code_.size());
+  for (uint32_t w : operands) operand(w);
+  end_instr(at);
+  push_temp(result);
+  set_last_def(form, pos, *operands.begin());
+}
+
 void Translator::emit_copy(ValType t, uint32_t dst, uint32_t src) {
   if (t != ValType::V128 && copy_run_ != UINT32_MAX && copy_run_ >= barrier_ && last_copy_end_ == code_.size()) {
     // Extend the copy just emitted into a CopyMany (same order, one dispatch).

@@ -68,25 +68,15 @@ bool Translator::fuse_load(Opcode op, Entry& a, Entry& b) {
   // A constant operand would need code after the load: leave it to the
   // immediate forms.
   if (other.where == Where::Const) return false;
-  // Address operands after the load's destination: (address, offset) or
-  // (p, q or immediate, offset).
-  const uint32_t start = last_def_pos_ - kHandlerWords;
-  const uint32_t naddr = plain ? 2 : 3;
-  uint32_t addr[3];
-  for (uint32_t k = 0; k < naddr; ++k) addr[k] = code_[start + kHandlerWords + 1 + k];
-  code_.resize(start);
-  forget_last_def();
-  const IOp form = plain ? fused : add_r ? fused_r : fused_i;
+  // The load's address operands: (address, offset) or (p, q or immediate, offset).
+  const auto addr = take_last_def(plain ? 2 : 3);
   const uint32_t dst = a.canon;  // the lower of the two stack positions
-  const uint32_t la = loc(other);
-  uint32_t at = emit(form);
-  uint32_t pos = uint32_t(code_.size());
-  operand(dst);
-  operand(la);
-  for (uint32_t k = 0; k < naddr; ++k) operand(addr[k]);
-  end_instr(at);
-  set_last_def(form, pos, dst);
-  push_temp(op_info(op).sig.results[0]);
+  const uint32_t lo = loc(other);
+  const ValType result = op_info(op).sig.results[0];
+  if (plain)
+    emit_result(fused, result, {dst, lo, addr[0], addr[1]});
+  else
+    emit_result(add_r ? fused_r : fused_i, result, {dst, lo, addr[0], addr[1], addr[2]});
   return true;
 }
 
@@ -106,21 +96,9 @@ bool Translator::fuse_mul_add(Opcode op, Entry& a, Entry& b) {
   if (swap && !product(a)) return false;
   Entry& other = swap ? b : a;
   if (other.where == Where::Const) return false;  // its constant would need code after the mul
-  const uint32_t start = last_def_pos_ - kHandlerWords;
-  const uint32_t x = code_[start + kHandlerWords + 1], y = code_[start + kHandlerWords + 2];
-  code_.resize(start);
-  forget_last_def();
+  const auto [x, y, unused] = take_last_def(2);
   const uint32_t dst = a.canon;
-  const uint32_t lc = loc(other);
-  uint32_t at = emit(fused);
-  uint32_t pos = uint32_t(code_.size());
-  operand(dst);
-  operand(x);
-  operand(y);
-  operand(lc);
-  end_instr(at);
-  set_last_def(fused, pos, dst);
-  push_temp(op_info(op).sig.results[0]);
+  emit_result(fused, op_info(op).sig.results[0], {dst, x, y, loc(other)});
   return true;
 }
 
@@ -166,22 +144,9 @@ bool Translator::fuse_shift(Opcode op, Entry& a, Entry& b) {
   if (swap && !shifted(a)) return false;
   Entry& other = swap ? b : a;
   if (other.where == Where::Const) return false;  // its constant would need code after the shift
-  const uint32_t start = last_def_pos_ - kHandlerWords;
-  const uint32_t x = code_[start + kHandlerWords + 1], k = code_[start + kHandlerWords + 2];
-  code_.resize(start);
-  forget_last_def();
+  const auto [x, k, unused] = take_last_def(2);
   const uint32_t dst = a.canon;
-  const uint32_t lo = loc(other);
-  const IOp form = forms[which];
-  uint32_t at = emit(form);
-  uint32_t pos = uint32_t(code_.size());
-  operand(dst);
-  operand(lo);
-  operand(x);
-  operand(k);
-  end_instr(at);
-  set_last_def(form, pos, dst);
-  push_temp(ValType::I32);
+  emit_result(forms[which], ValType::I32, {dst, loc(other), x, k});
   return true;
 }
 
@@ -197,21 +162,9 @@ bool Translator::fuse_f64_product(Opcode op, Entry& a, Entry& b) {
              : op == Opcode::F64Mul ? IOp::F64MulMul
              : product_right        ? IOp::F64SubMul
                                     : IOp::F64MulSub;
-  const uint32_t start = last_def_pos_ - kHandlerWords;
-  const uint32_t x = code_[start + kHandlerWords + 1], y = code_[start + kHandlerWords + 2];
-  code_.resize(start);
-  forget_last_def();
+  const auto [x, y, unused] = take_last_def(2);
   const uint32_t dst = a.canon;
-  const uint32_t lo = loc(other);
-  uint32_t at = emit(form);
-  uint32_t pos = uint32_t(code_.size());
-  operand(dst);
-  operand(lo);
-  operand(x);
-  operand(y);
-  end_instr(at);
-  set_last_def(form, pos, dst);
-  push_temp(ValType::F64);
+  emit_result(form, ValType::F64, {dst, loc(other), x, y});
   return true;
 }
 

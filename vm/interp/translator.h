@@ -4,6 +4,8 @@
 // calls, translate_ops.cpp the remaining instructions.
 #pragma once
 
+#include <array>
+#include <initializer_list>
 #include <span>
 #include <vector>
 
@@ -81,6 +83,13 @@ class Translator {
   }
   bool last_def_is(uint32_t slot) const { return last_def_end_ == code_.size() && last_def_slot_ == slot; }
   void forget_last_def() { last_def_end_ = UINT32_MAX; }
+  // For fusions: removes the instruction just emitted (the producer of an
+  // operand being folded) and returns up to three of its operand words
+  // after its destination.
+  std::array<uint32_t, 3> take_last_def(uint32_t count);
+  // Emits `form` with `operands`, the first being its destination, and
+  // pushes its `result` (which lands in that destination) as the new top.
+  void emit_result(IOp form, ValType result, std::initializer_list<uint32_t> operands);
   // Emits a branch taken when `cond` is true (or false, if `when_false`),
   // with its offset operand left to fill. When `cond` is the result of the
   // integer comparison just emitted, the two become one compare-and-branch.
