@@ -223,3 +223,27 @@ TEST_CASE("a product feeding an f64 add/sub/mul fuses with both roundings kept")
   CHECK(std::bit_cast<double>(r) == 11.5);
   CHECK(g.listing().find("F64MulSub") != std::string::npos);
 }
+
+TEST_CASE("stores of constants carry the value in the instruction") {
+  // (func (param i32)
+  //   local.get 0 i64.const 0x1122334455667788 i64.store
+  //   local.get 0 f32.const 1.5 f32.store offset=8
+  //   local.get 0 local.get 0 i32.add i32.const 0x1FF i32.store8 offset=1)
+  Bytes code = cat({{0x20, 0, 0x42}, sleb(0x1122334455667788), {0x37, 3, 0},
+                    {0x20, 0, 0x43, 0x00, 0x00, 0xC0, 0x3F, 0x38, 2, 8},
+                    {0x20, 0, 0x20, 0, 0x6A, 0x41}, sleb(0x1FF), {0x3A, 0, 1, 0x0B}});
+  Fixture f(functype({I32}, {}), code);
+  CHECK(f.call({100}) == Trap::None);
+  uint64_t v64;
+  std::memcpy(&v64, f.mem() + 100, 8);
+  CHECK(v64 == 0x1122334455667788ull);
+  float v32;
+  std::memcpy(&v32, f.mem() + 108, 4);
+  CHECK(v32 == 1.5f);
+  CHECK(f.mem()[201] == 0xFF);  // truncated to 8 bits, at 100+100+1
+  const std::string listing = f.listing();
+  CHECK(listing.find("I64StoreImm") != std::string::npos);
+  CHECK(listing.find("F32StoreImm") != std::string::npos);
+  CHECK(listing.find("I32Store8AddRImm") != std::string::npos);
+  CHECK(f.call({65530}) == Trap::MemoryOutOfBounds);
+}

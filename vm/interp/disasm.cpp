@@ -16,7 +16,11 @@ std::string iop_name(IOp op) {
 #define LOAD(name, S, M)                           \
   case IOp::name##AddR: return #name "AddR";       \
   case IOp::name##AddI: return #name "AddI";
-#define STORE(name, S, M) LOAD(name, S, M)
+#define STORE(name, S, M)                          \
+  LOAD(name, S, M)                                 \
+  case IOp::name##Imm: return #name "Imm";         \
+  case IOp::name##AddRImm: return #name "AddRImm"; \
+  case IOp::name##AddIImm: return #name "AddIImm";
 #include "vm/memory_ops.def"
 #undef LOAD
 #undef STORE

@@ -116,7 +116,11 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
 #define LOAD(name, S, M)                                 \
   table[size_t(IOp::name##AddR)] = &&L_##name##AddR;     \
   table[size_t(IOp::name##AddI)] = &&L_##name##AddI;
-#define STORE(name, S, M) LOAD(name, S, M)
+#define STORE(name, S, M)                                      \
+  LOAD(name, S, M)                                             \
+  table[size_t(IOp::name##Imm)] = &&L_##name##Imm;             \
+  table[size_t(IOp::name##AddRImm)] = &&L_##name##AddRImm;     \
+  table[size_t(IOp::name##AddIImm)] = &&L_##name##AddIImm;
 #include "vm/memory_ops.def"
 #undef LOAD
 #undef STORE

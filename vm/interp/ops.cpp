@@ -39,7 +39,10 @@ uint32_t iop_operands(IOp op) {
     LVM_INTERP_IMM_OPS(X)
 #undef X
 #define LOAD(name, S, M) case IOp::name##AddR: case IOp::name##AddI: return 4;
-#define STORE(name, S, M) case IOp::name##AddR: case IOp::name##AddI: return 4;
+#define STORE(name, S, M)                              \
+  case IOp::name##AddR: case IOp::name##AddI: return 4; \
+  case IOp::name##Imm: return 4;                        \
+  case IOp::name##AddRImm: case IOp::name##AddIImm: return 5;
 #include "vm/memory_ops.def"
 #undef LOAD
 #undef STORE

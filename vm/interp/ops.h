@@ -75,6 +75,14 @@ enum class IOp : uint16_t {
 #include "vm/memory_ops.def"
 #undef LOAD
 #undef STORE
+  // Stores of a constant (value bits as two words lo, hi):
+  // <store>Imm: address, lo, hi, offset; <store>AddRImm: a, b, lo, hi,
+  // offset; <store>AddIImm: a, imm, lo, hi, offset.
+#define LOAD(name, S, M)
+#define STORE(name, S, M) name##Imm, name##AddRImm, name##AddIImm,
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
   // <op>With<shift>: dst, a, x, k: dst = a op shift(x, k).
 #define X(op, sh) op##With##sh,
   LVM_INTERP_SHIFTED_OPS(X)

@@ -252,6 +252,21 @@ void Translator::numeric(Opcode op) {
 }
 
 namespace {
+// The constant-value forms of a store: plain, AddR and AddI addresses.
+struct StoreImmForms {
+  IOp plain, add_r, add_i;
+};
+StoreImmForms store_imm_forms(Opcode op) {
+  switch (op) {
+#define LOAD(name, S, M)
+#define STORE(name, S, M) case Opcode::name: return {IOp::name##Imm, IOp::name##AddRImm, IOp::name##AddIImm};
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
+    default: return {IOp::Count, IOp::Count, IOp::Count};
+  }
+}
+
 // The AddR / AddI forms of a load or store.
 std::pair<IOp, IOp> add_forms(Opcode op) {
   switch (op) {
@@ -313,6 +328,26 @@ void Translator::memory_access(Opcode op, CodeCursor& c) {
     Entry value = pop();
     Entry addr = pop();
     if (fuse_rmw(op, addr, value, offset)) return;
+    if (value.where == Where::Const) {
+      // The constant travels in the instruction: no slot, no extra dispatch.
+      const StoreImmForms f = store_imm_forms(op);
+      const uint32_t lo = uint32_t(value.value), hi = uint32_t(value.value >> 32);
+      uint32_t at;
+      if (take_address_add(addr, form, a, b, op)) {
+        at = emit(form == add_forms(op).first ? f.add_r : f.add_i);
+        operand(a);
+        operand(b);
+      } else {
+        const uint32_t la = loc(addr);
+        at = emit(f.plain);
+        operand(la);
+      }
+      operand(lo);
+      operand(hi);
+      operand(offset);
+      end_instr(at);
+      return;
+    }
     // The value is pushed after the address: only a value that needs no
     // code (a local, a constant) leaves the address's add as the last
     // instruction. A constant is written to its slot after the add is
