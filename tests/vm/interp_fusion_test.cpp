@@ -247,3 +247,20 @@ TEST_CASE("stores of constants carry the value in the instruction") {
   CHECK(listing.find("I32Store8AddRImm") != std::string::npos);
   CHECK(f.call({65530}) == Trap::MemoryOutOfBounds);
 }
+
+TEST_CASE("an 8/16-bit load folds into the i32 operator using it, extended as the load would") {
+  // (func (param i32 i32) (result i32)
+  //   local.get 1  local.get 0 i32.load16_s  i32.mul      ;; b * sext16(mem[a])
+  //   local.get 0 i32.load8_u offset=2  i32.sub)          ;; ... - zext8(mem[a+2])
+  Fixture f(functype({I32, I32}, {I32}),
+            {0x20, 1, 0x20, 0, 0x2E, 1, 0, 0x6C, 0x20, 0, 0x2D, 0, 2, 0x6B, 0x0B});
+  const int16_t v = -300;
+  std::memcpy(f.mem() + 40, &v, 2);
+  f.mem()[42] = 0xF0;
+  uint64_t r = 0;
+  CHECK(f.call({40, 3}, &r) == Trap::None);
+  CHECK(int32_t(r) == 3 * -300 - 0xF0);
+  const std::string listing = f.listing();
+  CHECK(listing.find("I32MulWithI32Load16S") != std::string::npos);
+  CHECK(f.call({65535, 3}, &r) == Trap::MemoryOutOfBounds);
+}

@@ -34,6 +34,9 @@ std::string iop_name(IOp op) {
 #define X(op, sh) case IOp::op##With##sh: return #op "With" #sh;
     LVM_INTERP_SHIFTED_OPS(X)
 #undef X
+#define X(op, load, comm, M) case IOp::op##With##load: return #op "With" #load;
+    LVM_INTERP_NARROW_LOAD_OPS(X)
+#undef X
 #define X(name, neg)                          \
   case IOp::BrIf##name: return "BrIf" #name; \
   case IOp::BrIf##name##Imm: return "BrIf" #name "Imm";

@@ -53,6 +53,16 @@ namespace lvm::interp {
   LVM_INTERP_SHIFTS_FOR(X, I32Add) LVM_INTERP_SHIFTS_FOR(X, I32Xor)            \
   LVM_INTERP_SHIFTS_FOR(X, I32Or) LVM_INTERP_SHIFTS_FOR(X, I32And)
 
+// i32 operators taking their second operand from an 8- or 16-bit load just
+// before, extended as the load would: X(operator, load, commutative, memory type).
+#define LVM_INTERP_NARROW_FOR(X, op, comm)                                                    \
+  X(op, I32Load8U, comm, uint8_t) X(op, I32Load8S, comm, int8_t) X(op, I32Load16U, comm, uint16_t) \
+  X(op, I32Load16S, comm, int16_t)
+#define LVM_INTERP_NARROW_LOAD_OPS(X)                                                          \
+  LVM_INTERP_NARROW_FOR(X, I32Add, true) LVM_INTERP_NARROW_FOR(X, I32Sub, false)               \
+  LVM_INTERP_NARROW_FOR(X, I32Mul, true) LVM_INTERP_NARROW_FOR(X, I32And, true)                \
+  LVM_INTERP_NARROW_FOR(X, I32Or, true) LVM_INTERP_NARROW_FOR(X, I32Xor, true)
+
 enum class IOp : uint16_t {
 #define IOP(name, n) name,
 #include "vm/interp/ops.def"
@@ -83,6 +93,10 @@ enum class IOp : uint16_t {
 #include "vm/memory_ops.def"
 #undef LOAD
 #undef STORE
+  // <op>With<load>: dst, a, address, offset.
+#define X(op, load, comm, M) op##With##load,
+  LVM_INTERP_NARROW_LOAD_OPS(X)
+#undef X
   // <op>With<shift>: dst, a, x, k: dst = a op shift(x, k).
 #define X(op, sh) op##With##sh,
   LVM_INTERP_SHIFTED_OPS(X)

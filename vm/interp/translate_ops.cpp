@@ -55,9 +55,16 @@ bool Translator::fuse_load(Opcode op, Entry& a, Entry& b) {
     default: return false;
   }
   // The loaded value must be the operand just produced by that load, with
-  // a plain address or one folded from an add.
+  // a plain address or one folded from an add; for i32 operators also an
+  // 8/16-bit load (plain address), extended as the load would.
+  IOp narrow = IOp::Count;
+#define X(o, l, c, M) \
+  if (op == Opcode::o && last_def_op_ == wasm_iop(Opcode::l)) narrow = IOp::o##With##l;
+  LVM_INTERP_NARROW_LOAD_OPS(X)
+#undef X
+  if (narrow != IOp::Count) fused = narrow;
   const auto [load_r, load_i] = add_forms(load);
-  const bool plain = last_def_op_ == wasm_iop(load);
+  const bool plain = last_def_op_ == wasm_iop(load) || narrow != IOp::Count;
   const bool add_r = last_def_op_ == load_r, add_i = last_def_op_ == load_i;
   auto loaded = [&](const Entry& e) {
     return e.where == Where::Temp && last_def_is(e.canon) && (plain || add_r || add_i);
