@@ -264,3 +264,19 @@ TEST_CASE("an 8/16-bit load folds into the i32 operator using it, extended as th
   CHECK(listing.find("I32MulWithI32Load16S") != std::string::npos);
   CHECK(f.call({65535, 3}, &r) == Trap::MemoryOutOfBounds);
 }
+
+TEST_CASE("an i32 add/xor/and/or of another such operation fuses into one handler") {
+  // (func (param i32 i32 i32) (result i32)
+  //   local.get 0  local.get 1 local.get 2 i32.and  i32.add   ;; a + (b & c)
+  //   local.get 1 local.get 2 i32.xor  local.get 0  i32.or   ;; ... | ((b ^ c) | a), inner on the left
+  //   i32.xor)
+  Fixture f(functype({I32, I32, I32}, {I32}),
+            {0x20, 0, 0x20, 1, 0x20, 2, 0x71, 0x6A, 0x20, 1, 0x20, 2, 0x73, 0x20, 0, 0x72, 0x73, 0x0B});
+  uint64_t r = 0;
+  const uint32_t a = 0x0F0F1234, b = 0xFF00FF00, c = 0x12345678;
+  CHECK(f.call({a, b, c}, &r) == Trap::None);
+  CHECK(uint32_t(r) == ((a + (b & c)) ^ ((b ^ c) | a)));
+  const std::string listing = f.listing();
+  CHECK(listing.find("I32AddOfI32And") != std::string::npos);
+  CHECK(listing.find("I32OrOfI32Xor") != std::string::npos);
+}

@@ -34,6 +34,9 @@ std::string iop_name(IOp op) {
 #define X(op, sh) case IOp::op##With##sh: return #op "With" #sh;
     LVM_INTERP_SHIFTED_OPS(X)
 #undef X
+#define X(op, inner) case IOp::op##Of##inner: return #op "Of" #inner;
+    LVM_INTERP_ALU2_OPS(X)
+#undef X
 #define X(op, load, comm, M) case IOp::op##With##load: return #op "With" #load;
     LVM_INTERP_NARROW_LOAD_OPS(X)
 #undef X

@@ -134,6 +134,9 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
 #define X(op, sh) table[size_t(IOp::op##With##sh)] = &&L_##op##With##sh;
     LVM_INTERP_SHIFTED_OPS(X)
 #undef X
+#define X(op, inner) table[size_t(IOp::op##Of##inner)] = &&L_##op##Of##inner;
+    LVM_INTERP_ALU2_OPS(X)
+#undef X
 #define X(op, load, comm, M) table[size_t(IOp::op##With##load)] = &&L_##op##With##load;
     LVM_INTERP_NARROW_LOAD_OPS(X)
 #undef X

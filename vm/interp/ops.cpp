@@ -55,6 +55,9 @@ uint32_t iop_operands(IOp op) {
 #define X(op, sh) case IOp::op##With##sh: return 4;
     LVM_INTERP_SHIFTED_OPS(X)
 #undef X
+#define X(op, inner) case IOp::op##Of##inner: return 4;
+    LVM_INTERP_ALU2_OPS(X)
+#undef X
 #define X(op, load, comm, M) case IOp::op##With##load: return 4;
     LVM_INTERP_NARROW_LOAD_OPS(X)
 #undef X

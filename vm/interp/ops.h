@@ -63,6 +63,13 @@ namespace lvm::interp {
   LVM_INTERP_NARROW_FOR(X, I32Mul, true) LVM_INTERP_NARROW_FOR(X, I32And, true)                \
   LVM_INTERP_NARROW_FOR(X, I32Or, true) LVM_INTERP_NARROW_FOR(X, I32Xor, true)
 
+// i32 add/xor/and/or whose operand is another add/xor/and/or computed just
+// before (sha256's Ch/Maj, sums of terms): dst = a op (x inner y).
+#define LVM_INTERP_ALU2_FOR(X, op) X(op, I32Add) X(op, I32Xor) X(op, I32And) X(op, I32Or)
+#define LVM_INTERP_ALU2_OPS(X)                                                             \
+  LVM_INTERP_ALU2_FOR(X, I32Add) LVM_INTERP_ALU2_FOR(X, I32Xor) LVM_INTERP_ALU2_FOR(X, I32And) \
+  LVM_INTERP_ALU2_FOR(X, I32Or)
+
 enum class IOp : uint16_t {
 #define IOP(name, n) name,
 #include "vm/interp/ops.def"
@@ -96,6 +103,10 @@ enum class IOp : uint16_t {
   // <op>With<load>: dst, a, address, offset.
 #define X(op, load, comm, M) op##With##load,
   LVM_INTERP_NARROW_LOAD_OPS(X)
+#undef X
+  // <op>Of<inner>: dst, a, x, y: dst = a op (x inner y).
+#define X(op, inner) op##Of##inner,
+  LVM_INTERP_ALU2_OPS(X)
 #undef X
   // <op>With<shift>: dst, a, x, k: dst = a op shift(x, k).
 #define X(op, sh) op##With##sh,

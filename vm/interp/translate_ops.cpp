@@ -175,6 +175,25 @@ bool Translator::fuse_f64_product(Opcode op, Entry& a, Entry& b) {
   return true;
 }
 
+bool Translator::fuse_alu2(Opcode op, Entry& a, Entry& b) {
+  IOp form = IOp::Count;
+#define X(o, inner) \
+  if (op == Opcode::o && last_def_op_ == wasm_iop(Opcode::inner)) form = IOp::o##Of##inner;
+  LVM_INTERP_ALU2_OPS(X)
+#undef X
+  if (form == IOp::Count) return false;
+  auto inner = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon); };
+  // The four outer operators are commutative: the inner result may be either side.
+  const bool inner_right = inner(b);
+  if (!inner_right && !inner(a)) return false;
+  Entry& other = inner_right ? a : b;
+  if (other.where == Where::Const) return false;  // its constant would need code after the inner op
+  const auto [x, y, unused] = take_last_def(2);
+  const uint32_t dst = a.canon;
+  emit_result(form, ValType::I32, {dst, loc(other), x, y});
+  return true;
+}
+
 bool Translator::fuse_rmw(Opcode store, const Entry& addr, const Entry& value, uint32_t offset) {
   if (value.where != Where::Temp || !last_def_is(value.canon) || addr.where == Where::Const) return false;
   IOp rmw = IOp::Count;
@@ -223,6 +242,7 @@ void Translator::numeric(Opcode op) {
     if (fuse_mul_add(op, a, b)) return;
     if (fuse_shift(op, a, b)) return;
     if (fuse_f64_product(op, a, b)) return;
+    if (fuse_alu2(op, a, b)) return;
     dst = a.canon;
     if (b.where == Where::Const && has_imm_form(op)) {
       uint32_t la = loc(a);

@@ -133,6 +133,9 @@ class Translator {
   // If one operand of an f64 add/mul/sub is the product just computed,
   // fuses the two (keeping both roundings, in order).
   bool fuse_f64_product(Opcode op, Entry& a, Entry& b);
+  // If one operand of an i32 add/xor/and/or is another such operation just
+  // computed, fuses the two into <op>Of<inner>.
+  bool fuse_alu2(Opcode op, Entry& a, Entry& b);
   // If a store writes the result of the <op>Load just emitted back to the
   // address it read, turns the pair into one <op>Rmw and returns true.
   bool fuse_rmw(Opcode store, const Entry& addr, const Entry& value, uint32_t offset);
