@@ -280,3 +280,12 @@ TEST_CASE("an i32 add/xor/and/or of another such operation fuses into one handle
   CHECK(listing.find("I32AddOfI32And") != std::string::npos);
   CHECK(listing.find("I32OrOfI32Xor") != std::string::npos);
 }
+
+TEST_CASE("a shift right then a constant mask becomes one bit-field extraction") {
+  // (func (param i32) (result i32) local.get 0 i32.const 28 i32.shr_u i32.const 6 i32.and)
+  Fixture f(functype({I32}, {I32}), {0x20, 0, 0x41, 28, 0x76, 0x41, 6, 0x71, 0x0B});
+  uint64_t r = 0;
+  CHECK(f.call({0xD0000000u}, &r) == Trap::None);  // 0xD >> 0 = 13, & 6 = 4
+  CHECK(r == 4);
+  CHECK(f.listing().find("I32ShrUAndImm") != std::string::npos);
+}

@@ -244,6 +244,12 @@ void Translator::numeric(Opcode op) {
     if (fuse_f64_product(op, a, b)) return;
     if (fuse_alu2(op, a, b)) return;
     dst = a.canon;
+    if (op == Opcode::I32And && b.where == Where::Const && a.where == Where::Temp && last_def_is(a.canon) &&
+        last_def_op_ == IOp::I32ShrUImm) {
+      const auto [x, k, unused] = take_last_def(2);
+      emit_result(IOp::I32ShrUAndImm, ValType::I32, {dst, x, k, uint32_t(b.value)});
+      return;
+    }
     if (b.where == Where::Const && has_imm_form(op)) {
       uint32_t la = loc(a);
       uint32_t at = emit(imm_form(op));
