@@ -27,8 +27,8 @@ run: build
 test: build
 	@scripts/test $(BUILD)
 
-# The unit tests and the validate-mode spec run again, built with
-# AddressSanitizer and UndefinedBehaviorSanitizer (CI runs this too).
+# Every test of `make test` again (unit, CLI, examples, both spec modes),
+# built with AddressSanitizer and UndefinedBehaviorSanitizer (CI runs this too).
 test-sanitize: bootstrap
 	@cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLVM_SANITIZE=ON -DLVM_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)-sanitize -j $(JOBS)
