@@ -336,27 +336,11 @@ void Translator::memory_access(Opcode op, CodeCursor& c) {
   if (sig.nresults == 1) {  // load
     Entry addr = pop();
     if (take_address_add(addr, form, a, b, op)) {
-      uint32_t at = emit(form);
-      uint32_t pos = uint32_t(code_.size());
-      operand(addr.canon);
-      operand(a);
-      operand(b);
-      operand(offset);
-      end_instr(at);
-      push_temp(sig.results[0]);
-      set_last_def(form, pos, addr.canon);
+      emit_result(form, sig.results[0], {addr.canon, a, b, offset});
       return;
     }
     uint32_t la = loc(addr);
-    uint32_t dst = addr.canon;
-    uint32_t at = emit(wasm_iop(op));
-    uint32_t pos = uint32_t(code_.size());
-    operand(dst);
-    operand(la);
-    operand(offset);
-    end_instr(at);
-    push_temp(sig.results[0]);
-    set_last_def(wasm_iop(op), pos, dst);
+    emit_result(wasm_iop(op), sig.results[0], {addr.canon, la, offset});
   } else {  // store
     Entry value = pop();
     Entry addr = pop();
@@ -504,16 +488,7 @@ void Translator::instruction(Opcode op, CodeCursor& c) {
       Entry b = pop();
       Entry a = pop();
       uint32_t la = loc(a), lb = loc(b), lc = loc(cond);
-      uint32_t dst = a.canon;
-      uint32_t at = emit(a.type == ValType::V128 ? IOp::Select128 : IOp::Select);
-      uint32_t pos = uint32_t(code_.size());
-      operand(dst);
-      operand(la);
-      operand(lb);
-      operand(lc);
-      end_instr(at);
-      push_temp(a.type);
-      set_last_def(IOp::Select, pos, dst);
+      emit_result(a.type == ValType::V128 ? IOp::Select128 : IOp::Select, a.type, {a.canon, la, lb, lc});
       return;
     }
     case Opcode::LocalGet: {
@@ -526,14 +501,7 @@ void Translator::instruction(Opcode op, CodeCursor& c) {
     case Opcode::GlobalGet: {
       uint32_t g = c.u32();
       ValType t = m_.globals[g].type.type;
-      uint32_t dst = next_slot();
-      uint32_t at = emit(t == ValType::V128 ? IOp::GlobalGet128 : IOp::GlobalGet);
-      uint32_t pos = uint32_t(code_.size());
-      operand(dst);
-      operand(g);
-      end_instr(at);
-      push_temp(t);
-      set_last_def(IOp::GlobalGet, pos, dst);
+      emit_result(t == ValType::V128 ? IOp::GlobalGet128 : IOp::GlobalGet, t, {next_slot(), g});
       return;
     }
     case Opcode::GlobalSet: {
@@ -554,41 +522,24 @@ void Translator::instruction(Opcode op, CodeCursor& c) {
     case Opcode::RefIsNull: {
       Entry a = pop();
       uint32_t la = loc(a);
-      uint32_t at = emit(IOp::RefIsNull);
-      operand(a.canon);
-      operand(la);
-      end_instr(at);
-      push_temp(ValType::I32);
+      emit_result(IOp::RefIsNull, ValType::I32, {a.canon, la});
       return;
     }
     case Opcode::RefFunc: {
       uint32_t f = c.u32();
-      uint32_t dst = next_slot();
-      uint32_t at = emit(IOp::RefFunc);
-      operand(dst);
-      operand(f);
-      end_instr(at);
-      push_temp(ValType::FuncRef);
+      emit_result(IOp::RefFunc, ValType::FuncRef, {next_slot(), f});
       return;
     }
     case Opcode::MemorySize: {
       c.u8();
-      uint32_t dst = next_slot();
-      uint32_t at = emit(IOp::MemorySize);
-      operand(dst);
-      end_instr(at);
-      push_temp(ValType::I32);
+      emit_result(IOp::MemorySize, ValType::I32, {next_slot()});
       return;
     }
     case Opcode::MemoryGrow: {
       c.u8();
       Entry d = pop();
       uint32_t ld = loc(d);
-      uint32_t at = emit(IOp::MemoryGrow);
-      operand(d.canon);
-      operand(ld);
-      end_instr(at);
-      push_temp(ValType::I32);
+      emit_result(IOp::MemoryGrow, ValType::I32, {d.canon, ld});
       return;
     }
     default: break;
@@ -645,12 +596,7 @@ void Translator::instruction(Opcode op, CodeCursor& c) {
       uint32_t t = c.u32();
       Entry i = pop();
       uint32_t li = loc(i);
-      uint32_t at = emit(IOp::TableGet);
-      operand(i.canon);
-      operand(t);
-      operand(li);
-      end_instr(at);
-      push_temp(m_.tables[t].type.elem);
+      emit_result(IOp::TableGet, m_.tables[t].type.elem, {i.canon, t, li});
       return;
     }
     case Opcode::TableSet: {
@@ -666,25 +612,14 @@ void Translator::instruction(Opcode op, CodeCursor& c) {
     }
     case Opcode::TableSize: {
       uint32_t t = c.u32();
-      uint32_t dst = next_slot();
-      uint32_t at = emit(IOp::TableSize);
-      operand(dst);
-      operand(t);
-      end_instr(at);
-      push_temp(ValType::I32);
+      emit_result(IOp::TableSize, ValType::I32, {next_slot(), t});
       return;
     }
     case Opcode::TableGrow: {
       uint32_t t = c.u32();
       Entry n = pop(), init = pop();
       uint32_t linit = loc(init), ln = loc(n);
-      uint32_t at = emit(IOp::TableGrow);
-      operand(init.canon);
-      operand(t);
-      operand(linit);
-      operand(ln);
-      end_instr(at);
-      push_temp(ValType::I32);
+      emit_result(IOp::TableGrow, ValType::I32, {init.canon, t, linit, ln});
       return;
     }
     case Opcode::TableFill: {
