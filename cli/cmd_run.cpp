@@ -11,11 +11,14 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "host-api/lvm/lvm_abi.h"
 #include "host-api/wasi/wasi.h"
 #include "loader/loader.h"
 #include "vm/instance.h"
 #include "vm/interpreter.h"
 #include "vm/linker.h"
+#include "vm/module_image.h"
+#include "vm/scheduler.h"
 
 namespace lvm::cli {
 
@@ -23,6 +26,8 @@ namespace {
 
 constexpr int kExitUsage = 2;
 constexpr int kExitLoad = 1;
+constexpr int kExitKilled = 137;   // the root process was killed (128 + SIGKILL, as a shell shows it)
+constexpr int kExitDeadlock = 3;   // every process waits and nothing can wake one
 
 // A function's name for a backtrace: the name section's, demangled when it
 // is a C++ symbol, else `function[N]`.
@@ -58,7 +63,7 @@ int usage(const char* why) {
   std::fprintf(stderr,
                "lvm run: %s\n"
                "usage: lvm run [--interp] [--dir HOST[::GUEST]] [--env K=V] [--max-memory SIZE]\n"
-               "               [--trap-unknown-imports] app.wasm [args...]\n",
+               "               [--threads N] [--wait-all] [--trap-unknown-imports] app.wasm [args...]\n",
                why);
   return kExitUsage;
 }
@@ -69,7 +74,8 @@ int cmd_run(const std::vector<std::string>& args) {
   WasiConfig wasi;
   LoadOptions load;
   InstanceConfig inst_config;
-  bool trap_unknown = false;
+  SchedulerConfig sched_config;
+  bool trap_unknown = false, wait_all = false;
   size_t i = 0;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -102,6 +108,14 @@ int cmd_run(const std::vector<std::string>& args) {
       const std::string* v = value("--max-memory");
       if (!v || !parse_memory_size(*v, inst_config.max_memory_pages))
         return usage("--max-memory needs a size such as 64MiB or 1GiB");
+    } else if (a == "--threads") {
+      const std::string* v = value("--threads");
+      char* end = nullptr;
+      const unsigned long n = v ? std::strtoul(v->c_str(), &end, 10) : 0;
+      if (!v || *end || n < 1 || n > 1024) return usage("--threads needs a number from 1 to 1024");
+      sched_config.threads = unsigned(n);
+    } else if (a == "--wait-all") {
+      wait_all = true;
     } else if (a == "--trap-unknown-imports") {
       trap_unknown = true;
     } else if (a.rfind("--enable=", 0) == 0 || a.rfind("--disable=", 0) == 0) {
@@ -128,40 +142,67 @@ int cmd_run(const std::vector<std::string>& args) {
   Linker linker;
   linker.add_host_functions(wasi_functions(ctx));
   linker.set_trap_unknown_imports(trap_unknown);
+  auto abi = std::make_shared<LvmAbiContext>(load, linker.resolver());
+  linker.add_host_functions(lvm_functions(abi));
 
-  auto result = Instance::instantiate(*module, linker.resolver(), inst_config);
-  if (auto* err = std::get_if<InstantiateError>(&result)) {
-    if (err->kind == InstantiateError::Kind::Link) {
-      std::fprintf(stderr, "lvm: error: %s: %s\n", path.c_str(), err->message.c_str());
-      if (err->message.rfind("unknown import", 0) == 0)
-        std::fputs("  (--trap-unknown-imports links missing functions to stubs that trap when called)\n", stderr);
-      return kExitLoad;
-    }
-    if (err->trap == Trap::Exit && err->partial) return err->partial->exit_code;
-    std::fprintf(stderr, "lvm: error: %s: trap during instantiation: %s\n", path.c_str(), err->message.c_str());
-    return kTrapExitCode;
+  auto built = ModuleImage::build(*module, linker.resolver());
+  if (auto* err = std::get_if<InstantiateError>(&built)) {
+    std::fprintf(stderr, "lvm: error: %s: %s\n", path.c_str(), err->message.c_str());
+    if (err->message.rfind("unknown import", 0) == 0)
+      std::fputs("  (--trap-unknown-imports links missing functions to stubs that trap when called)\n", stderr);
+    return err->kind == InstantiateError::Kind::Link ? kExitLoad : kTrapExitCode;
   }
-  Instance& inst = *std::get<std::unique_ptr<Instance>>(result);
-  const Export* start = inst.module().find_export("_start", ExternKind::Func);
+  auto image = std::get<std::shared_ptr<const ModuleImage>>(std::move(built));
+  const Export* start = image->module().find_export("_start", ExternKind::Func);
   if (!start) {
     std::fprintf(stderr, "lvm: error: %s: no `_start` function exported (is it a WASI command?)\n", path.c_str());
     return kExitLoad;
   }
-  if (!inst.module().func_type(start->index).params().empty() ||
-      !inst.module().func_type(start->index).results().empty()) {
+  if (!image->module().func_type(start->index).params().empty() ||
+      !image->module().func_type(start->index).results().empty()) {
     std::fprintf(stderr, "lvm: error: %s: `_start` must take and return nothing\n", path.c_str());
     return kExitLoad;
   }
-  Trap t = invoke(inst, start->index, nullptr, nullptr);
-  if (t == Trap::None) return 0;
-  if (t == Trap::Exit) return inst.exit_code;
+
+  Pid root = 0;
+  sched_config.max_memory_pages = inst_config.max_memory_pages;
+  sched_config.on_exit = [&path, &root](Process& p) {
+    const ExitReason& r = p.exit_reason();
+    if (r.trap == Trap::None || r.trap == Trap::Exit || r.trap == Trap::Killed) return;
+    // One write per report, so reports of processes trapping at once do
+    // not interleave.
+    std::string text = p.pid() == root ? "lvm: error: " + path + ": wasm trap: " + r.message + "\n"
+                                       : "lvm: process " + std::to_string(p.pid()) + " trapped: " + r.message + "\n";
+    text += "wasm backtrace:\n";
+    const auto& frames = p.trap_backtrace();
+    for (size_t k = 0; k < frames.size(); ++k) {
+      char line[32];
+      std::snprintf(line, sizeof line, "  %2zu: ", k);
+      text += line + frame_name(frames[k].first, frames[k].second) + "\n";
+    }
+    std::fflush(stdout);
+    std::fputs(text.c_str(), stderr);
+  };
+  Scheduler sched(std::move(sched_config));
+  std::string why;
+  if (sched.spawn(image, start->index, {}, &root, &why, /*root=*/true) != SpawnStatus::Ok) {
+    std::fprintf(stderr, "lvm: error: %s: %s\n", path.c_str(), why.c_str());
+    return kExitLoad;
+  }
+  bool deadlock = false;
+  const ExitReason r = sched.run_until(root, wait_all, &deadlock);
   std::fflush(stdout);
-  std::string reason = inst.trap_message.empty() ? trap_message(t) : inst.trap_message;
-  std::fprintf(stderr, "lvm: error: %s: wasm trap: %s\nwasm backtrace:\n", path.c_str(), reason.c_str());
-  auto frames = last_trap_backtrace();
-  for (size_t k = 0; k < frames.size(); ++k)
-    std::fprintf(stderr, "  %2zu: %s\n", k, frame_name(frames[k].instance, frames[k].func_index).c_str());
-  return kTrapExitCode;
+  if (deadlock) {
+    std::fprintf(stderr, "lvm: error: %s: deadlock: %llu process(es) wait for messages and nothing can wake them\n",
+                 path.c_str(), (unsigned long long)sched.live());
+    return kExitDeadlock;
+  }
+  switch (r.trap) {
+    case Trap::None: return 0;
+    case Trap::Exit: return r.code;
+    case Trap::Killed: return kExitKilled;
+    default: return kTrapExitCode;
+  }
 }
 
 }  // namespace lvm::cli

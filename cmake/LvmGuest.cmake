@@ -9,19 +9,20 @@ include_guard(GLOBAL)
 
 find_program(LVM_GUEST_CLANG NAMES clang-14 clang REQUIRED)
 
-# lvm_add_guest(NAME SOURCES... [CFLAGS flags...]): builds
-# ${CMAKE_CURRENT_BINARY_DIR}/NAME.wasm and a target guest-NAME (in ALL).
-# CFLAGS are extra compile flags for this guest's sources.
+# lvm_add_guest(NAME SOURCES... [CFLAGS flags...] [LDFLAGS flags...]):
+# builds ${CMAKE_CURRENT_BINARY_DIR}/NAME.wasm and a target guest-NAME (in
+# ALL). CFLAGS are extra compile flags for this guest's sources, LDFLAGS
+# extra link flags. The C SDK (sdk/c/lvm.h) is on the include path.
 function(lvm_add_guest name)
-  cmake_parse_arguments(PARSE_ARGV 1 G "" "" "CFLAGS")
+  cmake_parse_arguments(PARSE_ARGV 1 G "" "" "CFLAGS;LDFLAGS")
   set(objects)
   foreach(src ${G_UNPARSED_ARGUMENTS})
     get_filename_component(base ${src} NAME_WE)
     set(obj ${CMAKE_CURRENT_BINARY_DIR}/${name}.${base}.o)
     add_custom_command(
       OUTPUT ${obj}
-      COMMAND ${LVM_GUEST_CLANG} --target=wasm32-wasi -O2 -Wall -Wextra ${G_CFLAGS} -c ${CMAKE_CURRENT_SOURCE_DIR}/${src} -o ${obj}
-      DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${src}
+      COMMAND ${LVM_GUEST_CLANG} --target=wasm32-wasi -O2 -Wall -Wextra -I${PROJECT_SOURCE_DIR}/sdk/c ${G_CFLAGS} -c ${CMAKE_CURRENT_SOURCE_DIR}/${src} -o ${obj}
+      DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${src} ${PROJECT_SOURCE_DIR}/sdk/c/lvm.h
       COMMENT "guest ${src} -> wasm32-wasi"
       VERBATIM)
     list(APPEND objects ${obj})
@@ -29,7 +30,7 @@ function(lvm_add_guest name)
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}.wasm)
   add_custom_command(
     OUTPUT ${out}
-    COMMAND ${LVM_GUEST_CLANG} --target=wasm32-wasi ${objects} -o ${out}
+    COMMAND ${LVM_GUEST_CLANG} --target=wasm32-wasi ${G_LDFLAGS} ${objects} -o ${out}
     DEPENDS ${objects}
     COMMENT "guest link ${name}.wasm"
     VERBATIM)

@@ -18,6 +18,33 @@
 namespace lvm {
 
 class CodeCache;
+class ModuleImage;
+class Process;
+
+// A function index space (spec 4.2.5 funcaddrs): owned by its instance, or
+// shared with the module's image (every process of a module uses the same
+// FuncInsts, whose `instance` is null: "the calling instance").
+class FuncSpace {
+ public:
+  const FuncInst* operator[](size_t i) const { return data_[i]; }
+  size_t size() const { return size_; }
+  void push_back(const FuncInst* f) {
+    own_.push_back(f);
+    data_ = own_.data();
+    size_ = own_.size();
+  }
+  // Uses `other`'s entries; `other` must outlive this.
+  void share(const FuncSpace& other) {
+    own_.clear();
+    data_ = other.data_;
+    size_ = other.size_;
+  }
+
+ private:
+  std::vector<const FuncInst*> own_;
+  const FuncInst* const* data_ = nullptr;
+  size_t size_ = 0;
+};
 
 // Supplies the external value for an import of module `m`, or nullopt
 // when nothing provides it.
@@ -40,6 +67,10 @@ struct InstantiateError {
 struct InstanceConfig {
   bool run_start = true;                     // run the start function (spec 4.5.4 step 16)
   uint64_t max_memory_pages = kMaxMemoryPages;  // cap on every memory it defines (memory.grow fails beyond)
+  // Functions are created with a null `instance` ("the caller's"), to be
+  // shared by every instance made from a ModuleImage. Only ModuleImage
+  // sets this.
+  bool contextual_functions = false;
 };
 
 class Instance {
@@ -57,7 +88,7 @@ class Instance {
   std::optional<Extern> get_export(std::string_view name) const;
 
   // Index spaces (imports first).
-  std::vector<const FuncInst*> funcs;
+  FuncSpace funcs;
   std::vector<std::shared_ptr<TableInst>> tables;
   std::vector<std::shared_ptr<LinearMemory>> memories;
   std::vector<std::shared_ptr<GlobalInst>> globals;
@@ -69,6 +100,10 @@ class Instance {
   std::string trap_message;
   int32_t exit_code = 0;
 
+  // The process running this instance, if it is one (host functions of the
+  // lvm ABI find their caller's process here).
+  Process* process = nullptr;
+
   LinearMemory* memory0() const { return memories.empty() ? nullptr : memories[0].get(); }
 
  private:
@@ -76,7 +111,9 @@ class Instance {
   std::shared_ptr<const Module> module_;
   std::deque<FuncInst> own_funcs_;  // stable addresses
   std::shared_ptr<CodeCache> code_owner_;
+  std::shared_ptr<const ModuleImage> image_;  // what it was made from, if an image
   friend class Instantiator;
+  friend class ModuleImage;
 };
 
 }  // namespace lvm

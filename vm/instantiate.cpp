@@ -133,7 +133,7 @@ class Instantiator {
       FuncInst& f = in.own_funcs_.emplace_back();
       f.type = &m.func_type(uint32_t(i));
       f.type_id = intern_func_type(*f.type);
-      f.instance = &in;
+      f.instance = config_.contextual_functions ? nullptr : &in;
       f.index = uint32_t(i);
       in.funcs.push_back(&f);
     }

@@ -46,6 +46,14 @@ class CodeCache {
 // results the same way. Returns the trap that ended the call, or None.
 Trap invoke(Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t* results);
 
+namespace interp {
+struct ExecStack;
+}
+// invoke() on a given execution stack (a process's own). There it may also
+// return Trap::Yield: the call is suspended in `st` and interp::resume(st)
+// continues it (results, if any, then land at the stack's former top).
+Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t* results);
+
 // One frame of a wasm backtrace.
 struct BacktraceFrame {
   const Instance* instance;

@@ -2,6 +2,10 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
+
+#include "vm/memory_pool.h"
+
 namespace lvm {
 
 std::unique_ptr<LinearMemory> LinearMemory::create(uint64_t initial_pages, std::optional<uint64_t> max_pages,
@@ -13,22 +17,28 @@ std::unique_ptr<LinearMemory> LinearMemory::create(uint64_t initial_pages, std::
   void* p = mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return nullptr;
   m->base_ = static_cast<uint8_t*>(p);
-  m->reserved_ = kReservation;
+  m->capacity_ = kMaxMemoryPages * kPageSize;
   if (initial_pages && m->grow(initial_pages) < 0) return nullptr;
   return m;
 }
 
 LinearMemory::~LinearMemory() {
-  if (base_) munmap(base_, reserved_);
+  if (pool_) pool_->release(*this);
+  else if (base_) munmap(base_, kReservation);
+}
+
+uint64_t LinearMemory::limit_pages() const {
+  uint64_t max = std::min(limit_pages_, capacity_ / kPageSize);
+  return max_pages_ ? std::min(*max_pages_, max) : max;
 }
 
 int64_t LinearMemory::grow(uint64_t delta_pages) {
   const uint64_t old_pages = pages();
   if (delta_pages == 0) return int64_t(old_pages);
-  const uint64_t max = max_pages_ ? std::min(*max_pages_, limit_pages_) : limit_pages_;
+  const uint64_t max = limit_pages();
   if (delta_pages > max || old_pages > max - delta_pages) return -1;
   const uint64_t new_size = (old_pages + delta_pages) * kPageSize;
-  if (mprotect(base_ + size_, new_size - size_, PROT_READ | PROT_WRITE) != 0) return -1;
+  if (guarded_ && mprotect(base_ + size_, new_size - size_, PROT_READ | PROT_WRITE) != 0) return -1;
   size_ = new_size;
   return int64_t(old_pages);
 }

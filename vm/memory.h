@@ -1,8 +1,12 @@
-// Linear memory (spec 4.2.8) allocated by the engine itself: one virtual
-// reservation large enough that every 32-bit address plus a 32-bit static
-// offset lands either in accessible pages or in an inaccessible guard region
-// (brief section 2). Pages are committed as the memory grows; the base
-// address never moves, so compiled code may keep it in a register.
+// Linear memory (spec 4.2.8) allocated by the engine itself (brief section
+// 2). A memory lives in a slot of address space whose base never moves, so
+// compiled code may keep it in a register:
+//  - a guarded slot: an 8 GiB reservation, so every 32-bit address plus a
+//    32-bit static offset lands either in accessible pages or in the
+//    inaccessible guard; pages are made accessible as the memory grows;
+//  - a small slot (MemoryPool, for memories with a small maximum): a piece of
+//    one large mapping, as big as the maximum, relying on the explicit bounds
+//    checks every tier makes. A million of them fit in the address space.
 #pragma once
 
 #include <cstddef>
@@ -14,10 +18,13 @@
 
 namespace lvm {
 
+class MemoryPool;
+
 class LinearMemory {
  public:
-  // Reserves address space and commits `initial_pages`. Returns nullptr if
-  // the reservation fails (address space exhausted).
+  // Reserves a guarded slot of its own and commits `initial_pages`. Returns
+  // nullptr if the reservation fails (address space exhausted) or the
+  // initial size is beyond `limit_pages`.
   static std::unique_ptr<LinearMemory> create(uint64_t initial_pages, std::optional<uint64_t> max_pages,
                                               uint64_t limit_pages = kMaxMemoryPages);
   ~LinearMemory();
@@ -28,22 +35,28 @@ class LinearMemory {
   uint64_t size() const { return size_; }  // in bytes
   uint64_t pages() const { return size_ / kPageSize; }
   std::optional<uint64_t> max_pages() const { return max_pages_; }
+  // The most pages it may grow to: the declared maximum, the engine or
+  // per-process limit, and the slot's capacity, whichever is smallest.
+  uint64_t limit_pages() const;
 
   // memory.grow (spec 4.4.7.12): returns the old size in pages, or -1 if the
-  // result would exceed the maximum, the engine limit or available memory.
+  // result would exceed the maximum, the limit or available memory.
   int64_t grow(uint64_t delta_pages);
 
   // True if [addr, addr + len) is inside the memory.
   bool in_bounds(uint64_t addr, uint64_t len) const { return addr <= size_ && len <= size_ - addr; }
 
-  // Size of the virtual reservation (accessible pages plus guard).
+  // Size of a guarded slot (accessible pages plus guard).
   static constexpr uint64_t kReservation = uint64_t(8) << 30;  // 4 GiB + 4 GiB of guard
 
  private:
+  friend class MemoryPool;
   LinearMemory() = default;
   uint8_t* base_ = nullptr;
   uint64_t size_ = 0;
-  uint64_t reserved_ = 0;
+  uint64_t capacity_ = 0;       // bytes of the slot it may use
+  bool guarded_ = true;         // pages beyond size_ are inaccessible
+  MemoryPool* pool_ = nullptr;  // owner of the slot, or null: munmap on destruction
   std::optional<uint64_t> max_pages_;
   uint64_t limit_pages_ = kMaxMemoryPages;
 };

@@ -18,6 +18,8 @@ const char* trap_message(Trap t) {
     case Trap::HostError: return "host function error";
     case Trap::Unsupported: return "unsupported instruction";
     case Trap::Exit: return "exit";
+    case Trap::Killed: return "killed";
+    case Trap::Yield: return "yielded";
   }
   return "unknown trap";
 }

@@ -22,6 +22,11 @@ enum class Trap : uint8_t {
   HostError,                 // a host function failed (message kept by the host)
   Unsupported,               // an instruction this tier cannot execute yet
   Exit,                      // the process called exit (not an error by itself)
+  Killed,                    // another process killed it (lvm_kill)
+  // Not a trap: the process gave up its worker (reduction budget spent, or
+  // a host function such as receive must wait). Its state is saved in its
+  // ExecStack and interp::resume() continues it. Only processes see this.
+  Yield,
 };
 
 // The message the spec testsuite expects for a trap ("integer divide by

@@ -53,7 +53,7 @@ const CompiledFunction& CodeCache::translate_now(uint32_t func_index) {
   return *slot;
 }
 
-Trap invoke(Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t* results) {
+Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t* results) {
   const FuncInst* f = inst.funcs[func_index];
   const FuncType& type = *f->type;
   size_t nargs = 0, nresults = 0;
@@ -66,20 +66,24 @@ Trap invoke(Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t*
     if (t == Trap::None && results) std::copy(out, out + nresults, results);
     return t;
   }
-  interp::ExecStack& st = interp::exec_stack();
   if (!st.base) return Trap::CallStackExhausted;
-  Instance& callee = *f->instance;
+  Instance& callee = f->instance ? *f->instance : inst;  // null: a function of `inst` itself
   const CompiledFunction& cf = callee.code->get(f->index);
   uint64_t* fp = st.top;
-  if (fp + cf.frame_slots > st.end || st.frame_top == st.frames_end) return Trap::CallStackExhausted;
+  if (fp + cf.frame_slots > st.end || st.frame_top == st.frames_limit) return Trap::CallStackExhausted;
   if (nargs) std::copy(args, args + nargs, fp);
   std::memset(fp + cf.param_slots, 0, size_t(cf.local_slots - cf.param_slots) * 8);
   uint64_t* saved_top = st.top;
   st.top = fp + cf.frame_slots;
   Trap t = interp::run(st, &callee, &cf, fp);
+  if (t == Trap::Yield) return t;  // the frame stays; interp::resume continues it
   st.top = saved_top;
   if (t == Trap::None && results) std::copy(fp, fp + nresults, results);
   return t;
+}
+
+Trap invoke(Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t* results) {
+  return invoke_on(interp::exec_stack(), inst, func_index, args, results);
 }
 
 std::vector<BacktraceFrame> last_trap_backtrace() {

@@ -1,5 +1,5 @@
-// Internal to the interpreter: the per-thread execution stack (value slots
-// and the call-frame records) and the dispatch loop's entry point.
+// Internal to the interpreter: an execution stack (value slots and call-frame
+// records) and the dispatch loop's entry points.
 #pragma once
 
 #include <cstdint>
@@ -19,31 +19,61 @@ struct Frame {
   const CompiledFunction* fn;
 };
 
-// Value slots and frames of one thread of execution. Slots are reserved
-// virtually and committed by the OS as they are touched.
+// Value slots and frame records of one thread of execution (a process, or
+// a host thread calling invoke()), in one region of address space:
+//
+//   region ... [frame records, growing down) mid [value slots, growing up) ... end
+//
+// The records grow down and the slots up from the same point, so a shallow
+// stack touches a single page: an idle process costs one page here. The
+// region is committed by the OS as it is touched.
 struct ExecStack {
-  static constexpr size_t kSlots = size_t(4) << 20;    // 32 MiB of slots
-  static constexpr size_t kMaxFrames = 100'000;        // call depth limit
-  ExecStack();
-  ~ExecStack();
-  uint64_t* base = nullptr;
+  // Uses [region, region + bytes), the frame records taking the first
+  // `frame_bytes` (rounded down to whole records). Does not own the region.
+  ExecStack(void* region, size_t bytes, size_t frame_bytes);
+  ExecStack() = default;
+
+  uint64_t* base = nullptr;  // first slot (the region's midpoint)
   uint64_t* end = nullptr;
-  uint64_t* top = nullptr;  // first free slot (above the running frames)
-  // Frame records: [frames, frame_top) are live; the dispatch loop keeps
-  // its own copy of frame_top in a register and stores it back before
-  // anything that may re-enter (host calls) and when it returns.
-  std::unique_ptr<Frame[]> frames;
+  uint64_t* top = nullptr;   // first free slot (above the running frames)
+  // Frame records: [frame_top, frames_base) are live, innermost lowest. The
+  // dispatch loop keeps its own copy of frame_top in a register and stores
+  // it back before anything that may re-enter (host calls) and when it
+  // returns or yields.
+  Frame* frames_base = nullptr;   // one past the outermost record
   Frame* frame_top = nullptr;
-  Frame* frames_end = nullptr;
+  Frame* frames_limit = nullptr;  // the lowest record: the call depth limit
+
+  // Reductions left before a process yields (decremented at function entry
+  // and loop back-edges). Effectively infinite outside processes.
+  int64_t budget = INT64_MAX;
+
+  // The continuation of a run that returned Trap::Yield: resume() carries
+  // on from here. `ip` is the instruction to execute next (for a host call
+  // that asked to wait, the call itself, which runs again).
+  struct Suspended {
+    const uint32_t* ip = nullptr;
+    uint64_t* fp = nullptr;
+    Instance* inst = nullptr;
+    const CompiledFunction* fn = nullptr;
+    Frame* frame_base = nullptr;  // the run's outermost record position
+  } suspended;
+  bool is_suspended = false;
+
   // The wasm call stack at the last trap, innermost first.
   std::vector<std::pair<const Instance*, uint32_t>> trap_backtrace;
 };
 
-// This thread's stack.
+// This host thread's stack (32 MiB of slots, 100,000 frames), for invoke().
 ExecStack& exec_stack();
 
 // Runs `fn` of `inst` with its frame at `fp` (arguments already in place)
-// until it returns; results are left in fp[0..].
+// until it returns (results left in fp[0..]), traps, or yields (Trap::Yield:
+// the state is in st.suspended).
 Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp);
+
+// Continues a run that yielded, with the same contract as run(). The results
+// of the outermost function end up at the fp run() was given.
+Trap resume(ExecStack& st);
 
 }  // namespace lvm::interp

@@ -53,25 +53,34 @@ void* element_ref(Instance* inst, const ConstExpr& e) {
 }
 }  // namespace
 
-ExecStack::ExecStack() {
-  void* p = mmap(nullptr, kSlots * 8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p != MAP_FAILED) {
-    base = top = static_cast<uint64_t*>(p);
-    end = base + kSlots;
-  }
-  // Not value-initialized: the OS commits the pages as calls get deeper.
-  frames.reset(new Frame[kMaxFrames]);
-  frame_top = frames.get();
-  frames_end = frame_top + kMaxFrames;
-}
-
-ExecStack::~ExecStack() {
-  if (base) munmap(base, kSlots * 8);
+ExecStack::ExecStack(void* region, size_t bytes, size_t frame_bytes) {
+  auto* lo = static_cast<uint8_t*>(region);
+  const size_t nframes = frame_bytes / sizeof(Frame);
+  frames_limit = reinterpret_cast<Frame*>(lo);
+  frames_base = frame_top = frames_limit + nframes;
+  base = top = reinterpret_cast<uint64_t*>(frames_base);
+  end = reinterpret_cast<uint64_t*>(lo + bytes);
 }
 
 ExecStack& exec_stack() {
-  thread_local ExecStack st;
-  return st;
+  // 100,000 frame records, then 32 MiB of slots; the records end mid-page so
+  // that shallow use touches one page.
+  static constexpr size_t kFrameBytes = 100'000 * sizeof(Frame), kSlotBytes = size_t(32) << 20;
+  struct Owned {
+    void* region = nullptr;
+    size_t bytes = kFrameBytes + kSlotBytes;
+    ExecStack st;
+    Owned() {
+      region = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (region == MAP_FAILED) region = nullptr;
+      else st = ExecStack(region, bytes, kFrameBytes);
+    }
+    ~Owned() {
+      if (region) munmap(region, bytes);
+    }
+  };
+  thread_local Owned owned;
+  return owned.st;
 }
 
 static const void** g_handlers = nullptr;
@@ -102,7 +111,13 @@ DispatchProfile g_profile;
 }  // namespace
 #endif
 
-Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp) {
+namespace {
+// The dispatch loop. Starts at `ip` in `fn` with frame `fp`; the run's
+// outermost frame record position is `frame_base` (st.frame_top holds the
+// innermost when resuming). With inst == nullptr it only exports the
+// handler table.
+Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp, const uint32_t* ip,
+          Frame* const frame_base) {
   if (!inst) {
     // Export the handler addresses, in IOp order.
     static const void* table[size_t(IOp::Count)];
@@ -163,9 +178,8 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
     return Trap::None;
   }
 
-  Frame* const frame_base = st.frame_top;
-  Frame* fsp = frame_base;  // next free frame record
-  const uint32_t* ip = fn->code.data();
+  Frame* fsp = st.frame_top;  // the innermost frame record (records grow down)
+  int64_t budget = st.budget;
   uint8_t* mem = nullptr;
   uint64_t mem_size = 0;
   Trap trap = Trap::None;
@@ -195,6 +209,21 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
     trap = (t);     \
     goto trap_out;  \
   } while (0)
+// A loop back-edge or function entry spends a reduction; at zero the
+// process yields with `ip` as its continuation.
+#define SPEND_REDUCTION()                 \
+  do {                                    \
+    if (--budget <= 0) [[unlikely]]       \
+      goto yield_out;                     \
+  } while (0)
+// Taken branch by `off` words: a backward one is a loop back-edge.
+#define BRANCH(off)                       \
+  do {                                    \
+    const int32_t off_ = int32_t(off);    \
+    ip += off_;                           \
+    if (off_ < 0) SPEND_REDUCTION();      \
+    DISPATCH();                           \
+  } while (0)
 #define OP(i) ip[kHandlerWords + (i)]
 #define S(i) fp[OP(i)]
 
@@ -209,14 +238,20 @@ Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp
 L_NoHandler:
   TRAP(Trap::Unsupported);
 
+yield_out:
+  st.suspended = {ip, fp, inst, fn, frame_base};
+  st.is_suspended = true;
+  st.frame_top = fsp;
+  st.budget = budget;
+  return Trap::Yield;
+
 trap_out:
   st.trap_backtrace.clear();
   st.trap_backtrace.emplace_back(inst, fn->func_index);
-  while (fsp > frame_base) {
-    --fsp;
-    st.trap_backtrace.emplace_back(fsp->inst, fsp->fn->func_index);
-  }
+  for (; fsp < frame_base; ++fsp) st.trap_backtrace.emplace_back(fsp->inst, fsp->fn->func_index);
   st.frame_top = frame_base;
+  st.budget = budget;
+  st.is_suspended = false;
   return trap;
 
 #undef RELOAD_MEMORY
@@ -225,10 +260,24 @@ trap_out:
 #undef TRAP
 #undef OP
 #undef S
+#undef SPEND_REDUCTION
+#undef BRANCH
+}
+}  // namespace
+
+Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp) {
+  st.is_suspended = false;
+  return loop(st, inst, fn, fp, fn->code.data(), st.frame_top);
+}
+
+Trap resume(ExecStack& st) {
+  const ExecStack::Suspended s = st.suspended;
+  st.is_suspended = false;
+  return loop(st, s.inst, s.fn, s.fp, s.ip, s.frame_base);
 }
 
 const void* const* handler_table() {
-  static const bool init = (run(exec_stack(), nullptr, nullptr, nullptr), true);
+  static const bool init = (loop(exec_stack(), nullptr, nullptr, nullptr, nullptr, nullptr), true);
   (void)init;
   return g_handlers;
 }

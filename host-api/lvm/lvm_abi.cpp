@@ -1,0 +1,296 @@
+#include "host-api/lvm/lvm_abi.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "vm/process.h"
+#include "vm/scheduler.h"
+
+namespace lvm {
+
+int32_t LvmAbiContext::add_module(std::shared_ptr<const ModuleImage> image) {
+  std::lock_guard lock(mu_);
+  modules_.push_back(std::move(image));
+  return int32_t(modules_.size() - 1);
+}
+
+std::shared_ptr<const ModuleImage> LvmAbiContext::module(int32_t handle) {
+  std::lock_guard lock(mu_);
+  if (handle < 0 || size_t(handle) >= modules_.size()) return nullptr;
+  return modules_[size_t(handle)];
+}
+
+namespace {
+
+using Fn = std::function<Trap(HostCall&)>;
+
+// A guest buffer argument checked against the caller's memory: the span,
+// or a trap naming the function and the bad range.
+struct Buffer {
+  uint8_t* data = nullptr;
+  uint32_t size = 0;
+};
+bool buffer(HostCall& call, const char* fn, const char* what, uint32_t ptr, uint32_t len, Buffer& out, Trap& trap) {
+  if (!call.check(ptr, len)) {
+    trap = call.trap(std::string("lvm.") + fn + ": " + what + " [" + std::to_string(ptr) + ", " +
+                     std::to_string(uint64_t(ptr) + len) + ") is outside the caller's memory (" +
+                     std::to_string(call.memory().size()) + " bytes)");
+    return false;
+  }
+  out.data = call.memory().data() + ptr;
+  out.size = len;
+  return true;
+}
+
+Process* process_of(HostCall& call, const char* fn, Trap& trap) {
+  Process* p = call.caller().process;
+  if (!p) trap = call.trap(std::string("lvm.") + fn + ": called outside a process");
+  return p;
+}
+
+// Spawns `func` of `image` with the bytes at [args, args+len), writing the
+// pid to pid_out. The status is the call's result.
+Trap do_spawn(HostCall& call, const char* fn, Process& self, const std::shared_ptr<const ModuleImage>& image,
+              uint32_t func, uint32_t args_ptr, uint32_t args_len, uint32_t pid_out) {
+  Trap trap = Trap::None;
+  Buffer args, out;
+  if (!buffer(call, fn, "argument bytes", args_ptr, args_len, args, trap)) return trap;
+  if (!buffer(call, fn, "pid output", pid_out, 8, out, trap)) return trap;
+  Pid pid = 0;
+  switch (self.scheduler().spawn(image, func, {args.data, args.size}, &pid)) {
+    case SpawnStatus::Ok:
+      std::memcpy(out.data, &pid, 8);
+      call.set_i32(0, kLvmOk);
+      break;
+    case SpawnStatus::NoEntry:
+    case SpawnStatus::BadEntryType: call.set_i32(0, kLvmNoEntry); break;
+    case SpawnStatus::Limit: call.set_i32(0, kLvmLimit); break;
+  }
+  return Trap::None;
+}
+
+// The index of exported function `name` of `m`, or UINT32_MAX.
+uint32_t export_func(const Module& m, std::string_view name) {
+  const Export* e = m.find_export(name, ExternKind::Func);
+  return e ? e->index : UINT32_MAX;
+}
+
+void add(std::vector<HostFunction>& out, const char* name, std::vector<ValType> params, std::vector<ValType> results,
+         Fn fn) {
+  out.push_back(HostFunction{kLvmModule, name, FuncType(std::move(params), std::move(results)), std::move(fn)});
+}
+
+}  // namespace
+
+std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
+  constexpr ValType I = ValType::I32, L = ValType::I64;
+  std::vector<HostFunction> fns;
+
+  add(fns, "self", {}, {L}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "self", trap);
+    if (!p) return trap;
+    call.set_i64(0, int64_t(p->pid()));
+    return Trap::None;
+  });
+
+  add(fns, "spawn", {I, I, I, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "spawn", trap);
+    if (!p) return trap;
+    // A function-table index, as a C function pointer is in wasm32.
+    Instance& in = call.caller();
+    const uint32_t index = call.u32(0);
+    const FuncInst* f = nullptr;
+    if (!in.tables.empty() && in.tables[0]->elem == ValType::FuncRef && index < in.tables[0]->size())
+      f = static_cast<const FuncInst*>(in.tables[0]->elems[index]);
+    if (!f || f->host) {
+      call.set_i32(0, kLvmNoEntry);
+      return Trap::None;
+    }
+    return do_spawn(call, "spawn", *p, p->image(), f->index, call.u32(1), call.u32(2), call.u32(3));
+  });
+
+  add(fns, "spawn_export", {I, I, I, I, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "spawn_export", trap);
+    if (!p) return trap;
+    Buffer name;
+    if (!buffer(call, "spawn_export", "name", call.u32(0), call.u32(1), name, trap)) return trap;
+    const uint32_t func = export_func(call.caller().module(), {reinterpret_cast<char*>(name.data), name.size});
+    if (func == UINT32_MAX) {
+      call.set_i32(0, kLvmNoEntry);
+      return Trap::None;
+    }
+    return do_spawn(call, "spawn_export", *p, p->image(), func, call.u32(2), call.u32(3), call.u32(4));
+  });
+
+  add(fns, "module_compile", {I, I, I}, {I}, [ctx](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "module_compile", trap);
+    if (!p) return trap;
+    Buffer bytes, out;
+    if (!buffer(call, "module_compile", "module bytes", call.u32(0), call.u32(1), bytes, trap)) return trap;
+    if (!buffer(call, "module_compile", "handle output", call.u32(2), 4, out, trap)) return trap;
+    auto module = load_module(std::span<const uint8_t>(bytes.data, bytes.size), ctx->load_options());
+    if (!module) {
+      call.set_i32(0, kLvmBadModule);
+      return Trap::None;
+    }
+    auto image = ModuleImage::build(*module, ctx->resolver());
+    if (std::holds_alternative<InstantiateError>(image)) {
+      call.set_i32(0, kLvmBadModule);
+      return Trap::None;
+    }
+    const int32_t handle = ctx->add_module(std::get<std::shared_ptr<const ModuleImage>>(std::move(image)));
+    std::memcpy(out.data, &handle, 4);
+    call.set_i32(0, kLvmOk);
+    return Trap::None;
+  });
+
+  add(fns, "spawn_module", {I, I, I, I, I, I}, {I}, [ctx](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "spawn_module", trap);
+    if (!p) return trap;
+    Buffer name;
+    if (!buffer(call, "spawn_module", "name", call.u32(1), call.u32(2), name, trap)) return trap;
+    auto image = ctx->module(call.i32(0));
+    if (!image) {
+      call.set_i32(0, kLvmInvalid);
+      return Trap::None;
+    }
+    const uint32_t func = export_func(image->module(), {reinterpret_cast<char*>(name.data), name.size});
+    if (func == UINT32_MAX) {
+      call.set_i32(0, kLvmNoEntry);
+      return Trap::None;
+    }
+    return do_spawn(call, "spawn_module", *p, image, func, call.u32(3), call.u32(4), call.u32(5));
+  });
+
+  add(fns, "args", {I, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "args", trap);
+    if (!p) return trap;
+    Buffer buf;
+    if (!buffer(call, "args", "buffer", call.u32(0), call.u32(1), buf, trap)) return trap;
+    auto args = p->args();
+    std::memcpy(buf.data, args.data(), std::min<size_t>(args.size(), buf.size));
+    call.set_i32(0, int32_t(args.size()));
+    return Trap::None;
+  });
+
+  add(fns, "send", {L, L, I, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "send", trap);
+    if (!p) return trap;
+    Buffer msg;
+    if (!buffer(call, "send", "message", call.u32(2), call.u32(3), msg, trap)) return trap;
+    const bool ok = p->scheduler().send(p->pid(), Pid(call.i64(0)), call.i64(1), {msg.data, msg.size});
+    call.set_i32(0, ok ? kLvmOk : kLvmNoProc);
+    return Trap::None;
+  });
+
+  // receive(tags, ntags, timeout_ns, buf, cap, info) -> status
+  add(fns, "receive", {I, I, L, I, I, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "receive", trap);
+    if (!p) return trap;
+    const uint32_t ntags = call.u32(1);
+    if (ntags > (UINT32_MAX >> 3)) {
+      call.set_i32(0, kLvmInvalid);
+      return Trap::None;
+    }
+    Buffer tags, buf, info;
+    if (!buffer(call, "receive", "tag array", call.u32(0), ntags * 8, tags, trap)) return trap;
+    if (!buffer(call, "receive", "buffer", call.u32(3), call.u32(4), buf, trap)) return trap;
+    if (!buffer(call, "receive", "info output", call.u32(5), 24, info, trap)) return trap;
+    int64_t tag_storage[16];
+    std::vector<int64_t> tag_heap;
+    int64_t* tag_list = tag_storage;
+    if (ntags > 16) {
+      tag_heap.resize(ntags);
+      tag_list = tag_heap.data();
+    }
+    std::memcpy(tag_list, tags.data, size_t(ntags) * 8);
+    if (const Message* m = p->take_message({tag_list, ntags})) {
+      p->finish_wait();
+      const uint32_t copied = std::min(m->size, buf.size);
+      std::memcpy(buf.data, const_cast<Message*>(m)->bytes(), copied);
+      const uint64_t sender = m->sender;
+      std::memcpy(info.data, &m->tag, 8);
+      std::memcpy(info.data + 8, &sender, 8);
+      std::memcpy(info.data + 16, &m->size, 4);
+      std::memcpy(info.data + 20, &copied, 4);
+      call.set_i32(0, kLvmOk);
+      return Trap::None;
+    }
+    const int64_t timeout = call.i64(2);
+    if (timeout == 0 || (p->waiting() && now_ns() >= p->wait_deadline())) {
+      p->finish_wait();
+      call.set_i32(0, kLvmTimedOut);
+      return Trap::None;
+    }
+    if (!p->waiting()) p->begin_wait(timeout < 0 ? UINT64_MAX : now_ns() + uint64_t(timeout), true);
+    return Trap::Yield;  // runs again when a message arrives or the deadline passes
+  });
+
+  // message_read(offset, buf, cap) -> bytes copied, or -status
+  add(fns, "message_read", {I, I, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "message_read", trap);
+    if (!p) return trap;
+    Buffer buf;
+    if (!buffer(call, "message_read", "buffer", call.u32(1), call.u32(2), buf, trap)) return trap;
+    const Message* m = p->current_message();
+    if (!m) {
+      call.set_i32(0, -kLvmNoMessage);
+      return Trap::None;
+    }
+    const uint32_t offset = std::min(call.u32(0), m->size);
+    const uint32_t n = std::min(m->size - offset, buf.size);
+    std::memcpy(buf.data, const_cast<Message*>(m)->bytes() + offset, n);
+    call.set_i32(0, int32_t(n));
+    return Trap::None;
+  });
+
+  add(fns, "sleep", {L}, {}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "sleep", trap);
+    if (!p) return trap;
+    if (!p->waiting()) {
+      const int64_t ns = call.i64(0);
+      if (ns <= 0) return Trap::None;
+      p->begin_wait(now_ns() + uint64_t(ns), false);
+      return Trap::Yield;
+    }
+    if (now_ns() >= p->wait_deadline()) {
+      p->finish_wait();
+      return Trap::None;
+    }
+    return Trap::Yield;
+  });
+
+  add(fns, "yield", {}, {}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "yield", trap);
+    if (!p) return trap;
+    return p->take_yield() ? Trap::Yield : Trap::None;
+  });
+
+  add(fns, "exit", {I}, {}, [](HostCall& call) { return call.exit(call.i32(0)); });
+
+  add(fns, "kill", {L}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "kill", trap);
+    if (!p) return trap;
+    const Pid target = Pid(call.i64(0));
+    if (target == p->pid()) return Trap::Killed;
+    call.set_i32(0, p->scheduler().kill(target) ? kLvmOk : kLvmNoProc);
+    return Trap::None;
+  });
+
+  return fns;
+}
+
+}  // namespace lvm

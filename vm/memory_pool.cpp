@@ -1,0 +1,87 @@
+#include "vm/memory_pool.h"
+
+#include <sys/mman.h>
+
+#include <bit>
+
+namespace lvm {
+
+MemoryPool& MemoryPool::global() {
+  static MemoryPool* pool = new MemoryPool();  // never destroyed: memories may outlive static destructors
+  return *pool;
+}
+
+std::shared_ptr<LinearMemory> MemoryPool::acquire(uint64_t initial_pages, std::optional<uint64_t> max_pages,
+                                                  uint64_t limit_pages) {
+  const uint64_t max = std::min(max_pages.value_or(kMaxMemoryPages), limit_pages);
+  if (initial_pages > max) return nullptr;
+  std::unique_ptr<LinearMemory> m(new LinearMemory());
+  m->max_pages_ = max_pages;
+  m->limit_pages_ = limit_pages;
+  m->pool_ = this;
+  std::unique_lock lock(mu_);
+  if (max * kPageSize <= kSmallSlotMax) {
+    const uint64_t want = std::max<uint64_t>(max * kPageSize, uint64_t(1) << kMinShift);
+    const int shift = std::max(kMinShift, int(std::bit_width(want - 1)));
+    SmallClass& c = small_[shift - kMinShift];
+    c.slot_bytes = uint64_t(1) << shift;
+    if (!c.free.empty()) {
+      m->base_ = c.free.back();
+      c.free.pop_back();
+      ++stats_.reused;
+    } else {
+      if (c.next == c.chunk_end) {
+        void* p = mmap(nullptr, kChunkBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED) return nullptr;
+        ++stats_.mappings;
+        c.next = static_cast<uint8_t*>(p);
+        c.chunk_end = c.next + kChunkBytes;
+      }
+      m->base_ = c.next;
+      c.next += c.slot_bytes;
+    }
+    m->capacity_ = c.slot_bytes;
+    m->guarded_ = false;
+    m->size_ = initial_pages * kPageSize;
+    ++stats_.live;
+  } else {
+    if (!guarded_free_.empty()) {
+      m->base_ = guarded_free_.back();
+      guarded_free_.pop_back();
+      ++stats_.reused;
+    } else {
+      lock.unlock();
+      void* p = mmap(nullptr, LinearMemory::kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      lock.lock();
+      if (p == MAP_FAILED) return nullptr;
+      ++stats_.mappings;
+      m->base_ = static_cast<uint8_t*>(p);
+    }
+    m->capacity_ = kMaxMemoryPages * kPageSize;
+    m->guarded_ = true;
+    ++stats_.live;
+    lock.unlock();
+    if (initial_pages && m->grow(initial_pages) < 0) return nullptr;  // ~LinearMemory returns the slot
+  }
+  return std::shared_ptr<LinearMemory>(m.release());
+}
+
+void MemoryPool::release(LinearMemory& m) {
+  // Zero what the memory used, giving the pages back to the OS.
+  if (m.size_) madvise(m.base_, m.size_, MADV_DONTNEED);
+  if (m.guarded_ && m.size_) mprotect(m.base_, m.size_, PROT_NONE);
+  std::lock_guard lock(mu_);
+  --stats_.live;
+  if (m.guarded_) {
+    guarded_free_.push_back(m.base_);
+    return;
+  }
+  small_[std::countr_zero(m.capacity_) - kMinShift].free.push_back(m.base_);
+}
+
+MemoryPool::Stats MemoryPool::stats() {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+}  // namespace lvm

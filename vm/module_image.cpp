@@ -1,0 +1,83 @@
+#include "vm/module_image.h"
+
+#include <cstring>
+
+#include "vm/memory_pool.h"
+
+namespace lvm {
+
+std::variant<std::shared_ptr<const ModuleImage>, InstantiateError> ModuleImage::build(
+    std::shared_ptr<const Module> module, const ImportResolver& imports) {
+  for (const Import& imp : module->imports) {
+    if (imp.kind == ExternKind::Func) continue;
+    return InstantiateError{InstantiateError::Kind::Link, Trap::None,
+                            "import \"" + imp.module + "\" \"" + imp.field + "\" is a " + extern_kind_name(imp.kind) +
+                                ": a process module may import functions only (processes share nothing)",
+                            nullptr};
+  }
+  if (module->memories.size() > 1)
+    return InstantiateError{InstantiateError::Kind::Link, Trap::None,
+                            "a process module may define one memory at most", nullptr};
+  InstanceConfig config;
+  config.run_start = false;
+  config.contextual_functions = true;
+  auto made = Instance::instantiate(module, imports, config);
+  if (auto* err = std::get_if<InstantiateError>(&made)) {
+    err->partial.reset();
+    return std::move(*err);
+  }
+  std::shared_ptr<ModuleImage> image(new ModuleImage());
+  image->template_ = std::move(std::get<std::unique_ptr<Instance>>(made));
+  Instance& t = *image->template_;
+  if (LinearMemory* mem = t.memory0()) {
+    image->has_memory_ = true;
+    // The span the active data segments wrote; everything else starts zero.
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (const DataSegment& seg : module->data) {
+      if (seg.mode != DataSegment::Mode::Active || !seg.bytes.size) continue;
+      const uint64_t start = uint32_t(seg.offset.kind == ConstExpr::Kind::GlobalGet
+                                          ? t.globals[seg.offset.index]->value[0]
+                                          : seg.offset.bits[0]);
+      lo = std::min(lo, start);
+      hi = std::max(hi, start + seg.bytes.size);
+    }
+    if (lo < hi) {
+      image->data_offset_ = lo;
+      image->data_.assign(mem->base() + lo, mem->base() + hi);
+    }
+    t.memories.clear();  // the template keeps no memory of its own
+  }
+  return std::shared_ptr<const ModuleImage>(std::move(image));
+}
+
+std::variant<std::unique_ptr<Instance>, InstantiateError> ModuleImage::instantiate(const InstanceConfig& config) const {
+  const Instance& t = *template_;
+  std::unique_ptr<Instance> in(new Instance());
+  in->module_ = t.module_;
+  in->funcs.share(t.funcs);
+  in->tables.reserve(t.tables.size());
+  for (const auto& table : t.tables) in->tables.push_back(std::make_shared<TableInst>(*table));
+  in->globals.reserve(t.globals.size());
+  for (const auto& g : t.globals) in->globals.push_back(std::make_shared<GlobalInst>(*g));
+  if (has_memory_) {
+    const Limits& l = module().memories[0].type.limits;
+    auto mem = MemoryPool::global().acquire(l.min, l.max, config.max_memory_pages);
+    if (!mem)
+      return InstantiateError{InstantiateError::Kind::Link, Trap::None,
+                              l.min > config.max_memory_pages
+                                  ? "memory needs " + std::to_string(l.min) + " pages, more than the limit of " +
+                                        std::to_string(config.max_memory_pages)
+                                  : std::string("no address space left for another memory"),
+                              nullptr};
+    if (!data_.empty()) std::memcpy(mem->base() + data_offset_, data_.data(), data_.size());
+    in->memories.push_back(std::move(mem));
+  }
+  in->dropped_elems = t.dropped_elems;
+  in->dropped_data = t.dropped_data;
+  in->code_owner_ = t.code_owner_;
+  in->code = t.code;
+  in->image_ = shared_from_this();
+  return in;
+}
+
+}  // namespace lvm

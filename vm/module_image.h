@@ -1,0 +1,47 @@
+// What every process of a module starts from (brief section 1): the module
+// linked once against its (host) function imports, the initial values of its
+// globals, its tables after the active element segments, and its memory's
+// bytes after the active data segments. Spawning copies this into a fresh
+// instance whose memory comes from the MemoryPool; the code, the function
+// instances and the interpreter's translations are shared. Nothing of a
+// running process reaches the image, so a child never sees its parent's
+// heap or mutated statics.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "vm/instance.h"
+
+namespace lvm {
+
+class ModuleImage : public std::enable_shared_from_this<ModuleImage> {
+ public:
+  // Links `module` (it may import functions only: processes share no
+  // memory, table or global) and evaluates its segments. The start
+  // function does not run here: each instance runs it (run_start()).
+  static std::variant<std::shared_ptr<const ModuleImage>, InstantiateError> build(
+      std::shared_ptr<const Module> module, const ImportResolver& imports);
+
+  // A fresh instance in the image's initial state, its memory capped at
+  // config.max_memory_pages. Fails (Link kind) only when no memory slot is
+  // available.
+  std::variant<std::unique_ptr<Instance>, InstantiateError> instantiate(const InstanceConfig& config) const;
+
+  const Module& module() const { return template_->module(); }
+  const std::shared_ptr<const Module>& module_ptr() const { return template_->module_ptr(); }
+  // Bytes of initial memory copied per instance (the span the active data
+  // segments cover).
+  size_t data_bytes() const { return data_.size(); }
+
+ private:
+  ModuleImage() = default;
+  std::unique_ptr<Instance> template_;  // initial globals and tables, shared FuncInsts; no memory
+  bool has_memory_ = false;
+  uint64_t data_offset_ = 0;
+  std::vector<uint8_t> data_;
+};
+
+}  // namespace lvm

@@ -1,0 +1,135 @@
+// A process (brief section 4): an Instance of a module, its own execution
+// stack, a mailbox and a status. Processes share nothing; they talk only by
+// messages (opaque bytes with a tag), copied on send.
+//
+// Execution is a continuation, not a native stack: the interpreter keeps
+// wasm frames in the process's ExecStack and, when the process must stop
+// (reduction budget spent, or a host call such as receive has to wait),
+// returns Trap::Yield with its state saved there. The scheduler resumes it
+// on any worker thread later. So a waiting process holds no native stack.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vm/instance.h"
+#include "vm/interp/exec_state.h"
+#include "vm/module_image.h"
+
+namespace lvm {
+
+class Scheduler;
+
+// A process id: unique for the life of the VM, never 0 (brief section 4).
+// The low bits index the scheduler's process table; the high bits count
+// how often that entry was reused, so an old pid never names a new process.
+using Pid = uint64_t;
+
+// A message in a mailbox: who sent it, its tag and its bytes (allocated
+// together with the header).
+struct Message {
+  Message* next = nullptr;
+  Pid sender = 0;
+  int64_t tag = 0;
+  uint32_t size = 0;
+  uint8_t* bytes() { return reinterpret_cast<uint8_t*>(this + 1); }
+  // A message holding a copy of `data`.
+  static Message* make(Pid sender, int64_t tag, std::span<const uint8_t> data);
+  static void free(Message* m);
+};
+
+// Why a process ended.
+struct ExitReason {
+  Trap trap = Trap::None;  // None: returned normally; Exit: lvm_exit/proc_exit; Killed; or a real trap
+  int32_t code = 0;        // the exit code when trap == Exit
+  std::string message;     // the trap's text
+};
+
+class Process {
+ public:
+  // Its life: Runnable (in a run queue), Running (on a worker), Waiting (in
+  // receive or sleep, in no queue), Dead.
+  enum class State : uint8_t { Free, Runnable, Running, Waiting, Dead };
+
+  Pid pid() const { return pid_; }
+  Instance& instance() { return *instance_; }
+  Scheduler& scheduler() { return *sched_; }
+  const ExitReason& exit_reason() const { return exit_; }
+  // The wasm call stack at its trap, innermost first (valid in on_exit).
+  const std::vector<std::pair<const Instance*, uint32_t>>& trap_backtrace() const { return stack_.trap_backtrace; }
+
+  // ---- for the host functions of the lvm ABI (host-api/lvm) ----
+
+  // The image it was made from (spawn of the same module uses it).
+  const std::shared_ptr<const ModuleImage>& image() const { return image_; }
+  // The spawn arguments.
+  std::span<const uint8_t> args() const { return args_; }
+  // The message the last receive took (nullptr before the first).
+  const Message* current_message() const { return current_; }
+
+  // A blocking host call (receive, sleep) that must wait calls begin_wait()
+  // and returns Trap::Yield; it runs again when the process is woken (by a
+  // message when `on_mail`, by the deadline, or spuriously) and then sees
+  // waiting() true and checks its condition again. finish_wait() ends it.
+  // Deadlines are steady-clock nanoseconds; UINT64_MAX means none.
+  void begin_wait(uint64_t deadline_ns, bool on_mail);
+  bool waiting() const { return wait_active_; }
+  uint64_t wait_deadline() const { return wait_deadline_; }
+  void finish_wait() { wait_active_ = false; }
+  // For yield(): true on the first call (the caller returns Trap::Yield),
+  // false when it runs again after being rescheduled.
+  bool take_yield() { return yielding_ = !yielding_; }
+
+  // Selective receive: removes and returns the first message whose tag is
+  // in `tags` (any message if empty), making it the current message, or
+  // returns nullptr having noted what was seen, so a message arriving later
+  // wakes the process.
+  const Message* take_message(std::span<const int64_t> tags);
+
+ private:
+  friend class Scheduler;
+  Process() = default;
+
+  // Set at spawn, reset at exit.
+  Pid pid_ = 0;
+  Scheduler* sched_ = nullptr;
+  std::unique_ptr<Instance> instance_;
+  std::shared_ptr<const ModuleImage> image_;
+  interp::ExecStack stack_;
+  void* stack_region_ = nullptr;
+  uint32_t entry_ = 0;         // the function the process runs
+  bool start_pending_ = false; // the module's start function runs first
+  bool is_root_ = false;
+  std::vector<uint8_t> args_;
+  ExitReason exit_;
+
+  // Guarded by mu_: the state, the mailbox and the wake-up bookkeeping.
+  std::mutex mu_;
+  State state_ = State::Free;
+  Message* mail_head_ = nullptr;
+  Message* mail_tail_ = nullptr;
+  uint64_t mail_seq_ = 0;   // messages ever delivered
+  uint64_t seen_seq_ = 0;   // mail_seq_ when the last receive looked
+  uint64_t wait_seq_ = 0;   // counts waits, so a stale timer wakes nothing
+  bool kill_requested_ = false;
+  bool wait_on_mail_ = false;
+
+  // Touched only by the worker running the process.
+  Message* current_ = nullptr;
+  bool wait_active_ = false;
+  bool yielding_ = false;
+  bool wait_on_mail_pending_ = false;  // copied to wait_on_mail_ when the process parks
+  uint64_t wait_deadline_ = UINT64_MAX;
+  uint32_t index_ = 0;  // in the process table
+  uint32_t generation_ = 0;
+};
+
+// Steady-clock time in nanoseconds (the timebase of deadlines).
+uint64_t now_ns();
+
+}  // namespace lvm

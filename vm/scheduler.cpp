@@ -1,0 +1,448 @@
+#include "vm/scheduler.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "vm/interpreter.h"
+
+namespace lvm {
+
+namespace {
+// The worker this thread is, for enqueue locality.
+thread_local const Scheduler* t_sched = nullptr;
+thread_local unsigned t_worker = 0;
+
+constexpr size_t kStackChunk = size_t(64) << 30;  // address space per stack mapping
+
+// The part of a stack region given to frame records: a quarter, ending
+// mid-page so shallow stacks touch one page (see ExecStack).
+size_t frame_bytes_for(size_t region) { return region / 4 + 2048; }
+}  // namespace
+
+Scheduler::Scheduler(SchedulerConfig config) : config_(std::move(config)) {
+  if (config_.threads == 0) config_.threads = std::max(1u, std::thread::hardware_concurrency());
+  config_.max_processes = std::clamp<uint32_t>(config_.max_processes, 1u, 1u << kIndexBits);
+  config_.stack_bytes = std::max<size_t>(config_.stack_bytes, 64 << 10) & ~size_t(4095);
+  for (unsigned i = 0; i < config_.threads; ++i) workers_.push_back(std::make_unique<Worker>());
+  chunk_ptrs_.reset(new std::atomic<Process*>[(size_t(config_.max_processes) >> kChunkBits) + 1]());
+}
+
+Scheduler::~Scheduler() {
+  stop_all();
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->thread.join();
+  for (Process* chunk : chunks_) {
+    for (size_t i = 0; i < (size_t(1) << kChunkBits); ++i) {
+      Process& p = chunk[i];
+      if (p.state_ == Process::State::Free || p.state_ == Process::State::Dead) continue;
+      for (Message* m = p.mail_head_; m;) {
+        Message* next = m->next;
+        Message::free(m);
+        m = next;
+      }
+      if (p.current_) Message::free(p.current_);
+      p.instance_.reset();
+    }
+    delete[] chunk;
+  }
+  if (root_stack_) munmap(root_stack_, config_.root_stack_bytes);
+  for (auto [p, n] : stack_mappings_) munmap(p, n);
+}
+
+// ---- process table ----
+
+Process* Scheduler::lookup(Pid pid) {
+  const uint64_t index = pid & ((uint64_t(1) << kIndexBits) - 1);
+  if (index >= config_.max_processes) return nullptr;
+  Process* chunk = chunk_ptrs_[index >> kChunkBits].load(std::memory_order_acquire);
+  return chunk ? &chunk[index & ((1u << kChunkBits) - 1)] : nullptr;
+}
+
+Process* Scheduler::allocate() {
+  std::lock_guard lock(table_mu_);
+  uint32_t index;
+  if (!free_indices_.empty()) {
+    index = free_indices_.back();
+    free_indices_.pop_back();
+  } else {
+    if (next_index_ >= config_.max_processes) return nullptr;
+    index = next_index_++;
+    if ((index & ((1u << kChunkBits) - 1)) == 0) {
+      Process* chunk = new Process[size_t(1) << kChunkBits];
+      chunks_.push_back(chunk);
+      chunk_ptrs_[index >> kChunkBits].store(chunk, std::memory_order_release);
+    }
+  }
+  Process* p = lookup(index);
+  p->index_ = index;
+  return p;
+}
+
+void Scheduler::release(Process* p) {
+  std::lock_guard lock(table_mu_);
+  free_indices_.push_back(p->index_);
+}
+
+// ---- stacks ----
+
+void* Scheduler::take_stack(bool root) {
+  if (root) {
+    void* p = mmap(nullptr, config_.root_stack_bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? nullptr : (root_stack_ = p);
+  }
+  std::lock_guard lock(stack_mu_);
+  if (!free_stacks_.empty()) {
+    void* p = free_stacks_.back();
+    free_stacks_.pop_back();
+    return p;
+  }
+  if (stack_next_ + config_.stack_bytes > stack_end_) {
+    const size_t bytes = std::max(kStackChunk, config_.stack_bytes);
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return nullptr;
+    stack_mappings_.emplace_back(p, bytes);
+    stack_next_ = static_cast<uint8_t*>(p);
+    stack_end_ = stack_next_ + bytes;
+  }
+  void* p = stack_next_;
+  stack_next_ += config_.stack_bytes;
+  return p;
+}
+
+void Scheduler::give_stack(void* region, bool root) {
+  if (root) return;  // unmapped with the scheduler
+  // Reused as is: the interpreter writes every slot and record before
+  // reading it, so there is nothing to reset.
+  std::lock_guard lock(stack_mu_);
+  free_stacks_.push_back(region);
+}
+
+// ---- spawn, send, kill ----
+
+SpawnStatus Scheduler::spawn(const std::shared_ptr<const ModuleImage>& image, uint32_t func,
+                             std::span<const uint8_t> args, Pid* pid, std::string* error, bool root) {
+  auto fail = [&](SpawnStatus s, std::string why) {
+    if (error) *error = std::move(why);
+    return s;
+  };
+  const Module& m = image->module();
+  if (func >= m.functions.size() || func < m.num_imported_functions)
+    return fail(SpawnStatus::NoEntry, "no function " + std::to_string(func) + " defined in the module");
+  const FuncType& type = m.func_type(func);
+  if (!type.params().empty() || !type.results().empty())
+    return fail(SpawnStatus::BadEntryType,
+                "function " + std::to_string(func) + " has type " + type.to_string() + "; an entry takes and returns nothing");
+  InstanceConfig ic;
+  ic.max_memory_pages = config_.max_memory_pages;
+  auto made = image->instantiate(ic);
+  if (auto* err = std::get_if<InstantiateError>(&made)) return fail(SpawnStatus::Limit, err->message);
+  void* region = take_stack(root);
+  if (!region) return fail(SpawnStatus::Limit, "no address space left for another process stack");
+  Process* p = allocate();
+  if (!p) {
+    give_stack(region, root);
+    return fail(SpawnStatus::Limit, "too many processes (the limit is " + std::to_string(config_.max_processes) + ")");
+  }
+  const size_t bytes = root ? config_.root_stack_bytes : config_.stack_bytes;
+  p->sched_ = this;
+  p->instance_ = std::move(std::get<std::unique_ptr<Instance>>(made));
+  p->instance_->process = p;
+  p->image_ = image;
+  p->stack_ = interp::ExecStack(region, bytes, frame_bytes_for(bytes));
+  p->stack_region_ = region;
+  p->is_root_ = root;
+  p->entry_ = func;
+  p->start_pending_ = m.start.has_value();
+  p->args_.assign(args.begin(), args.end());
+  p->exit_ = {};
+  p->current_ = nullptr;
+  p->wait_active_ = p->yielding_ = p->wait_on_mail_pending_ = false;
+  p->wait_deadline_ = UINT64_MAX;
+  {
+    std::lock_guard lock(p->mu_);
+    p->pid_ = (uint64_t(++p->generation_) << kIndexBits) | p->index_;
+    p->mail_head_ = p->mail_tail_ = nullptr;
+    p->mail_seq_ = p->seen_seq_ = 0;
+    p->kill_requested_ = p->wait_on_mail_ = false;
+    p->state_ = Process::State::Runnable;
+  }
+  live_.fetch_add(1, std::memory_order_relaxed);
+  if (pid) *pid = p->pid_;
+  enqueue(p);
+  return SpawnStatus::Ok;
+}
+
+bool Scheduler::send(Pid from, Pid to, int64_t tag, std::span<const uint8_t> data) {
+  Process* p = lookup(to);
+  if (!p) return false;
+  Message* msg = Message::make(from, tag, data);
+  bool wake = false;
+  {
+    std::lock_guard lock(p->mu_);
+    if (p->pid_ != to || p->state_ == Process::State::Free || p->state_ == Process::State::Dead) {
+      Message::free(msg);
+      return false;
+    }
+    (p->mail_tail_ ? p->mail_tail_->next : p->mail_head_) = msg;
+    p->mail_tail_ = msg;
+    ++p->mail_seq_;
+    if (p->state_ == Process::State::Waiting && p->wait_on_mail_) {
+      p->state_ = Process::State::Runnable;
+      wake = true;
+    }
+  }
+  if (wake) enqueue(p);
+  return true;
+}
+
+bool Scheduler::kill(Pid pid) {
+  Process* p = lookup(pid);
+  if (!p) return false;
+  bool wake = false;
+  {
+    std::lock_guard lock(p->mu_);
+    if (p->pid_ != pid || p->state_ == Process::State::Free || p->state_ == Process::State::Dead) return false;
+    p->kill_requested_ = true;
+    if (p->state_ == Process::State::Waiting) {
+      p->state_ = Process::State::Runnable;
+      wake = true;
+    }
+  }
+  if (wake) enqueue(p);
+  return true;
+}
+
+// ---- run queues and workers ----
+
+void Scheduler::enqueue(Process* p) {
+  const unsigned w = t_sched == this ? t_worker : 0;
+  {
+    std::lock_guard lock(workers_[w]->mu);
+    workers_[w]->queue.push_back(p);
+  }
+  queued_.fetch_add(1);
+  if (parked_.load() > 0) {
+    std::lock_guard lock(park_mu_);
+    park_cv_.notify_one();
+  }
+}
+
+Process* Scheduler::next_process(unsigned self) {
+  const unsigned n = unsigned(workers_.size());
+  for (unsigned k = 0; k < n; ++k) {
+    Worker& w = *workers_[(self + k) % n];
+    std::lock_guard lock(w.mu);
+    if (w.queue.empty()) continue;
+    Process* p;
+    if (k == 0) {
+      p = w.queue.front();
+      w.queue.pop_front();
+    } else {  // steal the one its owner would run last
+      p = w.queue.back();
+      w.queue.pop_back();
+    }
+    queued_.fetch_sub(1);
+    return p;
+  }
+  return nullptr;
+}
+
+void Scheduler::worker_main(unsigned self) {
+  t_sched = this;
+  t_worker = self;
+  while (!stop_.load(std::memory_order_relaxed)) {
+    if (next_deadline_.load(std::memory_order_relaxed) != UINT64_MAX) fire_timers(now_ns());
+    if (Process* p = next_process(self)) {
+      run_slice(p);
+      continue;
+    }
+    std::unique_lock lock(park_mu_);
+    parked_.fetch_add(1);
+    if (queued_.load() == 0 && !stop_.load()) {
+      const uint64_t deadline = next_deadline_.load();
+      if (parked_.load() == workers_.size() && deadline == UINT64_MAX && live_.load() > 0) {
+        // Every worker idle, nothing queued, no timer: no process can ever
+        // be woken again.
+        parked_.fetch_sub(1);
+        lock.unlock();
+        {
+          std::lock_guard done(done_mu_);
+          deadlock_ = true;
+        }
+        done_cv_.notify_all();
+        stop_all();
+        return;
+      }
+      if (deadline == UINT64_MAX) park_cv_.wait(lock);
+      else {
+        const uint64_t now = now_ns();
+        if (deadline > now) park_cv_.wait_for(lock, std::chrono::nanoseconds(deadline - now));
+      }
+    }
+    parked_.fetch_sub(1);
+  }
+}
+
+void Scheduler::run_slice(Process* p) {
+  bool killed;
+  {
+    std::lock_guard lock(p->mu_);
+    p->state_ = Process::State::Running;
+    killed = p->kill_requested_;
+  }
+  if (killed) {
+    finish(p, {Trap::Killed, 0, trap_message(Trap::Killed)});
+    return;
+  }
+  interp::ExecStack& st = p->stack_;
+  st.budget = config_.slice_reductions;
+  Instance& inst = *p->instance_;
+  Trap t;
+  if (st.is_suspended) {
+    t = interp::resume(st);
+  } else if (p->start_pending_) {
+    t = invoke_on(st, inst, *inst.module().start, nullptr, nullptr);
+  } else {
+    t = invoke_on(st, inst, p->entry_, nullptr, nullptr);
+  }
+  if (t == Trap::None && p->start_pending_) {  // the start function returned: on to the entry
+    p->start_pending_ = false;
+    t = invoke_on(st, inst, p->entry_, nullptr, nullptr);
+  }
+  if (t == Trap::Yield) {
+    if (p->wait_active_) {
+      park(p);
+      return;
+    }
+    {
+      std::lock_guard lock(p->mu_);
+      p->state_ = Process::State::Runnable;
+    }
+    enqueue(p);
+    return;
+  }
+  ExitReason r;
+  r.trap = t;
+  if (t == Trap::Exit) r.code = inst.exit_code;
+  else if (t != Trap::None) r.message = inst.trap_message.empty() ? trap_message(t) : inst.trap_message;
+  finish(p, std::move(r));
+}
+
+void Scheduler::park(Process* p) {
+  const uint64_t deadline = p->wait_deadline_;
+  uint64_t seq;
+  {
+    std::lock_guard lock(p->mu_);
+    p->wait_on_mail_ = p->wait_on_mail_pending_;
+    const bool mail = p->wait_on_mail_ && p->mail_seq_ != p->seen_seq_;
+    if (mail || p->kill_requested_ || (deadline != UINT64_MAX && deadline <= now_ns())) {
+      p->state_ = Process::State::Runnable;
+      seq = 0;
+    } else {
+      p->state_ = Process::State::Waiting;
+      seq = ++p->wait_seq_;
+    }
+  }
+  if (!seq) {
+    enqueue(p);
+    return;
+  }
+  if (deadline == UINT64_MAX) return;
+  std::lock_guard lock(timer_mu_);
+  timers_.push({deadline, p, p->pid_, seq});
+  next_deadline_.store(timers_.top().deadline);
+}
+
+void Scheduler::fire_timers(uint64_t now) {
+  std::vector<Timer> due;
+  {
+    std::lock_guard lock(timer_mu_);
+    while (!timers_.empty() && timers_.top().deadline <= now) {
+      due.push_back(timers_.top());
+      timers_.pop();
+    }
+    next_deadline_.store(timers_.empty() ? UINT64_MAX : timers_.top().deadline);
+  }
+  for (const Timer& t : due) {
+    bool wake = false;
+    {
+      std::lock_guard lock(t.proc->mu_);
+      if (t.proc->pid_ == t.pid && t.proc->state_ == Process::State::Waiting && t.proc->wait_seq_ == t.wait_seq) {
+        t.proc->state_ = Process::State::Runnable;
+        wake = true;
+      }
+    }
+    if (wake) enqueue(t.proc);
+  }
+}
+
+void Scheduler::finish(Process* p, ExitReason reason) {
+  p->exit_ = std::move(reason);
+  if (config_.on_exit) config_.on_exit(*p);
+  Message* mail;
+  {
+    std::lock_guard lock(p->mu_);
+    p->state_ = Process::State::Dead;
+    mail = p->mail_head_;
+    p->mail_head_ = p->mail_tail_ = nullptr;
+  }
+  while (mail) {
+    Message* next = mail->next;
+    Message::free(mail);
+    mail = next;
+  }
+  if (p->current_) Message::free(p->current_);
+  p->current_ = nullptr;
+  const bool root = p->is_root_;
+  const ExitReason exit = p->exit_;
+  p->instance_.reset();  // the memory slot goes back to the pool
+  p->image_.reset();
+  give_stack(p->stack_region_, root);
+  p->stack_region_ = nullptr;
+  std::vector<uint8_t>().swap(p->args_);
+  release(p);
+  const uint64_t left = live_.fetch_sub(1) - 1;
+  bool done = false;
+  {
+    std::lock_guard lock(done_mu_);
+    if (root) {
+      root_done_ = true;
+      root_exit_ = exit;
+    }
+    done = root_done_ && (!wait_all_ || left == 0);
+  }
+  if (done) {
+    done_cv_.notify_all();
+    stop_all();
+  }
+}
+
+void Scheduler::stop_all() {
+  stop_.store(true);
+  std::lock_guard lock(park_mu_);
+  park_cv_.notify_all();
+}
+
+ExitReason Scheduler::run_until(Pid root, bool wait_all, bool* deadlock) {
+  {
+    std::lock_guard lock(done_mu_);
+    root_ = root;
+    wait_all_ = wait_all;
+  }
+  if (!started_) {
+    started_ = true;
+    for (unsigned i = 0; i < workers_.size(); ++i)
+      workers_[i]->thread = std::thread([this, i] { worker_main(i); });
+  }
+  std::unique_lock lock(done_mu_);
+  done_cv_.wait(lock, [&] { return deadlock_ || (root_done_ && (!wait_all_ || live_.load() == 0)); });
+  if (deadlock) *deadlock = deadlock_;
+  lock.unlock();
+  stop_all();
+  return root_exit_;
+}
+
+}  // namespace lvm

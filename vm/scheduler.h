@@ -1,0 +1,147 @@
+// The scheduler (brief section 4): worker threads (one per core by
+// default), each with a run queue, stealing from the others when idle and
+// parking when there is no work anywhere; timers for receive timeouts and
+// sleep, kept in one heap that idle workers sleep on; the process table.
+//
+// A process runs for a slice of `slice_reductions` reductions (function
+// entries and loop back-edges) and then goes to the back of its worker's
+// queue, so a guest spinning forever cannot starve the others.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "vm/process.h"
+
+namespace lvm {
+
+struct SchedulerConfig {
+  unsigned threads = 0;                 // worker threads; 0: one per core
+  int64_t slice_reductions = 4000;      // reductions per time slice
+  uint64_t max_memory_pages = kMaxMemoryPages;  // per-process memory limit
+  uint32_t max_processes = 1u << 24;    // processes alive at once (table size)
+  size_t stack_bytes = size_t(2) << 20; // execution stack per process (virtual)
+  size_t root_stack_bytes = size_t(40) << 20;  // the root's (deep C recursion)
+  // Every process ends here (on the worker that ran it) before its
+  // resources are released: report traps, for example.
+  std::function<void(Process&)> on_exit;
+};
+
+// Outcome of a spawn.
+enum class SpawnStatus { Ok, NoEntry, BadEntryType, Limit };
+
+class Scheduler {
+ public:
+  explicit Scheduler(SchedulerConfig config);
+  ~Scheduler();  // stops and joins the workers; frees every process
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Creates a process running function `func` (type [] -> []) of a fresh
+  // instance of `image`, with a copy of `args`, and makes it runnable.
+  // `error` (optional) gets the reason when it fails.
+  SpawnStatus spawn(const std::shared_ptr<const ModuleImage>& image, uint32_t func, std::span<const uint8_t> args,
+                    Pid* pid, std::string* error = nullptr, bool root = false);
+
+  // Copies a message into `to`'s mailbox and wakes it if it waits for mail.
+  // Never blocks. False if `to` is not alive (not an error for the sender).
+  bool send(Pid from, Pid to, int64_t tag, std::span<const uint8_t> data);
+
+  // Asks `pid` to die (reason Killed) at its next scheduling point. False
+  // if it is not alive.
+  bool kill(Pid pid);
+
+  // Starts the workers and waits until `root` ends (or, with wait_all,
+  // until every process has ended). Returns the root's exit reason. With
+  // deadlock set, it ended because every process was waiting with nothing
+  // that could wake it.
+  ExitReason run_until(Pid root, bool wait_all, bool* deadlock = nullptr);
+
+  // Processes alive now.
+  uint64_t live() const { return live_.load(std::memory_order_relaxed); }
+
+  const SchedulerConfig& config() const { return config_; }
+
+ private:
+  struct Worker {
+    std::mutex mu;
+    std::deque<Process*> queue;
+    std::thread thread;
+  };
+  struct Timer {
+    uint64_t deadline;
+    Process* proc;
+    Pid pid;
+    uint64_t wait_seq;
+    bool operator>(const Timer& o) const { return deadline > o.deadline; }
+  };
+
+  Process* lookup(Pid pid);  // the entry pid names, alive or not (type-stable)
+  Process* allocate();
+  void release(Process* p);
+  void enqueue(Process* p);  // make runnable: onto this worker's queue (or worker 0's)
+  Process* next_process(unsigned self);
+  void worker_main(unsigned self);
+  void run_slice(Process* p);
+  void finish(Process* p, ExitReason reason);
+  void park(Process* p);  // after a Yield with a wait: to Waiting, or back in the queue
+  void fire_timers(uint64_t now);
+  void stop_all();
+
+  SchedulerConfig config_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+
+  // Process table: entries never move and are never freed (a stale pid
+  // still points at a valid Process whose pid no longer matches).
+  static constexpr unsigned kIndexBits = 24, kChunkBits = 12;
+  std::mutex table_mu_;
+  std::vector<Process*> chunks_;                     // arrays of 2^kChunkBits processes
+  std::unique_ptr<std::atomic<Process*>[]> chunk_ptrs_;  // by index >> kChunkBits
+  std::vector<uint32_t> free_indices_;
+  uint32_t next_index_ = 0;
+  std::atomic<uint64_t> live_{0};
+
+  // Stacks: regions of stack_bytes in large mappings, reused without reset.
+  std::mutex stack_mu_;
+  std::vector<void*> free_stacks_;
+  uint8_t* stack_next_ = nullptr;
+  uint8_t* stack_end_ = nullptr;
+  std::vector<std::pair<void*, size_t>> stack_mappings_;
+  void* root_stack_ = nullptr;
+  void* take_stack(bool root);
+  void give_stack(void* region, bool root);
+
+  // Timers.
+  std::mutex timer_mu_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
+  std::atomic<uint64_t> next_deadline_{UINT64_MAX};
+
+  // Parking and stopping.
+  std::mutex park_mu_;
+  std::condition_variable park_cv_;
+  std::atomic<unsigned> parked_{0};
+  std::atomic<uint64_t> queued_{0};  // processes in run queues
+  std::atomic<bool> stop_{false};
+  bool started_ = false;
+
+  // run_until's wait.
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  Pid root_ = 0;
+  bool wait_all_ = false;
+  bool root_done_ = false;
+  bool deadlock_ = false;
+  ExitReason root_exit_;
+};
+
+}  // namespace lvm
