@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs the scenarios of tests/guests/processes.c under lvm and checks their
+# exit codes and what they print (see that file for what each proves).
+# Usage: test_processes.sh LVM_BINARY BUILD_DIR
+set -uo pipefail
+[[ $# -ge 2 ]] || { echo "usage: $0 LVM_BINARY BUILD_DIR" >&2; exit 2; }
+LVM=$1
+BUILD=$2
+GUEST=$BUILD/tests/guests/processes.wasm
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lvm-processes.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# run NAME [lvm options --] ARGS...: runs the guest, sets RC, OUT, ERR.
+run() {
+  local name=$1
+  shift
+  local opts=()
+  while [[ $# -gt 0 && $1 != -- ]]; do opts+=("$1"); shift; done
+  shift
+  timeout 120 "$LVM" run "${opts[@]}" "$GUEST" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+  RC=$?
+  OUT=$(cat "$TMP/out")
+  ERR=$(cat "$TMP/err")
+  if [[ $RC -ne 0 ]]; then
+    fail "$name: exit code $RC"
+    sed 's/^/    /' "$TMP/out" "$TMP/err" >&2
+  fi
+}
+expect_out() { grep -qF -- "$2" <<<"$OUT" || fail "$1: stdout lacks: $2"; }
+expect_err() { grep -qF -- "$2" <<<"$ERR" || fail "$1: stderr lacks: $2"; }
+
+for threads in 1 2; do
+  t="--threads $threads"
+  run "isolation ($t)" --threads $threads -- isolation
+  expect_out isolation "child filled its whole memory (sent back 0xab...); parent's 1 MiB and statics unchanged"
+  expect_out isolation "the child's heap has 0 non-zero bytes"
+  run "statics ($t)" --threads $threads -- statics
+  expect_out statics "child 1 sees static_value = 7 (parent has 42)"
+  run "selective ($t)" --threads $threads -- selective
+  expect_out selective "received in order !beacd"
+  run "timeout ($t)" --threads $threads -- timeout
+  expect_out timeout "sleep(20 ms) slept at least 20 ms"
+  run "preempt ($t)" --threads $threads -- preempt
+  expect_out preempt "while two processes spin forever; killed all three"
+  run "trapchild ($t)" --threads $threads -- trapchild
+  expect_out trapchild "the child died; the parent is still running"
+  expect_err trapchild "trapped: unreachable"
+  expect_err trapchild "0: divider"
+  [[ $(grep -c "trapped" <<<"$ERR") -eq 1 ]] || fail "trapchild: exactly one trap report expected (exit(3) is not a trap)"
+done
+
+run exports --dir "$BUILD/examples" -- exports "$BUILD/examples/hello.wasm"
+expect_out exports "spawn_export, module_compile and spawn_module work"
+expect_out exports "Hello from lvm!"
+
+# Every ABI function with a pointer parameter, called with a wild pointer
+# by a child: the child traps with a message naming the function and the
+# range; the parent carries on. (self, sleep, yield, exit and kill take no
+# pointers; the scenarios above call them with out-of-range values.)
+for fn in spawn spawn_export module_compile spawn_module args send receive message_read receive_info spawn_pid; do
+  run "badptr $fn" -- badptr $fn
+  expect_out "badptr $fn" "the child calling $fn with a wild pointer died; the parent carries on"
+  api=$fn
+  case $fn in receive_info) api=receive ;; spawn_pid) api=spawn_export ;; esac
+  expect_err "badptr $fn" "trapped: lvm.$api: "
+  expect_err "badptr $fn" "is outside the caller's memory"
+done
+
+if [[ $failures -ne 0 ]]; then
+  echo "test_processes.sh: $failures check(s) failed" >&2
+  exit 1
+fi
+echo "test_processes.sh: ok"
