@@ -15,6 +15,13 @@ bool HostCall::check(uint64_t p, uint64_t len) const {
   return m && m->in_bounds(p, len);
 }
 
+uint8_t* HostCall::ptr(uint64_t p, uint64_t len) const {
+  LinearMemory* m = caller_.memory0();
+  if (!m || !m->in_bounds(p, len)) return nullptr;
+  m->mark_dirty(p, len);
+  return m->base() + p;
+}
+
 Trap HostCall::trap(std::string message) {
   caller_.trap_message = std::move(message);
   return Trap::HostError;

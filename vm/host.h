@@ -21,8 +21,8 @@ class Instance;
 // What a host function sees of its caller.
 class HostCall {
  public:
-  HostCall(Instance& caller, const uint64_t* args, uint64_t* results)
-      : caller_(caller), args_(args), results_(results) {}
+  HostCall(Instance& caller, const uint64_t* args, uint64_t* results, int64_t* reductions = nullptr)
+      : caller_(caller), args_(args), results_(results), reductions_(reductions) {}
 
   Instance& caller() const { return caller_; }
 
@@ -39,13 +39,14 @@ class HostCall {
   // memory goes through these, which check bounds: a bad pointer is the
   // guest's error, never a host crash.
   std::span<uint8_t> memory() const;
-  // A view of [ptr, ptr+len) in guest memory, or an empty optional-like
-  // span with ok=false when out of bounds.
+  // True if [ptr, ptr+len) is inside guest memory.
   bool check(uint64_t ptr, uint64_t len) const;
-  uint8_t* ptr(uint64_t ptr, uint64_t len) const { return check(ptr, len) ? memory().data() + ptr : nullptr; }
+  // A pointer to [ptr, ptr+len) in guest memory, or null when out of
+  // bounds. The range counts as written (see LinearMemory::mark_dirty).
+  uint8_t* ptr(uint64_t ptr, uint64_t len) const;
   template <class T> bool load(uint64_t addr, T& out) const {
-    const uint8_t* p = ptr(addr, sizeof(T));
-    if (!p) return false;
+    if (!check(addr, sizeof(T))) return false;
+    const uint8_t* p = memory().data() + addr;
     std::memcpy(&out, p, sizeof(T));
     return true;
   }
@@ -54,6 +55,13 @@ class HostCall {
     if (!p) return false;
     std::memcpy(p, &v, sizeof(T));
     return true;
+  }
+
+  // Charges the calling process `n` reductions for work done on its behalf
+  // (spawning, copying a large message), so the scheduler's time slices
+  // stay fair; a no-op outside a process.
+  void consume_reductions(int64_t n) {
+    if (reductions_) *reductions_ -= n;
   }
 
   // Ends the call with a trap carrying a message (reported by `lvm run`).
@@ -65,6 +73,7 @@ class HostCall {
   Instance& caller_;
   const uint64_t* args_;
   uint64_t* results_;
+  int64_t* reductions_;
 };
 
 // A host function: its WebAssembly type and the callable. Arguments and

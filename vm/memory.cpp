@@ -3,6 +3,8 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 
 #include "vm/memory_pool.h"
 
@@ -18,13 +20,58 @@ std::unique_ptr<LinearMemory> LinearMemory::create(uint64_t initial_pages, std::
   if (p == MAP_FAILED) return nullptr;
   m->base_ = static_cast<uint8_t*>(p);
   m->capacity_ = kMaxMemoryPages * kPageSize;
+  m->alloc_dirty_map();
+  if (!m->dirty_) return nullptr;
   if (initial_pages && m->grow(initial_pages) < 0) return nullptr;
   return m;
 }
 
+void LinearMemory::alloc_dirty_map() {
+  // A small map comes from the heap; a large one (1 MiB for 4 GiB) is
+  // reserved, not committed: a page of it costs memory only once a store
+  // lands in the 16 MiB of guest memory it covers.
+  const size_t bytes = capacity_ >> kDirtyShift;
+  if (bytes <= kHeapDirtyMap) {
+    dirty_ = static_cast<uint8_t*>(std::calloc(bytes, 1));
+    return;
+  }
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  dirty_ = p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+}
+
 LinearMemory::~LinearMemory() {
+  if (dirty_ && (capacity_ >> kDirtyShift) <= kHeapDirtyMap) std::free(dirty_);
+  else if (dirty_) munmap(dirty_, capacity_ >> kDirtyShift);
   if (pool_) pool_->release(*this);
   else if (base_) munmap(base_, kReservation);
+}
+
+bool LinearMemory::restore(const uint8_t* image, uint64_t image_offset, uint64_t image_len, uint64_t initial_pages) {
+  if (size_ != initial_pages * kPageSize) return false;
+  constexpr uint64_t kGranule = uint64_t(1) << kDirtyShift;
+  const uint64_t image_end = image_offset + image_len;
+  const uint64_t granules = size_ >> kDirtyShift;  // a multiple of 256
+  for (uint64_t w = 0; w < granules; w += 8) {
+    uint64_t word;
+    std::memcpy(&word, dirty_ + w, 8);
+    if (!word) continue;  // eight clean granules
+    std::memset(dirty_ + w, 0, 8);
+    // Runs of written granules in this word, each zeroed and re-imaged.
+    for (uint64_t g = w; g < w + 8;) {
+      if (!(word >> ((g - w) * 8) & 0xFF)) {
+        ++g;
+        continue;
+      }
+      uint64_t e = g + 1;
+      while (e < w + 8 && (word >> ((e - w) * 8) & 0xFF)) ++e;
+      const uint64_t lo = g * kGranule, hi = e * kGranule;
+      std::memset(base_ + lo, 0, hi - lo);
+      const uint64_t a = std::max(lo, image_offset), b = std::min(hi, image_end);
+      if (a < b) std::memcpy(base_ + a, image + (a - image_offset), b - a);
+      g = e;
+    }
+  }
+  return true;
 }
 
 uint64_t LinearMemory::limit_pages() const {

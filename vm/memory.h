@@ -38,10 +38,29 @@ class LinearMemory {
   // The most pages it may grow to: the declared maximum, the engine or
   // per-process limit, and the slot's capacity, whichever is smallest.
   uint64_t limit_pages() const;
+  // The engine or per-process limit it was made with.
+  uint64_t configured_limit_pages() const { return limit_pages_; }
 
   // memory.grow (spec 4.4.7.12): returns the old size in pages, or -1 if the
   // result would exceed the maximum, the limit or available memory.
   int64_t grow(uint64_t delta_pages);
+
+  // Granules written since the last restore(), one byte per 256 bytes of
+  // the slot (non-zero: written); fine enough that a process that writes a
+  // few statics costs a few hundred bytes to reset. Every writer marks what it writes: the
+  // interpreter's stores, bulk operations, host calls (HostCall::ptr).
+  static constexpr unsigned kDirtyShift = 8;
+  uint8_t* dirty_map() const { return dirty_; }
+  void mark_dirty(uint64_t addr, uint64_t len) {
+    if (!len) return;
+    for (uint64_t p = addr >> kDirtyShift, e = (addr + len - 1) >> kDirtyShift; p <= e; ++p) dirty_[p] = 1;
+  }
+  // Puts the memory back in its initial state without a system call when it
+  // did not grow: every written granule is zeroed and then gets its bytes of
+  // `image` (which starts at `image_offset`) back, and the size returns to
+  // `initial_pages`. Returns false if it grew (the caller should let the
+  // slot go back to the pool instead).
+  bool restore(const uint8_t* image, uint64_t image_offset, uint64_t image_len, uint64_t initial_pages);
 
   // True if [addr, addr + len) is inside the memory.
   bool in_bounds(uint64_t addr, uint64_t len) const { return addr <= size_ && len <= size_ - addr; }
@@ -52,7 +71,10 @@ class LinearMemory {
  private:
   friend class MemoryPool;
   LinearMemory() = default;
+  void alloc_dirty_map();
+  static constexpr size_t kHeapDirtyMap = 65536;  // larger dirty maps are mmap'd
   uint8_t* base_ = nullptr;
+  uint8_t* dirty_ = nullptr;  // capacity_ >> kDirtyShift bytes (a multiple of 8)
   uint64_t size_ = 0;
   uint64_t capacity_ = 0;       // bytes of the slot it may use
   bool guarded_ = true;         // pages beyond size_ are inaccessible

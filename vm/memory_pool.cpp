@@ -63,11 +63,14 @@ std::shared_ptr<LinearMemory> MemoryPool::acquire(uint64_t initial_pages, std::o
     lock.unlock();
     if (initial_pages && m->grow(initial_pages) < 0) return nullptr;  // ~LinearMemory returns the slot
   }
+  m->alloc_dirty_map();
+  if (!m->dirty_) return nullptr;
   return std::shared_ptr<LinearMemory>(m.release());
 }
 
 void MemoryPool::release(LinearMemory& m) {
-  // Zero what the memory used, giving the pages back to the OS.
+  // Zero what the memory used, giving the pages back to the OS. (The dirty
+  // map goes with the LinearMemory object.)
   if (m.size_) madvise(m.base_, m.size_, MADV_DONTNEED);
   if (m.guarded_ && m.size_) mprotect(m.base_, m.size_, PROT_NONE);
   std::lock_guard lock(mu_);

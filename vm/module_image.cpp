@@ -31,6 +31,7 @@ std::variant<std::shared_ptr<const ModuleImage>, InstantiateError> ModuleImage::
   Instance& t = *image->template_;
   if (LinearMemory* mem = t.memory0()) {
     image->has_memory_ = true;
+    image->initial_pages_ = module->memories[0].type.limits.min;
     // The span the active data segments wrote; everything else starts zero.
     uint64_t lo = UINT64_MAX, hi = 0;
     for (const DataSegment& seg : module->data) {
@@ -50,8 +51,45 @@ std::variant<std::shared_ptr<const ModuleImage>, InstantiateError> ModuleImage::
   return std::shared_ptr<const ModuleImage>(std::move(image));
 }
 
+void ModuleImage::recycle(std::unique_ptr<Instance> in) const {
+  const Instance& t = *template_;
+  if (has_memory_) {
+    LinearMemory* m = in->memory0();
+    if (!m || !m->restore(data_.data(), data_offset_, data_.size(), initial_pages_)) return;
+  }
+  for (size_t i = 0; i < t.tables.size(); ++i) {
+    TableInst& table = *in->tables[i];
+    table.elems.assign(t.tables[i]->elems.begin(), t.tables[i]->elems.end());
+  }
+  for (size_t i = 0; i < t.globals.size(); ++i) {
+    in->globals[i]->value[0] = t.globals[i]->value[0];
+    in->globals[i]->value[1] = t.globals[i]->value[1];
+  }
+  in->dropped_elems = t.dropped_elems;
+  in->dropped_data = t.dropped_data;
+  in->trap_message.clear();
+  in->exit_code = 0;
+  in->process = nullptr;
+  in->image_.reset();  // a cached instance must not keep its image alive
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() < kMaxCached) cache_.push_back(std::move(in));
+}
+
 std::variant<std::unique_ptr<Instance>, InstantiateError> ModuleImage::instantiate(const InstanceConfig& config) const {
   const Instance& t = *template_;
+  {
+    std::unique_lock lock(cache_mu_);
+    if (!cache_.empty()) {
+      std::unique_ptr<Instance> in = std::move(cache_.back());
+      cache_.pop_back();
+      lock.unlock();
+      LinearMemory* m = in->memory0();
+      if (!m || m->configured_limit_pages() == config.max_memory_pages) {
+        in->image_ = shared_from_this();
+        return in;
+      }
+    }
+  }
   std::unique_ptr<Instance> in(new Instance());
   in->module_ = t.module_;
   in->funcs.share(t.funcs);

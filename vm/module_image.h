@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <variant>
 #include <vector>
@@ -30,6 +31,12 @@ class ModuleImage : public std::enable_shared_from_this<ModuleImage> {
   // available.
   std::variant<std::unique_ptr<Instance>, InstantiateError> instantiate(const InstanceConfig& config) const;
 
+  // Takes back an instance made by instantiate() (its process ended) and
+  // keeps it, reset to the initial state, for the next instantiate(): the
+  // pages its memory wrote are restored from the image (no system call, no
+  // allocation). An instance whose memory grew is freed instead.
+  void recycle(std::unique_ptr<Instance> inst) const;
+
   const Module& module() const { return template_->module(); }
   const std::shared_ptr<const Module>& module_ptr() const { return template_->module_ptr(); }
   // Bytes of initial memory copied per instance (the span the active data
@@ -42,6 +49,10 @@ class ModuleImage : public std::enable_shared_from_this<ModuleImage> {
   bool has_memory_ = false;
   uint64_t data_offset_ = 0;
   std::vector<uint8_t> data_;
+  uint64_t initial_pages_ = 0;
+  static constexpr size_t kMaxCached = 4096;
+  mutable std::mutex cache_mu_;
+  mutable std::vector<std::unique_ptr<Instance>> cache_;  // reset instances, ready to reuse
 };
 
 }  // namespace lvm

@@ -101,7 +101,8 @@ class Process {
   std::unique_ptr<Instance> instance_;
   std::shared_ptr<const ModuleImage> image_;
   interp::ExecStack stack_;
-  void* stack_region_ = nullptr;
+  void* stack_region_ = nullptr;   // the stack in use (the root has its own)
+  void* pooled_stack_ = nullptr;   // this table entry's stack, kept across reuse
   uint32_t entry_ = 0;         // the function the process runs
   bool start_pending_ = false; // the module's start function runs first
   bool is_root_ = false;
@@ -116,7 +117,7 @@ class Process {
   uint64_t mail_seq_ = 0;   // messages ever delivered
   uint64_t seen_seq_ = 0;   // mail_seq_ when the last receive looked
   uint64_t wait_seq_ = 0;   // counts waits, so a stale timer wakes nothing
-  bool kill_requested_ = false;
+  std::atomic<bool> kill_requested_{false};  // written under mu_; read without it at slice start
   bool wait_on_mail_ = false;
 
   // Touched only by the worker running the process.

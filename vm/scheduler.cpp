@@ -13,6 +13,7 @@ namespace {
 // The worker this thread is, for enqueue locality.
 thread_local const Scheduler* t_sched = nullptr;
 thread_local unsigned t_worker = 0;
+std::atomic<uint64_t> g_scheduler_ids{0};
 
 constexpr size_t kStackChunk = size_t(64) << 30;  // address space per stack mapping
 
@@ -21,7 +22,7 @@ constexpr size_t kStackChunk = size_t(64) << 30;  // address space per stack map
 size_t frame_bytes_for(size_t region) { return region / 4 + 2048; }
 }  // namespace
 
-Scheduler::Scheduler(SchedulerConfig config) : config_(std::move(config)) {
+Scheduler::Scheduler(SchedulerConfig config) : config_(std::move(config)), id_(++g_scheduler_ids) {
   if (config_.threads == 0) config_.threads = std::max(1u, std::thread::hardware_concurrency());
   config_.max_processes = std::clamp<uint32_t>(config_.max_processes, 1u, 1u << kIndexBits);
   config_.stack_bytes = std::max<size_t>(config_.stack_bytes, 64 << 10) & ~size_t(4095);
@@ -60,7 +61,24 @@ Process* Scheduler::lookup(Pid pid) {
   return chunk ? &chunk[index & ((1u << kChunkBits) - 1)] : nullptr;
 }
 
+namespace {
+// Each worker keeps a few free table entries of its own, so spawning and
+// ending processes takes no lock in the common case.
+struct LocalFree {
+  uint64_t owner = 0;  // Scheduler::id_ (not its address, which a later scheduler may reuse)
+  std::vector<uint32_t> indices;
+};
+
+thread_local LocalFree t_free;
+constexpr size_t kLocalFreeMax = 256;
+}  // namespace
+
 Process* Scheduler::allocate() {
+  if (t_free.owner == id_ && !t_free.indices.empty()) {
+    Process* p = lookup(t_free.indices.back());
+    t_free.indices.pop_back();
+    return p;
+  }
   std::lock_guard lock(table_mu_);
   uint32_t index;
   if (!free_indices_.empty()) {
@@ -81,6 +99,16 @@ Process* Scheduler::allocate() {
 }
 
 void Scheduler::release(Process* p) {
+  if (t_sched == this) {
+    if (t_free.owner != id_) {
+      t_free.owner = id_;
+      t_free.indices.clear();
+    }
+    if (t_free.indices.size() < kLocalFreeMax) {
+      t_free.indices.push_back(p->index_);
+      return;
+    }
+  }
   std::lock_guard lock(table_mu_);
   free_indices_.push_back(p->index_);
 }
@@ -139,12 +167,13 @@ SpawnStatus Scheduler::spawn(const std::shared_ptr<const ModuleImage>& image, ui
   ic.max_memory_pages = config_.max_memory_pages;
   auto made = image->instantiate(ic);
   if (auto* err = std::get_if<InstantiateError>(&made)) return fail(SpawnStatus::Limit, err->message);
-  void* region = take_stack(root);
-  if (!region) return fail(SpawnStatus::Limit, "no address space left for another process stack");
   Process* p = allocate();
-  if (!p) {
-    give_stack(region, root);
-    return fail(SpawnStatus::Limit, "too many processes (the limit is " + std::to_string(config_.max_processes) + ")");
+  if (!p) return fail(SpawnStatus::Limit, "too many processes (the limit is " + std::to_string(config_.max_processes) + ")");
+  // A table entry keeps its pooled stack from one process to the next.
+  void* region = root ? take_stack(true) : p->pooled_stack_ ? p->pooled_stack_ : (p->pooled_stack_ = take_stack(false));
+  if (!region) {
+    release(p);
+    return fail(SpawnStatus::Limit, "no address space left for another process stack");
   }
   const size_t bytes = root ? config_.root_stack_bytes : config_.stack_bytes;
   p->sched_ = this;
@@ -287,13 +316,9 @@ void Scheduler::worker_main(unsigned self) {
 }
 
 void Scheduler::run_slice(Process* p) {
-  bool killed;
-  {
-    std::lock_guard lock(p->mu_);
-    p->state_ = Process::State::Running;
-    killed = p->kill_requested_;
-  }
-  if (killed) {
+  // (Runnable and Running are the same to senders and kill: only Waiting
+  // needs a wake-up. So no lock here.)
+  if (p->kill_requested_.load(std::memory_order_acquire)) [[unlikely]] {
     finish(p, {Trap::Killed, 0, trap_message(Trap::Killed)});
     return;
   }
@@ -398,15 +423,15 @@ void Scheduler::finish(Process* p, ExitReason reason) {
   p->current_ = nullptr;
   const bool root = p->is_root_;
   const ExitReason exit = p->exit_;
-  p->instance_.reset();  // the memory slot goes back to the pool
+  p->image_->recycle(std::move(p->instance_));  // reset for the next process of its module
   p->image_.reset();
-  give_stack(p->stack_region_, root);
-  p->stack_region_ = nullptr;
-  std::vector<uint8_t>().swap(p->args_);
+  if (root) give_stack(p->stack_region_, root);  // a pooled stack stays with its table entry
+  if (p->args_.capacity() > 4096) std::vector<uint8_t>().swap(p->args_);
+  else p->args_.clear();
   release(p);
   const uint64_t left = live_.fetch_sub(1) - 1;
   bool done = false;
-  {
+  if (root || (left == 0 && wait_all_flag_.load(std::memory_order_relaxed))) {
     std::lock_guard lock(done_mu_);
     if (root) {
       root_done_ = true;
@@ -431,6 +456,7 @@ ExitReason Scheduler::run_until(Pid root, bool wait_all, bool* deadlock) {
     std::lock_guard lock(done_mu_);
     root_ = root;
     wait_all_ = wait_all;
+    wait_all_flag_.store(wait_all);
   }
   if (!started_) {
     started_ = true;

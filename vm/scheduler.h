@@ -99,6 +99,7 @@ class Scheduler {
   void stop_all();
 
   SchedulerConfig config_;
+  const uint64_t id_;  // unique per scheduler in this OS process
   std::vector<std::unique_ptr<Worker>> workers_;
 
   // Process table: entries never move and are never freed (a stale pid
@@ -139,6 +140,7 @@ class Scheduler {
   std::condition_variable done_cv_;
   Pid root_ = 0;
   bool wait_all_ = false;
+  std::atomic<bool> wait_all_flag_{false};  // wait_all_, readable without done_mu_
   bool root_done_ = false;
   bool deadlock_ = false;
   ExitReason root_exit_;

@@ -25,6 +25,11 @@ namespace {
 
 using Fn = std::function<Trap(HostCall&)>;
 
+// What a spawn costs the spawning process, in reductions (a slice is a few
+// thousand): like the BEAM, a process that spawns in a loop yields now and
+// then, so its children run while their instances are still in cache.
+constexpr int64_t kSpawnReductions = 40;
+
 // A guest buffer argument checked against the caller's memory: the span,
 // or a trap naming the function and the bad range.
 struct Buffer {
@@ -38,7 +43,7 @@ bool buffer(HostCall& call, const char* fn, const char* what, uint32_t ptr, uint
                      std::to_string(call.memory().size()) + " bytes)");
     return false;
   }
-  out.data = call.memory().data() + ptr;
+  out.data = call.ptr(ptr, len);
   out.size = len;
   return true;
 }
@@ -58,6 +63,7 @@ Trap do_spawn(HostCall& call, const char* fn, Process& self, const std::shared_p
   if (!buffer(call, fn, "argument bytes", args_ptr, args_len, args, trap)) return trap;
   if (!buffer(call, fn, "pid output", pid_out, 8, out, trap)) return trap;
   Pid pid = 0;
+  call.consume_reductions(kSpawnReductions);
   switch (self.scheduler().spawn(image, func, {args.data, args.size}, &pid)) {
     case SpawnStatus::Ok:
       std::memcpy(out.data, &pid, 8);

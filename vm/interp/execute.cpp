@@ -181,6 +181,7 @@ Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* f
   Frame* fsp = st.frame_top;  // the innermost frame record (records grow down)
   int64_t budget = st.budget;
   uint8_t* mem = nullptr;
+  uint8_t* dirty = nullptr;  // the memory's written-pages map
   uint64_t mem_size = 0;
   Trap trap = Trap::None;
 
@@ -188,6 +189,7 @@ Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* f
   do {                                               \
     LinearMemory* m0 = inst->memory0();              \
     mem = m0 ? m0->base() : nullptr;                 \
+    dirty = m0 ? m0->dirty_map() : nullptr;          \
     mem_size = m0 ? m0->size() : 0;                  \
   } while (0)
 #ifdef LVM_INTERP_PROFILE
@@ -223,6 +225,12 @@ Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* f
     ip += off_;                           \
     if (off_ < 0) SPEND_REDUCTION();      \
     DISPATCH();                           \
+  } while (0)
+// A store of n bytes at ea (in bounds) marks the pages it writes.
+#define MARK_DIRTY(ea, n)                                         \
+  do {                                                            \
+    dirty[(ea) >> LinearMemory::kDirtyShift] = 1;                 \
+    dirty[((ea) + (n)-1) >> LinearMemory::kDirtyShift] = 1;       \
   } while (0)
 #define OP(i) ip[kHandlerWords + (i)]
 #define S(i) fp[OP(i)]
@@ -261,6 +269,7 @@ trap_out:
 #undef OP
 #undef S
 #undef SPEND_REDUCTION
+#undef MARK_DIRTY
 #undef BRANCH
 }
 }  // namespace
