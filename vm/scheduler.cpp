@@ -34,6 +34,7 @@ Scheduler::~Scheduler() {
   stop_all();
   for (auto& w : workers_)
     if (w->thread.joinable()) w->thread.join();
+  if (ticker_.joinable()) ticker_.join();
   for (Process* chunk : chunks_) {
     for (size_t i = 0; i < (size_t(1) << kChunkBits); ++i) {
       Process& p = chunk[i];
@@ -180,7 +181,7 @@ SpawnStatus Scheduler::spawn(const std::shared_ptr<const ModuleImage>& image, ui
   p->instance_ = std::move(std::get<std::unique_ptr<Instance>>(made));
   p->instance_->process = p;
   p->image_ = image;
-  p->stack_ = interp::ExecStack(region, bytes, frame_bytes_for(bytes));
+  p->stack_.reset(region, bytes, frame_bytes_for(bytes));
   p->stack_region_ = region;
   p->is_root_ = root;
   p->entry_ = func;
@@ -324,6 +325,9 @@ void Scheduler::run_slice(Process* p) {
   }
   interp::ExecStack& st = p->stack_;
   st.budget = config_.slice_reductions;
+  st.preempt.store(false, std::memory_order_relaxed);
+  Worker& self = *workers_[t_worker];
+  self.running.store(&st, std::memory_order_relaxed);
   Instance& inst = *p->instance_;
   Trap t;
   if (st.is_suspended) {
@@ -337,6 +341,7 @@ void Scheduler::run_slice(Process* p) {
     p->start_pending_ = false;
     t = invoke_on(st, inst, p->entry_, nullptr, nullptr);
   }
+  self.running.store(nullptr, std::memory_order_relaxed);
   if (t == Trap::Yield) {
     if (p->wait_active_) {
       park(p);
@@ -447,8 +452,28 @@ void Scheduler::finish(Process* p, ExitReason reason) {
 
 void Scheduler::stop_all() {
   stop_.store(true);
+  {
+    std::lock_guard lock(ticker_mu_);
+    ticker_cv_.notify_all();
+  }
   std::lock_guard lock(park_mu_);
   park_cv_.notify_all();
+}
+
+void Scheduler::ticker_main() {
+  // A process that ran a whole tick yields at its next back-edge. (One
+  // that started just before a tick yields early once: harmless.) While
+  // every worker is idle it ticks ten times slower.
+  while (!stop_.load()) {
+    const bool idle = parked_.load() == workers_.size();
+    std::unique_lock lock(ticker_mu_);
+    ticker_cv_.wait_for(lock, std::chrono::microseconds(config_.slice_us) * (idle ? 10 : 1),
+                        [&] { return stop_.load(); });
+    lock.unlock();
+    for (auto& w : workers_)
+      if (interp::ExecStack* st = w->running.load(std::memory_order_relaxed))
+        st->preempt.store(true, std::memory_order_relaxed);
+  }
 }
 
 ExitReason Scheduler::run_until(Pid root, bool wait_all, bool* deadlock) {
@@ -462,6 +487,7 @@ ExitReason Scheduler::run_until(Pid root, bool wait_all, bool* deadlock) {
     started_ = true;
     for (unsigned i = 0; i < workers_.size(); ++i)
       workers_[i]->thread = std::thread([this, i] { worker_main(i); });
+    ticker_ = std::thread([this] { ticker_main(); });
   }
   std::unique_lock lock(done_mu_);
   done_cv_.wait(lock, [&] { return deadlock_ || (root_done_ && (!wait_all_ || live_.load() == 0)); });

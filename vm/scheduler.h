@@ -27,7 +27,8 @@ namespace lvm {
 
 struct SchedulerConfig {
   unsigned threads = 0;                 // worker threads; 0: one per core
-  int64_t slice_reductions = 4000;      // reductions per time slice
+  int64_t slice_reductions = 4000;      // reductions (calls, host calls) per time slice
+  uint32_t slice_us = 1000;             // and at most this long, checked at loop back-edges
   uint64_t max_memory_pages = kMaxMemoryPages;  // per-process memory limit
   uint32_t max_processes = 1u << 24;    // processes alive at once (table size)
   size_t stack_bytes = size_t(2) << 20; // execution stack per process (virtual)
@@ -77,6 +78,7 @@ class Scheduler {
     std::mutex mu;
     std::deque<Process*> queue;
     std::thread thread;
+    std::atomic<interp::ExecStack*> running{nullptr};  // the stack of the process it runs now
   };
   struct Timer {
     uint64_t deadline;
@@ -97,6 +99,7 @@ class Scheduler {
   void park(Process* p);  // after a Yield with a wait: to Waiting, or back in the queue
   void fire_timers(uint64_t now);
   void stop_all();
+  void ticker_main();  // ends time slices: raises `preempt` of running processes
 
   SchedulerConfig config_;
   const uint64_t id_;  // unique per scheduler in this OS process
@@ -134,6 +137,9 @@ class Scheduler {
   std::atomic<uint64_t> queued_{0};  // processes in run queues
   std::atomic<bool> stop_{false};
   bool started_ = false;
+  std::thread ticker_;
+  std::mutex ticker_mu_;
+  std::condition_variable ticker_cv_;
 
   // run_until's wait.
   std::mutex done_mu_;

@@ -2,6 +2,7 @@
 // records) and the dispatch loop's entry points.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -29,9 +30,9 @@ struct Frame {
 // region is committed by the OS as it is touched.
 struct ExecStack {
   // Uses [region, region + bytes), the frame records taking the first
-  // `frame_bytes` (rounded down to whole records). Does not own the region.
-  ExecStack(void* region, size_t bytes, size_t frame_bytes);
-  ExecStack() = default;
+  // `frame_bytes` (rounded down to whole records), and clears the rest of
+  // the state. Does not own the region.
+  void reset(void* region, size_t bytes, size_t frame_bytes);
 
   uint64_t* base = nullptr;  // first slot (the region's midpoint)
   uint64_t* end = nullptr;
@@ -44,9 +45,16 @@ struct ExecStack {
   Frame* frame_top = nullptr;
   Frame* frames_limit = nullptr;  // the lowest record: the call depth limit
 
-  // Reductions left before a process yields (decremented at function entry
-  // and loop back-edges). Effectively infinite outside processes.
-  int64_t budget = INT64_MAX;
+  // Preemption. The dispatch loop checks `preempt` at every function entry
+  // and loop back-edge and yields when it is set: the scheduler's ticker
+  // sets it (from its own thread) when the process has run a whole time
+  // slice, so neither a loop nor recursion can keep a worker. Host calls
+  // spend `budget` (one reduction each, more for costly ones such as spawn)
+  // and yield when it runs out. (A flag, not a counter, for the hot paths:
+  // a counter the compiler keeps in memory chains every loop iteration and
+  // call through a store and a load, 20-40% of a tight loop here.)
+  std::atomic<bool> preempt{false};
+  int64_t budget = INT64_MAX;  // effectively infinite outside processes
 
   // The continuation of a run that returned Trap::Yield: resume() carries
   // on from here. `ip` is the instruction to execute next (for a host call

@@ -53,13 +53,17 @@ void* element_ref(Instance* inst, const ConstExpr& e) {
 }
 }  // namespace
 
-ExecStack::ExecStack(void* region, size_t bytes, size_t frame_bytes) {
+void ExecStack::reset(void* region, size_t bytes, size_t frame_bytes) {
   auto* lo = static_cast<uint8_t*>(region);
   const size_t nframes = frame_bytes / sizeof(Frame);
   frames_limit = reinterpret_cast<Frame*>(lo);
   frames_base = frame_top = frames_limit + nframes;
   base = top = reinterpret_cast<uint64_t*>(frames_base);
   end = reinterpret_cast<uint64_t*>(lo + bytes);
+  budget = INT64_MAX;
+  preempt.store(false, std::memory_order_relaxed);
+  is_suspended = false;
+  trap_backtrace.clear();
 }
 
 ExecStack& exec_stack() {
@@ -73,7 +77,7 @@ ExecStack& exec_stack() {
     Owned() {
       region = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
       if (region == MAP_FAILED) region = nullptr;
-      else st = ExecStack(region, bytes, kFrameBytes);
+      else st.reset(region, bytes, kFrameBytes);
     }
     ~Owned() {
       if (region) munmap(region, bytes);
@@ -179,7 +183,6 @@ Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* f
   }
 
   Frame* fsp = st.frame_top;  // the innermost frame record (records grow down)
-  int64_t budget = st.budget;
   uint8_t* mem = nullptr;
   uint8_t* dirty = nullptr;  // the memory's written-pages map
   uint64_t mem_size = 0;
@@ -211,27 +214,21 @@ Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* f
     trap = (t);     \
     goto trap_out;  \
   } while (0)
-// A loop back-edge or function entry spends a reduction; at zero the
-// process yields with `ip` as its continuation.
-#define SPEND_REDUCTION()                 \
-  do {                                    \
-    if (--budget <= 0) [[unlikely]]       \
-      goto yield_out;                     \
+// Taken branch by `off` words: a backward one is a loop back-edge, where
+// the process yields if the scheduler asked it to (its time slice is up).
+// A flag rather than a counter: a counter the compiler keeps in memory
+// would chain every iteration of a tight loop through a store and a load.
+#define BRANCH(off)                                                          \
+  do {                                                                       \
+    const int32_t off_ = int32_t(off);                                       \
+    ip += off_;                                                              \
+    if (off_ < 0 && st.preempt.load(std::memory_order_relaxed)) [[unlikely]] \
+      goto yield_out;                                                        \
+    DISPATCH();                                                              \
   } while (0)
-// Taken branch by `off` words: a backward one is a loop back-edge.
-#define BRANCH(off)                       \
-  do {                                    \
-    const int32_t off_ = int32_t(off);    \
-    ip += off_;                           \
-    if (off_ < 0) SPEND_REDUCTION();      \
-    DISPATCH();                           \
-  } while (0)
-// A store of n bytes at ea (in bounds) marks the pages it writes.
-#define MARK_DIRTY(ea, n)                                         \
-  do {                                                            \
-    dirty[(ea) >> LinearMemory::kDirtyShift] = 1;                 \
-    dirty[((ea) + (n)-1) >> LinearMemory::kDirtyShift] = 1;       \
-  } while (0)
+// A store at ea (in bounds) marks the granule it starts in; restore() also
+// resets the first bytes of the next granule, where a store may spill.
+#define MARK_DIRTY(ea, n) dirty[(ea) >> LinearMemory::kDirtyShift] = 1
 #define OP(i) ip[kHandlerWords + (i)]
 #define S(i) fp[OP(i)]
 
@@ -250,7 +247,6 @@ yield_out:
   st.suspended = {ip, fp, inst, fn, frame_base};
   st.is_suspended = true;
   st.frame_top = fsp;
-  st.budget = budget;
   return Trap::Yield;
 
 trap_out:
@@ -258,7 +254,6 @@ trap_out:
   st.trap_backtrace.emplace_back(inst, fn->func_index);
   for (; fsp < frame_base; ++fsp) st.trap_backtrace.emplace_back(fsp->inst, fsp->fn->func_index);
   st.frame_top = frame_base;
-  st.budget = budget;
   st.is_suspended = false;
   return trap;
 
@@ -268,7 +263,6 @@ trap_out:
 #undef TRAP
 #undef OP
 #undef S
-#undef SPEND_REDUCTION
 #undef MARK_DIRTY
 #undef BRANCH
 }
