@@ -48,7 +48,7 @@ LinearMemory::~LinearMemory() {
 
 bool LinearMemory::restore(const uint8_t* image, uint64_t image_offset, uint64_t image_len, uint64_t initial_pages) {
   if (size_ != initial_pages * kPageSize) return false;
-  constexpr uint64_t kGranule = uint64_t(1) << kDirtyShift;
+  constexpr uint64_t kGranule = uint64_t(1) << kDirtyShift, kMaxStoreSpill = 15;
   const uint64_t image_end = image_offset + image_len;
   const uint64_t granules = size_ >> kDirtyShift;  // a multiple of 256
   for (uint64_t w = 0; w < granules; w += 8) {
@@ -64,7 +64,9 @@ bool LinearMemory::restore(const uint8_t* image, uint64_t image_offset, uint64_t
       }
       uint64_t e = g + 1;
       while (e < w + 8 && (word >> ((e - w) * 8) & 0xFF)) ++e;
-      const uint64_t lo = g * kGranule, hi = e * kGranule;
+      // A store is marked by the granule it starts in; it may spill up to
+      // 15 bytes into the next one.
+      const uint64_t lo = g * kGranule, hi = std::min(e * kGranule + kMaxStoreSpill, size_);
       std::memset(base_ + lo, 0, hi - lo);
       const uint64_t a = std::max(lo, image_offset), b = std::min(hi, image_end);
       if (a < b) std::memcpy(base_ + a, image + (a - image_offset), b - a);
