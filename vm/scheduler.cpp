@@ -248,13 +248,21 @@ bool Scheduler::kill(Pid pid) {
 // ---- run queues and workers ----
 
 void Scheduler::enqueue(Process* p) {
-  const unsigned w = t_sched == this ? t_worker : 0;
+  const bool on_worker = t_sched == this;
+  const unsigned w = on_worker ? t_worker : 0;
+  size_t len;
   {
     std::lock_guard lock(workers_[w]->mu);
     workers_[w]->queue.push_back(p);
+    len = workers_[w]->queue.size();
   }
   queued_.fetch_add(1);
-  if (parked_.load() > 0) {
+  // A worker wakes an idle one only for surplus work: the one process it
+  // just made runnable it will usually run itself next (the sender of a
+  // message is about to wait for the answer), and handing it to another
+  // core would cost a wake-up and the caches. The ticker wakes idle workers
+  // if work sits in a queue for a whole tick.
+  if ((!on_worker || len >= 2) && parked_.load() > 0) {
     std::lock_guard lock(park_mu_);
     park_cv_.notify_one();
   }
@@ -473,6 +481,10 @@ void Scheduler::ticker_main() {
     for (auto& w : workers_)
       if (interp::ExecStack* st = w->running.load(std::memory_order_relaxed))
         st->preempt.store(true, std::memory_order_relaxed);
+    if (queued_.load() > 0 && parked_.load() > 0) {
+      std::lock_guard park(park_mu_);
+      park_cv_.notify_one();
+    }
   }
 }
 
