@@ -20,28 +20,25 @@ std::unique_ptr<LinearMemory> LinearMemory::create(uint64_t initial_pages, std::
   if (p == MAP_FAILED) return nullptr;
   m->base_ = static_cast<uint8_t*>(p);
   m->capacity_ = kMaxMemoryPages * kPageSize;
-  m->alloc_dirty_map();
-  if (!m->dirty_) return nullptr;
+  if (!m->resize_dirty_map(0)) return nullptr;
   if (initial_pages && m->grow(initial_pages) < 0) return nullptr;
   return m;
 }
 
-void LinearMemory::alloc_dirty_map() {
-  // A small map comes from the heap; a large one (1 MiB for 4 GiB) is
-  // reserved, not committed: a page of it costs memory only once a store
-  // lands in the 16 MiB of guest memory it covers.
-  const size_t bytes = capacity_ >> kDirtyShift;
-  if (bytes <= kHeapDirtyMap) {
-    dirty_ = static_cast<uint8_t*>(std::calloc(bytes, 1));
-    return;
-  }
-  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  dirty_ = p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+bool LinearMemory::resize_dirty_map(uint64_t new_size) {
+  // One byte per granule of the current size (grown with the memory), so a
+  // small memory's map is small: 512 bytes for 128 KiB.
+  const size_t old_n = size_ >> kDirtyShift, n = new_size >> kDirtyShift;
+  if (n <= old_n && dirty_) return true;
+  auto* p = static_cast<uint8_t*>(std::realloc(dirty_, std::max<size_t>(n, 8)));
+  if (!p) return false;
+  std::memset(p + old_n, 0, std::max<size_t>(n, 8) - old_n);
+  dirty_ = p;
+  return true;
 }
 
 LinearMemory::~LinearMemory() {
-  if (dirty_ && (capacity_ >> kDirtyShift) <= kHeapDirtyMap) std::free(dirty_);
-  else if (dirty_) munmap(dirty_, capacity_ >> kDirtyShift);
+  std::free(dirty_);
   if (pool_) pool_->release(*this);
   else if (base_) munmap(base_, kReservation);
 }
@@ -87,6 +84,7 @@ int64_t LinearMemory::grow(uint64_t delta_pages) {
   const uint64_t max = limit_pages();
   if (delta_pages > max || old_pages > max - delta_pages) return -1;
   const uint64_t new_size = (old_pages + delta_pages) * kPageSize;
+  if (!resize_dirty_map(new_size)) return -1;
   if (guarded_ && mprotect(base_ + size_, new_size - size_, PROT_READ | PROT_WRITE) != 0) return -1;
   size_ = new_size;
   return int64_t(old_pages);

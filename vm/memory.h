@@ -71,10 +71,9 @@ class LinearMemory {
  private:
   friend class MemoryPool;
   LinearMemory() = default;
-  void alloc_dirty_map();
-  static constexpr size_t kHeapDirtyMap = 65536;  // larger dirty maps are mmap'd
+  bool resize_dirty_map(uint64_t new_size);
   uint8_t* base_ = nullptr;
-  uint8_t* dirty_ = nullptr;  // capacity_ >> kDirtyShift bytes (a multiple of 8)
+  uint8_t* dirty_ = nullptr;  // size_ >> kDirtyShift bytes (at least 8; a multiple of 8)
   uint64_t size_ = 0;
   uint64_t capacity_ = 0;       // bytes of the slot it may use
   bool guarded_ = true;         // pages beyond size_ are inaccessible

@@ -42,8 +42,10 @@ std::shared_ptr<LinearMemory> MemoryPool::acquire(uint64_t initial_pages, std::o
     }
     m->capacity_ = c.slot_bytes;
     m->guarded_ = false;
-    m->size_ = initial_pages * kPageSize;
     ++stats_.live;
+    lock.unlock();
+    if (!m->resize_dirty_map(initial_pages * kPageSize)) return nullptr;  // ~LinearMemory returns the slot
+    m->size_ = initial_pages * kPageSize;
   } else {
     if (!guarded_free_.empty()) {
       m->base_ = guarded_free_.back();
@@ -61,10 +63,8 @@ std::shared_ptr<LinearMemory> MemoryPool::acquire(uint64_t initial_pages, std::o
     m->guarded_ = true;
     ++stats_.live;
     lock.unlock();
-    if (initial_pages && m->grow(initial_pages) < 0) return nullptr;  // ~LinearMemory returns the slot
+    if (!m->resize_dirty_map(0) || (initial_pages && m->grow(initial_pages) < 0)) return nullptr;
   }
-  m->alloc_dirty_map();
-  if (!m->dirty_) return nullptr;
   return std::shared_ptr<LinearMemory>(m.release());
 }
 
