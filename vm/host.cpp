@@ -4,23 +4,8 @@
 
 namespace lvm {
 
-std::span<uint8_t> HostCall::memory() const {
-  LinearMemory* m = caller_.memory0();
-  if (!m) return {};
-  return {m->base(), size_t(m->size())};
-}
-
-bool HostCall::check(uint64_t p, uint64_t len) const {
-  LinearMemory* m = caller_.memory0();
-  return m && m->in_bounds(p, len);
-}
-
-uint8_t* HostCall::ptr(uint64_t p, uint64_t len) const {
-  LinearMemory* m = caller_.memory0();
-  if (!m || !m->in_bounds(p, len)) return nullptr;
-  m->mark_dirty(p, len);
-  return m->base() + p;
-}
+HostCall::HostCall(Instance& caller, const uint64_t* args, uint64_t* results, int64_t* reductions)
+    : caller_(caller), mem_(caller.memory0()), args_(args), results_(results), reductions_(reductions) {}
 
 Trap HostCall::trap(std::string message) {
   caller_.trap_message = std::move(message);

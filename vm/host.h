@@ -12,6 +12,7 @@
 #include <string>
 
 #include "loader/types.h"
+#include "vm/memory.h"
 #include "vm/trap.h"
 
 namespace lvm {
@@ -21,8 +22,7 @@ class Instance;
 // What a host function sees of its caller.
 class HostCall {
  public:
-  HostCall(Instance& caller, const uint64_t* args, uint64_t* results, int64_t* reductions = nullptr)
-      : caller_(caller), args_(args), results_(results), reductions_(reductions) {}
+  HostCall(Instance& caller, const uint64_t* args, uint64_t* results, int64_t* reductions = nullptr);
 
   Instance& caller() const { return caller_; }
 
@@ -38,15 +38,21 @@ class HostCall {
   // The caller's memory 0 (empty if it has none). Every access to guest
   // memory goes through these, which check bounds: a bad pointer is the
   // guest's error, never a host crash.
-  std::span<uint8_t> memory() const;
+  std::span<uint8_t> memory() const { return mem_ ? std::span<uint8_t>(mem_->base(), mem_->size()) : std::span<uint8_t>(); }
   // True if [ptr, ptr+len) is inside guest memory.
-  bool check(uint64_t ptr, uint64_t len) const;
-  // A pointer to [ptr, ptr+len) in guest memory, or null when out of
-  // bounds. The range counts as written (see LinearMemory::mark_dirty).
-  uint8_t* ptr(uint64_t ptr, uint64_t len) const;
+  bool check(uint64_t ptr, uint64_t len) const { return mem_ && mem_->in_bounds(ptr, len); }
+  // A pointer to [ptr, ptr+len) in guest memory for writing, or null when
+  // out of bounds. The range counts as written (LinearMemory::mark_dirty).
+  uint8_t* ptr(uint64_t ptr, uint64_t len) const {
+    if (!check(ptr, len)) return nullptr;
+    mem_->mark_dirty(ptr, len);
+    return mem_->base() + ptr;
+  }
+  // The same for reading only.
+  const uint8_t* cptr(uint64_t ptr, uint64_t len) const { return check(ptr, len) ? mem_->base() + ptr : nullptr; }
   template <class T> bool load(uint64_t addr, T& out) const {
-    if (!check(addr, sizeof(T))) return false;
-    const uint8_t* p = memory().data() + addr;
+    const uint8_t* p = cptr(addr, sizeof(T));
+    if (!p) return false;
     std::memcpy(&out, p, sizeof(T));
     return true;
   }
@@ -71,6 +77,7 @@ class HostCall {
 
  private:
   Instance& caller_;
+  LinearMemory* mem_;
   const uint64_t* args_;
   uint64_t* results_;
   int64_t* reductions_;

@@ -14,10 +14,11 @@ uint64_t now_ns() {
                       .count());
 }
 
-Message* Message::make(Pid sender, int64_t tag, std::span<const uint8_t> data) {
+Message* Message::make(Pid to, Pid sender, int64_t tag, std::span<const uint8_t> data) {
   void* mem = std::malloc(sizeof(Message) + data.size());
   if (!mem) throw std::bad_alloc();  // as a std::vector would: the VM is out of memory
   auto* m = new (mem) Message();
+  m->to = to;
   m->sender = sender;
   m->tag = tag;
   m->size = uint32_t(data.size());
@@ -33,21 +34,70 @@ void Process::begin_wait(uint64_t deadline_ns, bool on_mail) {
   wait_on_mail_pending_ = on_mail;
 }
 
-const Message* Process::take_message(std::span<const int64_t> tags) {
-  std::unique_lock lock(mu_);
-  Message* prev = nullptr;
-  for (Message* m = mail_head_; m; prev = m, m = m->next) {
-    if (!tags.empty() && std::find(tags.begin(), tags.end(), m->tag) == tags.end()) continue;
-    (prev ? prev->next : mail_head_) = m->next;
-    if (mail_tail_ == m) mail_tail_ = prev;
-    m->next = nullptr;
-    lock.unlock();
-    if (current_) Message::free(current_);
-    current_ = m;
-    return m;
+Message* Process::drain_inbox() {
+  Message* m = inbox_.exchange(nullptr, std::memory_order_acquire);
+  if (!m) return nullptr;
+  // Newest first: reverse into arrival order, dropping strays.
+  const Pid self = pid();
+  Message* ordered = nullptr;
+  while (m) {
+    Message* next = m->next;
+    if (m->to == self) {
+      m->next = ordered;
+      ordered = m;
+    } else {
+      Message::free(m);
+    }
+    m = next;
   }
-  seen_seq_ = mail_seq_;
+  if (!ordered) return nullptr;
+  (mail_tail_ ? mail_tail_->next : mail_head_) = ordered;
+  Message* first = ordered;
+  while (ordered->next) ordered = ordered->next;
+  mail_tail_ = ordered;
+  return first;
+}
+
+const Message* Process::take_message(std::span<const int64_t> tags) {
+  auto matches = [&](const Message* m) {
+    return tags.empty() || std::find(tags.begin(), tags.end(), m->tag) != tags.end();
+  };
+  Message* prev = nullptr;
+  Message* m = mail_head_;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (; m; prev = m, m = m->next) {
+      if (!matches(m)) continue;
+      (prev ? prev->next : mail_head_) = m->next;
+      if (mail_tail_ == m) mail_tail_ = prev;
+      m->next = nullptr;
+      if (current_) Message::free(current_);
+      current_ = m;
+      return m;
+    }
+    // Nothing in what we had: look at what arrived since.
+    Message* old_tail = mail_tail_;
+    m = drain_inbox();
+    if (!m) break;
+    prev = old_tail;
+  }
   return nullptr;
+}
+
+void Process::free_mail() {
+  drain_inbox();
+  for (Message* m = mail_head_; m;) {
+    Message* next = m->next;
+    Message::free(m);
+    m = next;
+  }
+  mail_head_ = mail_tail_ = nullptr;
+  for (Message* m = inbox_.exchange(nullptr); m;) {  // strays that arrived meanwhile
+    Message* next = m->next;
+    Message::free(m);
+    m = next;
+  }
+  if (current_) Message::free(current_);
+  current_ = nullptr;
 }
 
 }  // namespace lvm

@@ -34,12 +34,13 @@ using Pid = uint64_t;
 // together with the header).
 struct Message {
   Message* next = nullptr;
+  Pid to = 0;  // the addressee: a message that reached a reused table entry is dropped
   Pid sender = 0;
   int64_t tag = 0;
   uint32_t size = 0;
   uint8_t* bytes() { return reinterpret_cast<uint8_t*>(this + 1); }
   // A message holding a copy of `data`.
-  static Message* make(Pid sender, int64_t tag, std::span<const uint8_t> data);
+  static Message* make(Pid to, Pid sender, int64_t tag, std::span<const uint8_t> data);
   static void free(Message* m);
 };
 
@@ -52,11 +53,13 @@ struct ExitReason {
 
 class Process {
  public:
-  // Its life: Runnable (in a run queue), Running (on a worker), Waiting (in
-  // receive or sleep, in no queue), Dead.
-  enum class State : uint8_t { Free, Runnable, Running, Waiting, Dead };
+  // Its life: Runnable (in a run queue or running), waiting in receive
+  // (WaitMail: a message wakes it) or sleep (WaitTime: only its deadline),
+  // in no queue; Dead. A waker moves it from a Wait state to Runnable with a
+  // compare-and-swap, so exactly one waker enqueues it.
+  enum class State : uint8_t { Free, Runnable, WaitMail, WaitTime, Dead };
 
-  Pid pid() const { return pid_; }
+  Pid pid() const { return pid_.load(std::memory_order_relaxed); }
   Instance& instance() { return *instance_; }
   Scheduler& scheduler() { return *sched_; }
   const ExitReason& exit_reason() const { return exit_; }
@@ -87,8 +90,8 @@ class Process {
 
   // Selective receive: removes and returns the first message whose tag is
   // in `tags` (any message if empty), making it the current message, or
-  // returns nullptr having noted what was seen, so a message arriving later
-  // wakes the process.
+  // returns nullptr. Lock-free: senders push onto `inbox_`; the owner moves
+  // what arrived into its private FIFO and searches that.
   const Message* take_message(std::span<const int64_t> tags);
 
  private:
@@ -96,7 +99,6 @@ class Process {
   Process() = default;
 
   // Set at spawn, reset at exit.
-  Pid pid_ = 0;
   Scheduler* sched_ = nullptr;
   std::unique_ptr<Instance> instance_;
   std::shared_ptr<const ModuleImage> image_;
@@ -109,22 +111,28 @@ class Process {
   std::vector<uint8_t> args_;
   ExitReason exit_;
 
-  // Guarded by mu_: the state, the mailbox and the wake-up bookkeeping.
-  std::mutex mu_;
-  State state_ = State::Free;
+  // Shared with senders, killers and timers (atomics; no lock).
+  std::atomic<Pid> pid_{0};
+  std::atomic<State> state_{State::Free};
+  std::atomic<Message*> inbox_{nullptr};      // pushed by senders, newest first
+  std::atomic<uint64_t> wait_seq_{0};         // counts waits, so a stale timer wakes nothing
+  std::atomic<bool> kill_requested_{false};
+
+  // The mailbox in arrival order (owner only).
   Message* mail_head_ = nullptr;
   Message* mail_tail_ = nullptr;
-  uint64_t mail_seq_ = 0;   // messages ever delivered
-  uint64_t seen_seq_ = 0;   // mail_seq_ when the last receive looked
-  uint64_t wait_seq_ = 0;   // counts waits, so a stale timer wakes nothing
-  std::atomic<bool> kill_requested_{false};  // written under mu_; read without it at slice start
-  bool wait_on_mail_ = false;
+  // Moves what arrived in the inbox to the end of the private FIFO; returns
+  // the first message moved (null if none). Drops messages for an earlier
+  // process of this table entry.
+  Message* drain_inbox();
+  // Frees every message (at exit).
+  void free_mail();
 
   // Touched only by the worker running the process.
   Message* current_ = nullptr;
   bool wait_active_ = false;
   bool yielding_ = false;
-  bool wait_on_mail_pending_ = false;  // copied to wait_on_mail_ when the process parks
+  bool wait_on_mail_pending_ = false;  // the wait ends on a message (receive), not only its deadline
   uint64_t wait_deadline_ = UINT64_MAX;
   uint32_t index_ = 0;  // in the process table
   uint32_t generation_ = 0;

@@ -16,6 +16,7 @@ thread_local unsigned t_worker = 0;
 std::atomic<uint64_t> g_scheduler_ids{0};
 
 constexpr size_t kStackChunk = size_t(64) << 30;  // address space per stack mapping
+constexpr unsigned kMaxNextStreak = 64;          // runs from Worker::next before the queue gets a turn
 
 // The part of a stack region given to frame records: a quarter, ending
 // mid-page so shallow stacks touch one page (see ExecStack).
@@ -38,13 +39,7 @@ Scheduler::~Scheduler() {
   for (Process* chunk : chunks_) {
     for (size_t i = 0; i < (size_t(1) << kChunkBits); ++i) {
       Process& p = chunk[i];
-      if (p.state_ == Process::State::Free || p.state_ == Process::State::Dead) continue;
-      for (Message* m = p.mail_head_; m;) {
-        Message* next = m->next;
-        Message::free(m);
-        m = next;
-      }
-      if (p.current_) Message::free(p.current_);
+      p.free_mail();
       p.instance_.reset();
     }
     delete[] chunk;
@@ -191,57 +186,51 @@ SpawnStatus Scheduler::spawn(const std::shared_ptr<const ModuleImage>& image, ui
   p->current_ = nullptr;
   p->wait_active_ = p->yielding_ = p->wait_on_mail_pending_ = false;
   p->wait_deadline_ = UINT64_MAX;
-  {
-    std::lock_guard lock(p->mu_);
-    p->pid_ = (uint64_t(++p->generation_) << kIndexBits) | p->index_;
-    p->mail_head_ = p->mail_tail_ = nullptr;
-    p->mail_seq_ = p->seen_seq_ = 0;
-    p->kill_requested_ = p->wait_on_mail_ = false;
-    p->state_ = Process::State::Runnable;
-  }
+  p->free_mail();  // strays sent to the entry's previous process
+  p->kill_requested_.store(false);
+  const Pid new_pid = (uint64_t(++p->generation_) << kIndexBits) | p->index_;
+  p->pid_.store(new_pid, std::memory_order_release);
+  p->state_.store(Process::State::Runnable, std::memory_order_release);
   live_.fetch_add(1, std::memory_order_relaxed);
-  if (pid) *pid = p->pid_;
+  if (pid) *pid = new_pid;
   enqueue(p);
   return SpawnStatus::Ok;
 }
 
-bool Scheduler::send(Pid from, Pid to, int64_t tag, std::span<const uint8_t> data) {
-  Process* p = lookup(to);
-  if (!p) return false;
-  Message* msg = Message::make(from, tag, data);
-  bool wake = false;
-  {
-    std::lock_guard lock(p->mu_);
-    if (p->pid_ != to || p->state_ == Process::State::Free || p->state_ == Process::State::Dead) {
-      Message::free(msg);
-      return false;
-    }
-    (p->mail_tail_ ? p->mail_tail_->next : p->mail_head_) = msg;
-    p->mail_tail_ = msg;
-    ++p->mail_seq_;
-    if (p->state_ == Process::State::Waiting && p->wait_on_mail_) {
-      p->state_ = Process::State::Runnable;
-      wake = true;
+namespace {
+bool alive(Process::State s) { return s != Process::State::Free && s != Process::State::Dead; }
+}  // namespace
+
+bool Scheduler::wake(Process* p, bool mail) {
+  Process::State s = p->state_.load();
+  while (s == Process::State::WaitMail || (!mail && s == Process::State::WaitTime)) {
+    if (p->state_.compare_exchange_weak(s, Process::State::Runnable)) {
+      enqueue(p);
+      return true;
     }
   }
-  if (wake) enqueue(p);
+  return false;
+}
+
+bool Scheduler::send(Pid from, Pid to, int64_t tag, std::span<const uint8_t> data) {
+  Process* p = lookup(to);
+  if (!p || p->pid_.load(std::memory_order_acquire) != to || !alive(p->state_.load())) return false;
+  Message* msg = Message::make(to, from, tag, data);
+  Message* head = p->inbox_.load(std::memory_order_relaxed);
+  do msg->next = head;
+  while (!p->inbox_.compare_exchange_weak(head, msg, std::memory_order_seq_cst, std::memory_order_relaxed));
+  // If the addressee ended meanwhile its entry drops the message (Message::to).
+  if (p->pid_.load() != to) return false;
+  wake(p, true);
   return true;
 }
 
 bool Scheduler::kill(Pid pid) {
   Process* p = lookup(pid);
-  if (!p) return false;
-  bool wake = false;
-  {
-    std::lock_guard lock(p->mu_);
-    if (p->pid_ != pid || p->state_ == Process::State::Free || p->state_ == Process::State::Dead) return false;
-    p->kill_requested_ = true;
-    if (p->state_ == Process::State::Waiting) {
-      p->state_ = Process::State::Runnable;
-      wake = true;
-    }
-  }
-  if (wake) enqueue(p);
+  if (!p || p->pid_.load(std::memory_order_acquire) != pid || !alive(p->state_.load())) return false;
+  p->kill_requested_.store(true);
+  if (p->pid_.load() != pid) return false;
+  wake(p, false);
   return true;
 }
 
@@ -250,25 +239,47 @@ bool Scheduler::kill(Pid pid) {
 void Scheduler::enqueue(Process* p) {
   const bool on_worker = t_sched == this;
   const unsigned w = on_worker ? t_worker : 0;
+  Worker& me = *workers_[w];
+  if (on_worker && !me.next) {
+    // A worker runs the one process it just made runnable itself, next:
+    // the sender of a message usually waits for the answer right after,
+    // and handing the receiver to another core would cost a wake-up and
+    // the caches. (The ticker wakes an idle worker if work waits a tick.)
+    me.next = p;
+    return;
+  }
   size_t len;
   {
-    std::lock_guard lock(workers_[w]->mu);
-    workers_[w]->queue.push_back(p);
-    len = workers_[w]->queue.size();
+    std::lock_guard lock(me.mu);
+    me.queue.push_back(p);
+    len = me.queue.size();
   }
   queued_.fetch_add(1);
-  // A worker wakes an idle one only for surplus work: the one process it
-  // just made runnable it will usually run itself next (the sender of a
-  // message is about to wait for the answer), and handing it to another
-  // core would cost a wake-up and the caches. The ticker wakes idle workers
-  // if work sits in a queue for a whole tick.
-  if ((!on_worker || len >= 2) && parked_.load() > 0) {
+  // Surplus work (or work from outside the workers) wakes an idle worker.
+  if ((!on_worker || len >= 1) && parked_.load() > 0) {
     std::lock_guard lock(park_mu_);
     park_cv_.notify_one();
   }
 }
 
 Process* Scheduler::next_process(unsigned self) {
+  Worker& me = *workers_[self];
+  if (me.next) {
+    // Bounded, so two processes bouncing messages cannot starve the queue.
+    if (me.next_streak < kMaxNextStreak || queued_.load(std::memory_order_relaxed) == 0) {
+      Process* p = me.next;
+      me.next = nullptr;
+      ++me.next_streak;
+      return p;
+    }
+    {
+      std::lock_guard lock(me.mu);
+      me.queue.push_back(me.next);
+    }
+    queued_.fetch_add(1);
+    me.next = nullptr;
+  }
+  me.next_streak = 0;
   const unsigned n = unsigned(workers_.size());
   for (unsigned k = 0; k < n; ++k) {
     Worker& w = *workers_[(self + k) % n];
@@ -355,11 +366,7 @@ void Scheduler::run_slice(Process* p) {
       park(p);
       return;
     }
-    {
-      std::lock_guard lock(p->mu_);
-      p->state_ = Process::State::Runnable;
-    }
-    enqueue(p);
+    enqueue(p);  // still Runnable
     return;
   }
   ExitReason r;
@@ -371,26 +378,21 @@ void Scheduler::run_slice(Process* p) {
 
 void Scheduler::park(Process* p) {
   const uint64_t deadline = p->wait_deadline_;
-  uint64_t seq;
-  {
-    std::lock_guard lock(p->mu_);
-    p->wait_on_mail_ = p->wait_on_mail_pending_;
-    const bool mail = p->wait_on_mail_ && p->mail_seq_ != p->seen_seq_;
-    if (mail || p->kill_requested_ || (deadline != UINT64_MAX && deadline <= now_ns())) {
-      p->state_ = Process::State::Runnable;
-      seq = 0;
-    } else {
-      p->state_ = Process::State::Waiting;
-      seq = ++p->wait_seq_;
-    }
-  }
-  if (!seq) {
-    enqueue(p);
+  const bool on_mail = p->wait_on_mail_pending_;
+  const uint64_t seq = p->wait_seq_.load(std::memory_order_relaxed) + 1;
+  p->wait_seq_.store(seq, std::memory_order_relaxed);
+  p->state_.store(on_mail ? Process::State::WaitMail : Process::State::WaitTime);  // seq_cst
+  // A message pushed before the store above found it Runnable and woke
+  // nobody: look again now. (Senders push, then read the state; we store
+  // the state, then read the inbox: one of us sees the other.)
+  if ((on_mail && p->inbox_.load() != nullptr) || p->kill_requested_.load() ||
+      (deadline != UINT64_MAX && deadline <= now_ns())) {
+    wake(p, false);
     return;
   }
   if (deadline == UINT64_MAX) return;
   std::lock_guard lock(timer_mu_);
-  timers_.push({deadline, p, p->pid_, seq});
+  timers_.push({deadline, p, p->pid_.load(), seq});
   next_deadline_.store(timers_.top().deadline);
 }
 
@@ -404,36 +406,15 @@ void Scheduler::fire_timers(uint64_t now) {
     }
     next_deadline_.store(timers_.empty() ? UINT64_MAX : timers_.top().deadline);
   }
-  for (const Timer& t : due) {
-    bool wake = false;
-    {
-      std::lock_guard lock(t.proc->mu_);
-      if (t.proc->pid_ == t.pid && t.proc->state_ == Process::State::Waiting && t.proc->wait_seq_ == t.wait_seq) {
-        t.proc->state_ = Process::State::Runnable;
-        wake = true;
-      }
-    }
-    if (wake) enqueue(t.proc);
-  }
+  for (const Timer& t : due)
+    if (t.proc->pid_.load() == t.pid && t.proc->wait_seq_.load() == t.wait_seq) wake(t.proc, false);
 }
 
 void Scheduler::finish(Process* p, ExitReason reason) {
   p->exit_ = std::move(reason);
   if (config_.on_exit) config_.on_exit(*p);
-  Message* mail;
-  {
-    std::lock_guard lock(p->mu_);
-    p->state_ = Process::State::Dead;
-    mail = p->mail_head_;
-    p->mail_head_ = p->mail_tail_ = nullptr;
-  }
-  while (mail) {
-    Message* next = mail->next;
-    Message::free(mail);
-    mail = next;
-  }
-  if (p->current_) Message::free(p->current_);
-  p->current_ = nullptr;
+  p->state_.store(Process::State::Dead);
+  p->free_mail();
   const bool root = p->is_root_;
   const ExitReason exit = p->exit_;
   p->image_->recycle(std::move(p->instance_));  // reset for the next process of its module

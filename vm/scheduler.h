@@ -79,6 +79,11 @@ class Scheduler {
     std::deque<Process*> queue;
     std::thread thread;
     std::atomic<interp::ExecStack*> running{nullptr};  // the stack of the process it runs now
+    // The process this worker made runnable last, run next without a lock
+    // or a queue (Go's runnext): the receiver of a message its sender then
+    // waits on. Only the owner touches it; never stolen.
+    Process* next = nullptr;
+    unsigned next_streak = 0;  // runs taken from `next` in a row
   };
   struct Timer {
     uint64_t deadline;
@@ -96,7 +101,10 @@ class Scheduler {
   void worker_main(unsigned self);
   void run_slice(Process* p);
   void finish(Process* p, ExitReason reason);
-  void park(Process* p);  // after a Yield with a wait: to Waiting, or back in the queue
+  void park(Process* p);  // after a Yield with a wait: to a Wait state, or back in the queue
+  // Moves p from a Wait state (WaitMail only, if `mail`) to Runnable and
+  // enqueues it; false if it was not waiting (or another waker won).
+  bool wake(Process* p, bool mail);
   void fire_timers(uint64_t now);
   void stop_all();
   void ticker_main();  // ends time slices: raises `preempt` of running processes

@@ -36,14 +36,23 @@ struct Buffer {
   uint8_t* data = nullptr;
   uint32_t size = 0;
 };
-bool buffer(HostCall& call, const char* fn, const char* what, uint32_t ptr, uint32_t len, Buffer& out, Trap& trap) {
-  if (!call.check(ptr, len)) {
-    trap = call.trap(std::string("lvm.") + fn + ": " + what + " [" + std::to_string(ptr) + ", " +
-                     std::to_string(uint64_t(ptr) + len) + ") is outside the caller's memory (" +
-                     std::to_string(call.memory().size()) + " bytes)");
+
+[[gnu::noinline, gnu::cold]] Trap out_of_bounds(HostCall& call, const char* fn, const char* what, uint32_t ptr,
+                                                uint32_t len) {
+  return call.trap(std::string("lvm.") + fn + ": " + what + " [" + std::to_string(ptr) + ", " +
+                   std::to_string(uint64_t(ptr) + len) + ") is outside the caller's memory (" +
+                   std::to_string(call.memory().size()) + " bytes)");
+}
+
+// `write`: the host writes into it (it counts as written guest memory).
+inline bool buffer(HostCall& call, const char* fn, const char* what, uint32_t ptr, uint32_t len, Buffer& out,
+                   Trap& trap, bool write = false) {
+  uint8_t* p = write ? call.ptr(ptr, len) : const_cast<uint8_t*>(call.cptr(ptr, len));
+  if (!p) [[unlikely]] {
+    trap = out_of_bounds(call, fn, what, ptr, len);
     return false;
   }
-  out.data = call.ptr(ptr, len);
+  out.data = p;
   out.size = len;
   return true;
 }
@@ -61,7 +70,7 @@ Trap do_spawn(HostCall& call, const char* fn, Process& self, const std::shared_p
   Trap trap = Trap::None;
   Buffer args, out;
   if (!buffer(call, fn, "argument bytes", args_ptr, args_len, args, trap)) return trap;
-  if (!buffer(call, fn, "pid output", pid_out, 8, out, trap)) return trap;
+  if (!buffer(call, fn, "pid output", pid_out, 8, out, trap, true)) return trap;
   Pid pid = 0;
   call.consume_reductions(kSpawnReductions);
   switch (self.scheduler().spawn(image, func, {args.data, args.size}, &pid)) {
@@ -138,7 +147,7 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     if (!p) return trap;
     Buffer bytes, out;
     if (!buffer(call, "module_compile", "module bytes", call.u32(0), call.u32(1), bytes, trap)) return trap;
-    if (!buffer(call, "module_compile", "handle output", call.u32(2), 4, out, trap)) return trap;
+    if (!buffer(call, "module_compile", "handle output", call.u32(2), 4, out, trap, true)) return trap;
     auto module = load_module(std::span<const uint8_t>(bytes.data, bytes.size), ctx->load_options());
     if (!module) {
       call.set_i32(0, kLvmBadModule);
@@ -179,7 +188,7 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     Process* p = process_of(call, "args", trap);
     if (!p) return trap;
     Buffer buf;
-    if (!buffer(call, "args", "buffer", call.u32(0), call.u32(1), buf, trap)) return trap;
+    if (!buffer(call, "args", "buffer", call.u32(0), call.u32(1), buf, trap, true)) return trap;
     auto args = p->args();
     std::memcpy(buf.data, args.data(), std::min<size_t>(args.size(), buf.size));
     call.set_i32(0, int32_t(args.size()));
@@ -209,8 +218,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     }
     Buffer tags, buf, info;
     if (!buffer(call, "receive", "tag array", call.u32(0), ntags * 8, tags, trap)) return trap;
-    if (!buffer(call, "receive", "buffer", call.u32(3), call.u32(4), buf, trap)) return trap;
-    if (!buffer(call, "receive", "info output", call.u32(5), 24, info, trap)) return trap;
+    if (!buffer(call, "receive", "buffer", call.u32(3), call.u32(4), buf, trap, true)) return trap;
+    if (!buffer(call, "receive", "info output", call.u32(5), 24, info, trap, true)) return trap;
     int64_t tag_storage[16];
     std::vector<int64_t> tag_heap;
     int64_t* tag_list = tag_storage;
@@ -247,7 +256,7 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     Process* p = process_of(call, "message_read", trap);
     if (!p) return trap;
     Buffer buf;
-    if (!buffer(call, "message_read", "buffer", call.u32(1), call.u32(2), buf, trap)) return trap;
+    if (!buffer(call, "message_read", "buffer", call.u32(1), call.u32(2), buf, trap, true)) return trap;
     const Message* m = p->current_message();
     if (!m) {
       call.set_i32(0, -kLvmNoMessage);
