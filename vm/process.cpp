@@ -14,9 +14,37 @@ uint64_t now_ns() {
                       .count());
 }
 
+namespace {
+// Small messages are recycled through a per-thread free list: a message is
+// usually freed by the thread that made it (one worker), or by the other
+// worker of a pair, whose list then feeds its own sends. Bounded, so a
+// consumer thread does not hoard blocks.
+constexpr size_t kSmallPayload = 64, kSmallBlock = sizeof(Message) + kSmallPayload;
+constexpr size_t kMaxFreeBlocks = 4096;
+struct FreeBlocks {
+  void* head = nullptr;
+  size_t count = 0;
+  ~FreeBlocks() {
+    while (head) {
+      void* next = *static_cast<void**>(head);
+      std::free(head);
+      head = next;
+    }
+  }
+};
+thread_local FreeBlocks t_blocks;
+}  // namespace
+
 Message* Message::make(Pid to, Pid sender, int64_t tag, std::span<const uint8_t> data) {
-  void* mem = std::malloc(sizeof(Message) + data.size());
-  if (!mem) throw std::bad_alloc();  // as a std::vector would: the VM is out of memory
+  void* mem;
+  if (data.size() <= kSmallPayload && t_blocks.head) {
+    mem = t_blocks.head;
+    t_blocks.head = *static_cast<void**>(mem);
+    --t_blocks.count;
+  } else {
+    mem = std::malloc(data.size() <= kSmallPayload ? kSmallBlock : sizeof(Message) + data.size());
+    if (!mem) throw std::bad_alloc();  // as a std::vector would: the VM is out of memory
+  }
   auto* m = new (mem) Message();
   m->to = to;
   m->sender = sender;
@@ -26,7 +54,15 @@ Message* Message::make(Pid to, Pid sender, int64_t tag, std::span<const uint8_t>
   return m;
 }
 
-void Message::free(Message* m) { std::free(m); }
+void Message::free(Message* m) {
+  if (m->size <= kSmallPayload && t_blocks.count < kMaxFreeBlocks) {
+    *reinterpret_cast<void**>(m) = t_blocks.head;
+    t_blocks.head = m;
+    ++t_blocks.count;
+    return;
+  }
+  std::free(m);
+}
 
 void Process::begin_wait(uint64_t deadline_ns, bool on_mail) {
   wait_active_ = true;
