@@ -2,7 +2,7 @@
 %% The BEAM side of the process benchmarks: the same workloads as
 %% bench/processes/procbench.c, run by scripts/bench-processes on Debian's
 %% erlang-base with as many schedulers as lvm has worker threads
-%% (ERL_FLAGS="+S N:N"). Prints `RESULT <name> <value> <unit>` lines.
+%% (ERL_FLAGS="+S N:N +P 4000000"). Prints `RESULT <name> <value> <unit>` lines.
 %%
 %%   spawn N R      spawn N processes that each send one reply and end
 %%   pingpong N R   N round trips between two processes, R rounds
