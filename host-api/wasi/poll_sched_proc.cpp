@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "host-api/wasi/internal.h"
+#include "vm/process.h"
 
 namespace lvm::wasi {
 
@@ -153,10 +154,16 @@ Errno poll_oneoff(WasiContext& ctx, HostCall& call) {
   return kSuccess;
 }
 
-// sched_yield()
-Errno sched_yield(WasiContext&, HostCall&) {
-  ::sched_yield();
-  return kSuccess;
+// sched_yield(): in a process, lets the other processes run (like
+// lvm.yield); elsewhere, yields the host thread.
+Trap sched_yield(HostCall& call) {
+  if (Process* p = call.caller().process) {
+    if (p->take_yield()) return Trap::Yield;  // runs again when rescheduled
+  } else {
+    ::sched_yield();
+  }
+  call.set_i32(0, int32_t(kSuccess));
+  return Trap::None;
 }
 
 // proc_raise(sig): signals are not supported.
@@ -169,7 +176,7 @@ void register_poll_sched_proc(Registry& r) {
   // proc_exit(rval) -> (): never returns to the guest.
   r.add_raw("proc_exit", "i", "", [](HostCall& call) { return call.exit(call.i32(0)); });
   r.add("proc_raise", "i", proc_raise);
-  r.add("sched_yield", "", sched_yield);
+  r.add_raw("sched_yield", "", "i", sched_yield);
 }
 
 }  // namespace lvm::wasi
