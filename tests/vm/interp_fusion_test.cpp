@@ -289,3 +289,22 @@ TEST_CASE("a shift right then a constant mask becomes one bit-field extraction")
   CHECK(r == 4);
   CHECK(f.listing().find("I32ShrUAndImm") != std::string::npos);
 }
+
+TEST_CASE("consecutive 32-bit constants into slots merge into one Const32Many, never across a branch target") {
+  // (func (param i32 i32 i32) (result i32)
+  //   i32.const 5 local.set 0   i32.const 7 local.set 1     ;; merged
+  //   (block (br_if 0 (local.get 2)) i32.const 1 local.set 0) ;; a branch lands after the block
+  //   i32.const 100 local.set 2                              ;; at the landing point: not merged
+  //   local.get 0 local.get 1 i32.sub local.get 2 i32.add)
+  Fixture f(functype({I32, I32, I32}, {I32}),
+            cat({{0x41}, sleb(5), {0x21, 0, 0x41}, sleb(7), {0x21, 1, 0x02, 0x40, 0x20, 2, 0x0D, 0, 0x41}, sleb(1),
+                 {0x21, 0, 0x0B, 0x41}, sleb(100), {0x21, 2, 0x20, 0, 0x20, 1, 0x6B, 0x20, 2, 0x6A, 0x0B}}));
+  uint64_t r = 0;
+  CHECK(f.call({0, 0, 0}, &r) == Trap::None);  // no branch: a = 1; 1 - 7 + 100
+  CHECK(uint32_t(r) == 94);
+  CHECK(f.call({0, 0, 1}, &r) == Trap::None);  // branch: a stays 5; 5 - 7 + 100
+  CHECK(uint32_t(r) == 98);
+  const std::string listing = f.listing();
+  CHECK(listing.find("Const32Many") != std::string::npos);
+  CHECK(listing.find("Const32 ") != std::string::npos);  // the one at the landing point stands alone
+}

@@ -188,10 +188,36 @@ void Translator::emit_copy(ValType t, uint32_t dst, uint32_t src) {
 
 void Translator::emit_const(ValType t, uint32_t dst, uint64_t bits) {
   uint32_t at;
-  if (t == ValType::I32 || t == ValType::F32) {
+  const bool narrow = t == ValType::I32 || t == ValType::F32;
+  if (narrow && const_run_ != UINT32_MAX && const_run_ >= barrier_ && last_const_end_ == code_.size()) {
+    // Extend the constant just emitted into a Const32Many (as emit_copy does;
+    // argument set-up before calls is mostly this).
+    at = const_run_;
+    if (handler_at(&code_[at]) == handler_table()[size_t(IOp::Const32)]) {
+      const uint32_t d0 = code_[at + kHandlerWords], v0 = code_[at + kHandlerWords + 1];
+      code_.resize(at);
+      emit(IOp::Const32Many);
+      operand(1);
+      operand(d0);
+      operand(v0);
+    } else if (code_.size() - at > kHandlerWords + 1 + 2 * code_[at + kHandlerWords]) {
+      code_.pop_back();  // the padding word (1 + 2n operand words is odd)
+    }
+    ++code_[at + kHandlerWords];
+    operand(dst);
+    operand(uint32_t(bits));
+    end_instr(at);
+    last_const_end_ = uint32_t(code_.size());
+    return;
+  }
+  if (narrow) {
     at = emit(IOp::Const32);
     operand(dst);
     operand(uint32_t(bits));
+    end_instr(at);
+    const_run_ = at;
+    last_const_end_ = uint32_t(code_.size());
+    return;
   } else {
     at = emit(IOp::Const64);
     operand(dst);

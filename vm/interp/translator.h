@@ -169,6 +169,8 @@ class Translator {
   void merge_add_into_run(uint32_t start);
   uint32_t copy_run_ = UINT32_MAX;  // position of the last Copy/CopyMany emitted
   uint32_t last_copy_end_ = UINT32_MAX;  // where it ended: extendable while code_.size() is that
+  uint32_t const_run_ = UINT32_MAX;      // the same for the last Const32/Const32Many
+  uint32_t last_const_end_ = UINT32_MAX;
   IOp last_def_op_ = IOp::Copy;
   uint32_t last_def_pos_ = 0, last_def_slot_ = 0, last_def_end_ = UINT32_MAX;
 };
