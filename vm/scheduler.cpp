@@ -240,12 +240,12 @@ void Scheduler::enqueue(Process* p) {
   const bool on_worker = t_sched == this;
   const unsigned w = on_worker ? t_worker : 0;
   Worker& me = *workers_[w];
-  if (on_worker && !me.next) {
+  if (on_worker && !me.next.load(std::memory_order_relaxed)) {
     // A worker runs the one process it just made runnable itself, next:
     // the sender of a message usually waits for the answer right after,
     // and handing the receiver to another core would cost a wake-up and
     // the caches. (The ticker wakes an idle worker if work waits a tick.)
-    me.next = p;
+    me.next.store(p, std::memory_order_release);
     return;
   }
   size_t len;
@@ -264,27 +264,34 @@ void Scheduler::enqueue(Process* p) {
 
 Process* Scheduler::next_process(unsigned self) {
   Worker& me = *workers_[self];
-  if (me.next) {
+  if (me.next.load(std::memory_order_relaxed)) {
+    Process* p = me.next.exchange(nullptr, std::memory_order_acquire);
     // Bounded, so two processes bouncing messages cannot starve the queue.
-    if (me.next_streak < kMaxNextStreak || queued_.load(std::memory_order_relaxed) == 0) {
-      Process* p = me.next;
-      me.next = nullptr;
+    if (p && (me.next_streak < kMaxNextStreak || queued_.load(std::memory_order_relaxed) == 0)) {
       ++me.next_streak;
       return p;
     }
-    {
-      std::lock_guard lock(me.mu);
-      me.queue.push_back(me.next);
+    if (p) {
+      {
+        std::lock_guard lock(me.mu);
+        me.queue.push_back(p);
+      }
+      queued_.fetch_add(1);
     }
-    queued_.fetch_add(1);
-    me.next = nullptr;
   }
   me.next_streak = 0;
   const unsigned n = unsigned(workers_.size());
   for (unsigned k = 0; k < n; ++k) {
     Worker& w = *workers_[(self + k) % n];
-    std::lock_guard lock(w.mu);
-    if (w.queue.empty()) continue;
+    std::unique_lock lock(w.mu);
+    if (w.queue.empty()) {
+      lock.unlock();
+      // A busy worker's run-next process would wait for the end of its
+      // slice: take it.
+      if (k && w.next.load(std::memory_order_relaxed) && w.running.load(std::memory_order_relaxed))
+        if (Process* p = w.next.exchange(nullptr, std::memory_order_acquire)) return p;
+      continue;
+    }
     Process* p;
     if (k == 0) {
       p = w.queue.front();
@@ -462,7 +469,10 @@ void Scheduler::ticker_main() {
     for (auto& w : workers_)
       if (interp::ExecStack* st = w->running.load(std::memory_order_relaxed))
         st->preempt.store(true, std::memory_order_relaxed);
-    if (queued_.load() > 0 && parked_.load() > 0) {
+    bool waiting_work = queued_.load() > 0;
+    for (auto& w : workers_)
+      waiting_work |= w->next.load(std::memory_order_relaxed) && w->running.load(std::memory_order_relaxed);
+    if (waiting_work && parked_.load() > 0) {
       std::lock_guard park(park_mu_);
       park_cv_.notify_one();
     }

@@ -81,8 +81,9 @@ class Scheduler {
     std::atomic<interp::ExecStack*> running{nullptr};  // the stack of the process it runs now
     // The process this worker made runnable last, run next without a lock
     // or a queue (Go's runnext): the receiver of a message its sender then
-    // waits on. Only the owner touches it; never stolen.
-    Process* next = nullptr;
+    // waits on. Set by the owner; taken by the owner, or stolen by an idle
+    // worker while the owner is busy with another process.
+    std::atomic<Process*> next{nullptr};
     unsigned next_streak = 0;  // runs taken from `next` in a row
   };
   struct Timer {
