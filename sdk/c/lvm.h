@@ -6,7 +6,8 @@
  *
  * Spawned processes are fresh instances of the module: their statics hold
  * their initial values and nothing of the parent's memory reaches them;
- * arguments travel as bytes (lvm_args). */
+ * arguments travel as bytes (lvm_args). An entry function is not main: when
+ * it returns, stdio is not flushed (call fflush(stdout), or exit()). */
 #ifndef LVM_H
 #define LVM_H
 
