@@ -286,9 +286,10 @@ Process* Scheduler::next_process(unsigned self) {
     std::unique_lock lock(w.mu);
     if (w.queue.empty()) {
       lock.unlock();
-      // A busy worker's run-next process would wait for the end of its
-      // slice: take it.
-      if (k && w.next.load(std::memory_order_relaxed) && w.running.load(std::memory_order_relaxed))
+      // A run-next process that has waited a whole tick behind a busy
+      // owner (the ticker says so) is taken; a fresh one is left to its
+      // owner, whose caches hold it.
+      if (k && w.next_stale.load(std::memory_order_relaxed) && w.next_stale.exchange(false))
         if (Process* p = w.next.exchange(nullptr, std::memory_order_acquire)) return p;
       continue;
     }
@@ -470,8 +471,13 @@ void Scheduler::ticker_main() {
       if (interp::ExecStack* st = w->running.load(std::memory_order_relaxed))
         st->preempt.store(true, std::memory_order_relaxed);
     bool waiting_work = queued_.load() > 0;
-    for (auto& w : workers_)
-      waiting_work |= w->next.load(std::memory_order_relaxed) && w->running.load(std::memory_order_relaxed);
+    for (auto& w : workers_) {
+      Process* next = w->next.load(std::memory_order_relaxed);
+      const bool stale = next && next == w->next_seen && w->running.load(std::memory_order_relaxed);
+      w->next_seen = next;
+      if (stale) w->next_stale.store(true, std::memory_order_relaxed);
+      waiting_work |= stale;
+    }
     if (waiting_work && parked_.load() > 0) {
       std::lock_guard park(park_mu_);
       park_cv_.notify_one();

@@ -84,6 +84,10 @@ class Scheduler {
     // waits on. Set by the owner; taken by the owner, or stolen by an idle
     // worker while the owner is busy with another process.
     std::atomic<Process*> next{nullptr};
+    // The ticker's view of `next`: the process it saw there last tick, and
+    // whether it has been waiting there a whole tick (then it may be stolen).
+    Process* next_seen = nullptr;
+    std::atomic<bool> next_stale{false};
     unsigned next_streak = 0;  // runs taken from `next` in a row
   };
   struct Timer {
