@@ -23,6 +23,9 @@ class Instance;
 class HostCall {
  public:
   HostCall(Instance& caller, const uint64_t* args, uint64_t* results, int64_t* reductions = nullptr);
+  // The same when the caller's memory 0 is at hand (the interpreter's path).
+  HostCall(Instance& caller, LinearMemory* memory0, const uint64_t* args, uint64_t* results, int64_t* reductions)
+      : caller_(caller), mem_(memory0), args_(args), results_(results), reductions_(reductions) {}
 
   Instance& caller() const { return caller_; }
 

@@ -50,7 +50,7 @@ Message* Message::make(Pid to, Pid sender, int64_t tag, std::span<const uint8_t>
   m->sender = sender;
   m->tag = tag;
   m->size = uint32_t(data.size());
-  if (!data.empty()) std::memcpy(m->bytes(), data.data(), data.size());
+  copy_bytes(m->bytes(), data.data(), data.size());
   return m;
 }
 

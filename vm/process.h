@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -43,6 +44,15 @@ struct Message {
   static Message* make(Pid to, Pid sender, int64_t tag, std::span<const uint8_t> data);
   static void free(Message* m);
 };
+
+// Copies n bytes; small messages (most of them) without a libc call.
+inline void copy_bytes(uint8_t* dst, const uint8_t* src, size_t n) {
+  if (n <= 16) {
+    for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+    return;
+  }
+  std::memcpy(dst, src, n);
+}
 
 // Why a process ended.
 struct ExitReason {

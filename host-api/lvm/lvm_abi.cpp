@@ -227,11 +227,11 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
       tag_heap.resize(ntags);
       tag_list = tag_heap.data();
     }
-    std::memcpy(tag_list, tags.data, size_t(ntags) * 8);
+    if (ntags) std::memcpy(tag_list, tags.data, size_t(ntags) * 8);
     if (const Message* m = p->take_message({tag_list, ntags})) {
       p->finish_wait();
       const uint32_t copied = std::min(m->size, buf.size);
-      std::memcpy(buf.data, const_cast<Message*>(m)->bytes(), copied);
+      copy_bytes(buf.data, const_cast<Message*>(m)->bytes(), copied);
       const uint64_t sender = m->sender;
       std::memcpy(info.data, &m->tag, 8);
       std::memcpy(info.data + 8, &sender, 8);
