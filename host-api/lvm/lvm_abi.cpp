@@ -57,9 +57,13 @@ inline bool buffer(HostCall& call, const char* fn, const char* what, uint32_t pt
   return true;
 }
 
-Process* process_of(HostCall& call, const char* fn, Trap& trap) {
+[[gnu::noinline, gnu::cold]] Trap not_a_process(HostCall& call, const char* fn) {
+  return call.trap(std::string("lvm.") + fn + ": called outside a process");
+}
+
+inline Process* process_of(HostCall& call, const char* fn, Trap& trap) {
   Process* p = call.caller().process;
-  if (!p) trap = call.trap(std::string("lvm.") + fn + ": called outside a process");
+  if (!p) [[unlikely]] trap = not_a_process(call, fn);
   return p;
 }
 
