@@ -2,6 +2,9 @@
 // arguments, environment and preopened directories. The exit code is the
 // guest's; a trap prints its reason and a wasm backtrace (spec 4.4 traps).
 #include <cxxabi.h>
+#include <unistd.h>
+
+#include <algorithm>
 
 #include <cstdio>
 #include <cstdlib>
@@ -59,11 +62,22 @@ bool parse_memory_size(const std::string& s, uint64_t& pages) {
   return true;
 }
 
+// Processes alive at once unless --max-processes says otherwise: one per
+// 8 KiB of physical memory (an idle process costs 6-14 KiB), so a spawn bomb
+// gets LVM_ELIMIT before the machine runs out of memory.
+uint32_t default_max_processes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return 1u << 20;
+  const uint64_t n = uint64_t(pages) * uint64_t(page) / 8192;
+  return uint32_t(std::clamp<uint64_t>(n, 1024, uint64_t(1) << 24));
+}
+
 int usage(const char* why) {
   std::fprintf(stderr,
                "lvm run: %s\n"
                "usage: lvm run [--interp] [--dir HOST[::GUEST]] [--env K=V] [--max-memory SIZE]\n"
-               "               [--threads N] [--wait-all] [--trap-unknown-imports] app.wasm [args...]\n",
+               "               [--threads N] [--max-processes N] [--wait-all] [--trap-unknown-imports]\n"
+               "               app.wasm [args...]\n",
                why);
   return kExitUsage;
 }
@@ -75,7 +89,7 @@ int cmd_run(const std::vector<std::string>& args) {
   LoadOptions load;
   InstanceConfig inst_config;
   SchedulerConfig sched_config;
-  bool trap_unknown = false, wait_all = false;
+  bool trap_unknown = false, wait_all = false, max_processes_set = false;
   size_t i = 0;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -114,6 +128,13 @@ int cmd_run(const std::vector<std::string>& args) {
       const unsigned long n = v ? std::strtoul(v->c_str(), &end, 10) : 0;
       if (!v || *end || n < 1 || n > 1024) return usage("--threads needs a number from 1 to 1024");
       sched_config.threads = unsigned(n);
+    } else if (a == "--max-processes") {
+      const std::string* v = value("--max-processes");
+      char* end = nullptr;
+      const unsigned long n = v ? std::strtoul(v->c_str(), &end, 10) : 0;
+      if (!v || *end || n < 1 || n > (1ul << 24)) return usage("--max-processes needs a number from 1 to 16777216");
+      sched_config.max_processes = uint32_t(n);
+      max_processes_set = true;
     } else if (a == "--wait-all") {
       wait_all = true;
     } else if (a == "--trap-unknown-imports") {
@@ -166,6 +187,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
   Pid root = 0;
   sched_config.max_memory_pages = inst_config.max_memory_pages;
+  if (!max_processes_set) sched_config.max_processes = default_max_processes();
   sched_config.on_exit = [&path, &root](Process& p) {
     const ExitReason& r = p.exit_reason();
     if (r.trap == Trap::None || r.trap == Trap::Exit || r.trap == Trap::Killed) return;

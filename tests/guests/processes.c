@@ -9,6 +9,7 @@
 //   preempt     an infinite loop does not stop others; kill ends it
 //   trapchild   a child traps; the parent keeps running
 //   exports     spawn_export, module_compile + spawn_module, bad entries
+//   bomb        spawning until the process limit: LVM_ELIMIT, not a crash
 //   badptr FN   a child calls ABI function FN with an out-of-bounds pointer;
 //               it traps and the parent carries on
 #include <lvm.h>
@@ -306,6 +307,29 @@ static void exports(const char *other_module) {
   printf("exports: spawn_export, module_compile and spawn_module work; bad entries are refused\n");
 }
 
+// ---- a spawn bomb ----
+
+static void idle_forever(void) {
+  lvm_msg_info info;
+  lvm_receive_any(LVM_INFINITY, 0, 0, &info);
+}
+
+// Spawns until the VM says no (run with --max-processes): the spawner gets
+// LVM_ELIMIT and carries on; killing the children frees their entries.
+static void bomb(void) {
+  static lvm_pid_t pids[100000];
+  uint32_t n = 0;
+  int32_t st;
+  while (n < 100000 && (st = lvm_spawn(idle_forever, 0, 0, &pids[n])) == LVM_OK) n++;
+  CHECK(st == LVM_ELIMIT);
+  for (uint32_t i = 0; i < n; i++) CHECK(lvm_kill(pids[i]) == LVM_OK);
+  CHECK(wait_dead(pids[n - 1]));
+  lvm_pid_t again;
+  CHECK(lvm_spawn(idle_forever, 0, 0, &again) == LVM_OK);  // room again
+  lvm_kill(again);
+  printf("bomb: %u processes, then LVM_ELIMIT; after killing them, spawn works again\n", n);
+}
+
 // ---- bad pointers ----
 
 static const char *bad_fn;
@@ -347,6 +371,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "trapchild")) trapchild();
   else if (!strcmp(what, "exports")) exports(argc > 2 ? argv[2] : NULL);
   else if (!strcmp(what, "badptr") && argc > 2) badptr(argv[2]);
+  else if (!strcmp(what, "bomb")) bomb();
   else {
     fprintf(stderr, "usage: processes.wasm isolation|statics|selective|timeout|preempt|trapchild|exports [MODULE]|badptr FN\n");
     return 2;

@@ -51,6 +51,9 @@ for threads in 1 2; do
   [[ $(grep -c "trapped" <<<"$ERR") -eq 1 ]] || fail "trapchild: exactly one trap report expected (exit(3) is not a trap)"
 done
 
+run bomb --max-processes 1000 -- bomb
+expect_out bomb "bomb: 999 processes, then LVM_ELIMIT; after killing them, spawn works again"
+
 run exports --dir "$BUILD/examples" -- exports "$BUILD/examples/hello.wasm"
 expect_out exports "spawn_export, module_compile and spawn_module work"
 expect_out exports "Hello from lvm!"
