@@ -95,7 +95,11 @@ Process* Scheduler::allocate() {
 }
 
 void Scheduler::release(Process* p) {
-  if (t_sched == this) {
+  // Near the process limit, entries go back to the shared list, where any
+  // worker finds them (a worker's own list is invisible to the others).
+  const bool near_limit =
+      live_.load(std::memory_order_relaxed) + kLocalFreeMax * workers_.size() >= config_.max_processes;
+  if (t_sched == this && !near_limit) {
     if (t_free.owner != id_) {
       t_free.owner = id_;
       t_free.indices.clear();
