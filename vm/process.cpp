@@ -64,8 +64,9 @@ void Message::free(Message* m) {
   std::free(m);
 }
 
-void Process::begin_wait(uint64_t deadline_ns, bool on_mail) {
+void Process::begin_wait(uint64_t deadline_ns, bool on_mail, uint64_t start) {
   wait_active_ = true;
+  wait_start_ = start ? start : now_ns();
   wait_deadline_ = deadline_ns;
   wait_on_mail_pending_ = on_mail;
 }

@@ -90,9 +90,12 @@ class Process {
   // message when `on_mail`, by the deadline, or spuriously) and then sees
   // waiting() true and checks its condition again. finish_wait() ends it.
   // Deadlines are steady-clock nanoseconds; UINT64_MAX means none.
-  void begin_wait(uint64_t deadline_ns, bool on_mail);
+  // `start` is when the wait began (default: now), for calls whose
+  // timeouts are relative to their first run (WASI poll_oneoff).
+  void begin_wait(uint64_t deadline_ns, bool on_mail, uint64_t start = 0);
   bool waiting() const { return wait_active_; }
   uint64_t wait_deadline() const { return wait_deadline_; }
+  uint64_t wait_start() const { return wait_start_; }
   void finish_wait() { wait_active_ = false; }
   // For yield(): true on the first call (the caller returns Trap::Yield),
   // false when it runs again after being rescheduled.
@@ -144,6 +147,7 @@ class Process {
   bool yielding_ = false;
   bool wait_on_mail_pending_ = false;  // the wait ends on a message (receive), not only its deadline
   uint64_t wait_deadline_ = UINT64_MAX;
+  uint64_t wait_start_ = 0;
   uint32_t index_ = 0;  // in the process table
   uint32_t generation_ = 0;
 };

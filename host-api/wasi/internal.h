@@ -28,6 +28,8 @@ class Registry {
   // Adds `name` with parameters spelled one letter each ('i' = i32, 'I' =
   // i64) and one i32 result (the errno).
   void add(const char* name, const char* params, Impl fn);
+  // The context the functions are bound to.
+  const std::shared_ptr<WasiContext>& context() const { return ctx_; }
   // Adds a function that handles its own results and trap (proc_exit).
   void add_raw(const char* name, const char* params, const char* results, std::function<Trap(HostCall&)> fn);
 

@@ -41,8 +41,11 @@ struct Sub {
 // poll_oneoff(in, out, nsubscriptions, *nevents). Clock subscriptions
 // (realtime or monotonic, relative or absolute) and fd_read/fd_write
 // subscriptions (host poll readiness) are supported; a CPU-time clock gives
-// an EINVAL event, an unknown fd an EBADF event, an unknown tag EINVAL. Blocks the calling thread.
-Errno poll_oneoff(WasiContext& ctx, HostCall& call) {
+// an EINVAL event, an unknown fd an EBADF event, an unknown tag EINVAL.
+// Waiting on clocks only, a process suspends (`*suspend` set: the caller
+// returns Trap::Yield and the call runs again, its relative timeouts
+// counted from the first call); otherwise it blocks the calling thread.
+Errno poll_oneoff(WasiContext& ctx, HostCall& call, bool* suspend) {
   uint32_t in = call.u32(0), out = call.u32(1), n = call.u32(2), nevents_ptr = call.u32(3);
   if (n == 0) return kInval;
   const uint8_t* in_p = call.ptr(in, uint64_t(n) * layout::kSubscriptionSize);
@@ -55,7 +58,10 @@ Errno poll_oneoff(WasiContext& ctx, HostCall& call) {
   std::vector<std::shared_ptr<FdEntry>> keep;  // keeps polled descriptors open
   bool have_clock = false;
   uint64_t earliest = UINT64_MAX;
-  uint64_t start = now_ns(CLOCK_MONOTONIC);
+  Process* proc = call.caller().process;
+  const uint64_t now_mono = now_ns(CLOCK_MONOTONIC);
+  // Relative timeouts count from the first call of a suspended poll.
+  const uint64_t start = proc && proc->waiting() ? proc->wait_start() : now_mono;
   for (uint32_t i = 0; i < n; ++i) {
     const uint8_t* s = in_p + uint64_t(i) * layout::kSubscriptionSize;
     Sub& sub = subs[i];
@@ -76,12 +82,15 @@ Errno poll_oneoff(WasiContext& ctx, HostCall& call) {
         fail(kInval);
         continue;
       }
-      uint64_t rel = timeout;
-      if (flags & kSubclockAbstime) {
-        uint64_t now = id == kClockRealtime ? now_ns(CLOCK_REALTIME) : start;
-        rel = timeout > now ? timeout - now : 0;
+      if (!(flags & kSubclockAbstime)) {
+        sub.deadline = timeout > UINT64_MAX - start ? UINT64_MAX : start + timeout;
+      } else if (id == kClockMonotonic) {
+        sub.deadline = timeout;
+      } else {  // a realtime instant, as a monotonic one
+        const uint64_t now_rt = now_ns(CLOCK_REALTIME);
+        const uint64_t rel = timeout > now_rt ? timeout - now_rt : 0;
+        sub.deadline = rel > UINT64_MAX - now_mono ? UINT64_MAX : now_mono + rel;
       }
-      sub.deadline = rel > UINT64_MAX - start ? UINT64_MAX : start + rel;
       earliest = std::min(earliest, sub.deadline);
       have_clock = true;
     } else if (sub.tag == kEventFdRead || sub.tag == kEventFdWrite) {
@@ -98,6 +107,15 @@ Errno poll_oneoff(WasiContext& ctx, HostCall& call) {
     } else {
       return kInval;  // not an eventtype
     }
+  }
+
+  if (proc && have_clock && pfds.empty() && events.empty()) {
+    if (earliest > now_ns(CLOCK_MONOTONIC)) {
+      if (!proc->waiting()) proc->begin_wait(earliest, false, start);
+      *suspend = true;
+      return kSuccess;
+    }
+    proc->finish_wait();  // the earliest clock fired: answer below, without waiting
   }
 
   for (;;) {
@@ -172,7 +190,13 @@ Errno proc_raise(WasiContext&, HostCall&) { return kNoSys; }
 }  // namespace
 
 void register_poll_sched_proc(Registry& r) {
-  r.add("poll_oneoff", "iiii", poll_oneoff);
+  r.add_raw("poll_oneoff", "iiii", "i", [ctx = r.context()](HostCall& call) {
+    bool suspend = false;
+    const Errno e = poll_oneoff(*ctx, call, &suspend);
+    if (suspend) return Trap::Yield;
+    call.set_i32(0, int32_t(e));
+    return Trap::None;
+  });
   // proc_exit(rval) -> (): never returns to the guest.
   r.add_raw("proc_exit", "i", "", [](HostCall& call) { return call.exit(call.i32(0)); });
   r.add("proc_raise", "i", proc_raise);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define CHECK(cond)                                                   \
   do {                                                                \
@@ -178,6 +179,13 @@ static void ticker(void) {
   }
 }
 
+// Sleeps with WASI (usleep -> poll_oneoff on a clock), then reports.
+static void wasi_sleeper(void) {
+  const lvm_pid_t parent = arg_pid();
+  usleep(300000);
+  lvm_send(parent, 11, 0, 0);
+}
+
 static void timeout(void) {
   lvm_msg_info info;
   uint64_t t0 = now_ns();
@@ -205,6 +213,16 @@ static void timeout(void) {
   lvm_sleep(-5);  // a negative or zero time does not wait
   lvm_sleep(0);
   CHECK(now_ns() - t0 < 1000000000);
+  // A process sleeping in WASI poll_oneoff does not hold its worker: with
+  // one worker thread, a 20 ms sleep here still ends long before its 300 ms.
+  t0 = now_ns();
+  CHECK(lvm_spawn(wasi_sleeper, &self, sizeof self, &child) == LVM_OK);
+  lvm_sleep(20000000);
+  const uint64_t short_sleep = now_ns() - t0;
+  CHECK(short_sleep < 250000000);
+  const int64_t eleven = 11;
+  CHECK(lvm_receive(&eleven, 1, LVM_INFINITY, 0, 0, &info) == LVM_OK);
+  CHECK(now_ns() - t0 >= 300000000);
   printf("timeout: no-wait receive returned at once, a 50 ms receive timed out, a 100 ms one too while "
          "unmatched messages arrived, sleep(20 ms) slept at least 20 ms\n");
   (void)nowait;
