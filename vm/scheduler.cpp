@@ -121,12 +121,10 @@ void* Scheduler::take_stack(bool root) {
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     return p == MAP_FAILED ? nullptr : (root_stack_ = p);
   }
+  // A table entry keeps the region for its next processes (Process::
+  // pooled_stack_), reused as is: the interpreter writes every slot and
+  // record before reading it, so there is nothing to reset.
   std::lock_guard lock(stack_mu_);
-  if (!free_stacks_.empty()) {
-    void* p = free_stacks_.back();
-    free_stacks_.pop_back();
-    return p;
-  }
   if (stack_next_ + config_.stack_bytes > stack_end_) {
     const size_t bytes = std::max(kStackChunk, config_.stack_bytes);
     void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -138,14 +136,6 @@ void* Scheduler::take_stack(bool root) {
   void* p = stack_next_;
   stack_next_ += config_.stack_bytes;
   return p;
-}
-
-void Scheduler::give_stack(void* region, bool root) {
-  if (root) return;  // unmapped with the scheduler
-  // Reused as is: the interpreter writes every slot and record before
-  // reading it, so there is nothing to reset.
-  std::lock_guard lock(stack_mu_);
-  free_stacks_.push_back(region);
 }
 
 // ---- spawn, send, kill ----
@@ -168,10 +158,14 @@ SpawnStatus Scheduler::spawn(const std::shared_ptr<const ModuleImage>& image, ui
   auto made = image->instantiate(ic);
   if (auto* err = std::get_if<InstantiateError>(&made)) return fail(SpawnStatus::Limit, err->message);
   Process* p = allocate();
-  if (!p) return fail(SpawnStatus::Limit, "too many processes (the limit is " + std::to_string(config_.max_processes) + ")");
+  if (!p) {
+    image->recycle(std::move(std::get<std::unique_ptr<Instance>>(made)));
+    return fail(SpawnStatus::Limit, "too many processes (the limit is " + std::to_string(config_.max_processes) + ")");
+  }
   // A table entry keeps its pooled stack from one process to the next.
   void* region = root ? take_stack(true) : p->pooled_stack_ ? p->pooled_stack_ : (p->pooled_stack_ = take_stack(false));
   if (!region) {
+    image->recycle(std::move(std::get<std::unique_ptr<Instance>>(made)));
     release(p);
     return fail(SpawnStatus::Limit, "no address space left for another process stack");
   }
@@ -431,7 +425,7 @@ void Scheduler::finish(Process* p, ExitReason reason) {
   const ExitReason exit = p->exit_;
   p->image_->recycle(std::move(p->instance_));  // reset for the next process of its module
   p->image_.reset();
-  if (root) give_stack(p->stack_region_, root);  // a pooled stack stays with its table entry
+  // (The stack stays with the table entry; the root's is unmapped with the scheduler.)
   if (p->args_.capacity() > 4096) std::vector<uint8_t>().swap(p->args_);
   else p->args_.clear();
   release(p);

@@ -128,15 +128,14 @@ class Scheduler {
   uint32_t next_index_ = 0;
   std::atomic<uint64_t> live_{0};
 
-  // Stacks: regions of stack_bytes in large mappings, reused without reset.
+  // Stacks: regions of stack_bytes carved from large mappings, one per table
+  // entry for good; the root gets its own mapping of root_stack_bytes.
   std::mutex stack_mu_;
-  std::vector<void*> free_stacks_;
   uint8_t* stack_next_ = nullptr;
   uint8_t* stack_end_ = nullptr;
   std::vector<std::pair<void*, size_t>> stack_mappings_;
   void* root_stack_ = nullptr;
   void* take_stack(bool root);
-  void give_stack(void* region, bool root);
 
   // Timers.
   std::mutex timer_mu_;
