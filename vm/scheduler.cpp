@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <new>
 #include <cstring>
 
 #include "vm/interpreter.h"
@@ -36,14 +37,13 @@ Scheduler::~Scheduler() {
   for (auto& w : workers_)
     if (w->thread.joinable()) w->thread.join();
   if (ticker_.joinable()) ticker_.join();
-  for (Process* chunk : chunks_) {
-    for (size_t i = 0; i < (size_t(1) << kChunkBits); ++i) {
-      Process& p = chunk[i];
-      p.free_mail();
-      p.instance_.reset();
-    }
-    delete[] chunk;
+  const uint32_t made = constructed_.load();
+  for (uint32_t i = 0; i < made; ++i) {
+    Process& p = *lookup(i);
+    p.free_mail();
+    p.~Process();
   }
+  for (Process* chunk : chunks_) ::operator delete(chunk, std::align_val_t(alignof(Process)));
   if (root_stack_) munmap(root_stack_, config_.root_stack_bytes);
   for (auto [p, n] : stack_mappings_) munmap(p, n);
 }
@@ -52,7 +52,7 @@ Scheduler::~Scheduler() {
 
 Process* Scheduler::lookup(Pid pid) {
   const uint64_t index = pid & ((uint64_t(1) << kIndexBits) - 1);
-  if (index >= config_.max_processes) return nullptr;
+  if (index >= constructed_.load(std::memory_order_acquire)) return nullptr;
   Process* chunk = chunk_ptrs_[index >> kChunkBits].load(std::memory_order_acquire);
   return chunk ? &chunk[index & ((1u << kChunkBits) - 1)] : nullptr;
 }
@@ -84,10 +84,17 @@ Process* Scheduler::allocate() {
     if (next_index_ >= config_.max_processes) return nullptr;
     index = next_index_++;
     if ((index & ((1u << kChunkBits) - 1)) == 0) {
-      Process* chunk = new Process[size_t(1) << kChunkBits];
+      // Raw memory (large, so the allocator maps it untouched); entries are
+      // constructed one by one as first used, so a VM with few processes
+      // touches few pages.
+      auto* chunk = static_cast<Process*>(
+          ::operator new(sizeof(Process) << kChunkBits, std::align_val_t(alignof(Process))));
       chunks_.push_back(chunk);
       chunk_ptrs_[index >> kChunkBits].store(chunk, std::memory_order_release);
     }
+    Process* chunk = chunk_ptrs_[index >> kChunkBits].load(std::memory_order_relaxed);
+    new (&chunk[index & ((1u << kChunkBits) - 1)]) Process();
+    constructed_.store(index + 1, std::memory_order_release);  // lookup() sees it from now on
   }
   Process* p = lookup(index);
   p->index_ = index;

@@ -122,10 +122,11 @@ class Scheduler {
   // still points at a valid Process whose pid no longer matches).
   static constexpr unsigned kIndexBits = 24, kChunkBits = 12;
   std::mutex table_mu_;
-  std::vector<Process*> chunks_;                     // arrays of 2^kChunkBits processes
+  std::vector<Process*> chunks_;                     // room for 2^kChunkBits processes each
   std::unique_ptr<std::atomic<Process*>[]> chunk_ptrs_;  // by index >> kChunkBits
   std::vector<uint32_t> free_indices_;
   uint32_t next_index_ = 0;
+  std::atomic<uint32_t> constructed_{0};  // entries [0, constructed_) exist
   std::atomic<uint64_t> live_{0};
 
   // Stacks: regions of stack_bytes carved from large mappings, one per table
