@@ -212,7 +212,7 @@ int cmd_run(const std::vector<std::string>& args) {
     return kExitLoad;
   }
   bool deadlock = false;
-  const ExitReason r = sched.run_until(root, wait_all, &deadlock);
+  const ExitReason r = sched.run_until(wait_all, &deadlock);
   std::fflush(stdout);
   if (deadlock) {
     std::fprintf(stderr, "lvm: error: %s: deadlock: %llu process(es) wait for messages and nothing can wake them\n",

@@ -490,10 +490,9 @@ void Scheduler::ticker_main() {
   }
 }
 
-ExitReason Scheduler::run_until(Pid root, bool wait_all, bool* deadlock) {
+ExitReason Scheduler::run_until(bool wait_all, bool* deadlock) {
   {
     std::lock_guard lock(done_mu_);
-    root_ = root;
     wait_all_ = wait_all;
     wait_all_flag_.store(wait_all);
   }

@@ -62,11 +62,12 @@ class Scheduler {
   // if it is not alive.
   bool kill(Pid pid);
 
-  // Starts the workers and waits until `root` ends (or, with wait_all,
-  // until every process has ended). Returns the root's exit reason. With
+  // Starts the workers and waits until the root process (spawned with
+  // root = true) ends, or, with wait_all, until every process has ended.
+  // Returns the root's exit reason. With
   // deadlock set, it ended because every process was waiting with nothing
   // that could wake it.
-  ExitReason run_until(Pid root, bool wait_all, bool* deadlock = nullptr);
+  ExitReason run_until(bool wait_all, bool* deadlock = nullptr);
 
   // Processes alive now.
   uint64_t live() const { return live_.load(std::memory_order_relaxed); }
@@ -157,7 +158,6 @@ class Scheduler {
   // run_until's wait.
   std::mutex done_mu_;
   std::condition_variable done_cv_;
-  Pid root_ = 0;
   bool wait_all_ = false;
   std::atomic<bool> wait_all_flag_{false};  // wait_all_, readable without done_mu_
   bool root_done_ = false;

@@ -155,75 +155,59 @@ void Translator::emit_result(IOp form, ValType result, std::initializer_list<uin
   set_last_def(form, pos, *operands.begin());
 }
 
+bool Translator::extend_run(PairRun& run, IOp single, IOp many, uint32_t x, uint32_t y) {
+  if (run.at == UINT32_MAX || run.at < barrier_ || run.end != code_.size()) return false;
+  // Extend the instruction just emitted into `many` (same order, one
+  // dispatch): count, then (x, y) pairs.
+  const uint32_t at = run.at;
+  if (handler_at(&code_[at]) == handler_table()[size_t(single)]) {
+    const uint32_t x0 = code_[at + kHandlerWords], y0 = code_[at + kHandlerWords + 1];
+    code_.resize(at);
+    emit(many);
+    operand(1);
+    operand(x0);
+    operand(y0);
+  } else if (code_.size() - at > kHandlerWords + 1 + 2 * code_[at + kHandlerWords]) {
+    code_.pop_back();  // the padding word (1 + 2n operand words is odd)
+  }
+  ++code_[at + kHandlerWords];
+  operand(x);
+  operand(y);
+  end_instr(at);
+  run.end = uint32_t(code_.size());
+  return true;
+}
+
+void Translator::emit_pair(PairRun& run, IOp single, uint32_t x, uint32_t y) {
+  const uint32_t at = emit(single);
+  operand(x);
+  operand(y);
+  end_instr(at);
+  run = {at, uint32_t(code_.size())};
+}
+
 void Translator::emit_copy(ValType t, uint32_t dst, uint32_t src) {
-  if (t != ValType::V128 && copy_run_ != UINT32_MAX && copy_run_ >= barrier_ && last_copy_end_ == code_.size()) {
-    // Extend the copy just emitted into a CopyMany (same order, one dispatch).
-    uint32_t at = copy_run_;
-    if (handler_at(&code_[at]) == handler_table()[size_t(IOp::Copy)]) {
-      const uint32_t d0 = code_[at + kHandlerWords], s0 = code_[at + kHandlerWords + 1];
-      code_.resize(at);
-      emit(IOp::CopyMany);
-      operand(1);
-      operand(d0);
-      operand(s0);
-    } else if (code_.size() - at > kHandlerWords + 1 + 2 * code_[at + kHandlerWords]) {
-      code_.pop_back();  // the padding word (1 + 2n operand words is odd)
-    }
-    ++code_[at + kHandlerWords];
+  if (t == ValType::V128) {
+    const uint32_t at = emit(IOp::Copy128);
     operand(dst);
     operand(src);
     end_instr(at);
-    last_copy_end_ = uint32_t(code_.size());
     return;
   }
-  uint32_t at = emit(t == ValType::V128 ? IOp::Copy128 : IOp::Copy);
-  operand(dst);
-  operand(src);
-  end_instr(at);
-  if (t != ValType::V128) {
-    copy_run_ = at;
-    last_copy_end_ = uint32_t(code_.size());
-  }
+  if (!extend_run(copies_, IOp::Copy, IOp::CopyMany, dst, src)) emit_pair(copies_, IOp::Copy, dst, src);
 }
 
 void Translator::emit_const(ValType t, uint32_t dst, uint64_t bits) {
-  uint32_t at;
-  const bool narrow = t == ValType::I32 || t == ValType::F32;
-  if (narrow && const_run_ != UINT32_MAX && const_run_ >= barrier_ && last_const_end_ == code_.size()) {
-    // Extend the constant just emitted into a Const32Many (as emit_copy does;
-    // argument set-up before calls is mostly this).
-    at = const_run_;
-    if (handler_at(&code_[at]) == handler_table()[size_t(IOp::Const32)]) {
-      const uint32_t d0 = code_[at + kHandlerWords], v0 = code_[at + kHandlerWords + 1];
-      code_.resize(at);
-      emit(IOp::Const32Many);
-      operand(1);
-      operand(d0);
-      operand(v0);
-    } else if (code_.size() - at > kHandlerWords + 1 + 2 * code_[at + kHandlerWords]) {
-      code_.pop_back();  // the padding word (1 + 2n operand words is odd)
-    }
-    ++code_[at + kHandlerWords];
-    operand(dst);
-    operand(uint32_t(bits));
-    end_instr(at);
-    last_const_end_ = uint32_t(code_.size());
+  if (t == ValType::I32 || t == ValType::F32) {
+    // Argument set-up before calls is mostly this: runs become Const32Many.
+    if (!extend_run(consts_, IOp::Const32, IOp::Const32Many, dst, uint32_t(bits)))
+      emit_pair(consts_, IOp::Const32, dst, uint32_t(bits));
     return;
   }
-  if (narrow) {
-    at = emit(IOp::Const32);
-    operand(dst);
-    operand(uint32_t(bits));
-    end_instr(at);
-    const_run_ = at;
-    last_const_end_ = uint32_t(code_.size());
-    return;
-  } else {
-    at = emit(IOp::Const64);
-    operand(dst);
-    operand(uint32_t(bits));
-    operand(uint32_t(bits >> 32));
-  }
+  const uint32_t at = emit(IOp::Const64);
+  operand(dst);
+  operand(uint32_t(bits));
+  operand(uint32_t(bits >> 32));
   end_instr(at);
 }
 

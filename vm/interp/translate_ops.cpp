@@ -2,6 +2,8 @@
 // numeric operators, memory, tables and references.
 #include "vm/interp/translator.h"
 
+#include <iterator>
+
 namespace lvm::interp {
 
 namespace {
@@ -110,39 +112,30 @@ bool Translator::fuse_mul_add(Opcode op, Entry& a, Entry& b) {
 }
 
 bool Translator::fuse_shift(Opcode op, Entry& a, Entry& b) {
-  // Which shifts-by-immediate this operator can absorb, and into what.
-  IOp forms[5] = {};
+  // Which shifts-by-immediate this operator can absorb, and into what: both
+  // in LVM_INTERP_SHIFTS_FOR's order.
+#define SHIFT_IMM(op, sh) IOp::sh##Imm,
+  static constexpr IOp kShifts[] = {LVM_INTERP_SHIFTS_FOR(SHIFT_IMM, I32Add)};
+#undef SHIFT_IMM
+#define SHIFT_FORM(op, sh) IOp::op##With##sh,
+#define FORMS(op)                                                                 \
+  case Opcode::op: {                                                              \
+    static constexpr IOp f[] = {LVM_INTERP_SHIFTS_FOR(SHIFT_FORM, op)};          \
+    forms = f;                                                                    \
+    break;                                                                        \
+  }
+  const IOp* forms = nullptr;
   switch (op) {
-    case Opcode::I32Add: {
-      IOp f[5] = {IOp::I32AddWithI32Rotl, IOp::I32AddWithI32Rotr, IOp::I32AddWithI32Shl, IOp::I32AddWithI32ShrU,
-                  IOp::I32AddWithI32ShrS};
-      std::copy(f, f + 5, forms);
-      break;
-    }
-    case Opcode::I32Xor: {
-      IOp f[5] = {IOp::I32XorWithI32Rotl, IOp::I32XorWithI32Rotr, IOp::I32XorWithI32Shl, IOp::I32XorWithI32ShrU,
-                  IOp::I32XorWithI32ShrS};
-      std::copy(f, f + 5, forms);
-      break;
-    }
-    case Opcode::I32Or: {
-      IOp f[5] = {IOp::I32OrWithI32Rotl, IOp::I32OrWithI32Rotr, IOp::I32OrWithI32Shl, IOp::I32OrWithI32ShrU,
-                  IOp::I32OrWithI32ShrS};
-      std::copy(f, f + 5, forms);
-      break;
-    }
-    case Opcode::I32And: {
-      IOp f[5] = {IOp::I32AndWithI32Rotl, IOp::I32AndWithI32Rotr, IOp::I32AndWithI32Shl, IOp::I32AndWithI32ShrU,
-                  IOp::I32AndWithI32ShrS};
-      std::copy(f, f + 5, forms);
-      break;
-    }
+    FORMS(I32Add)
+    FORMS(I32Xor)
+    FORMS(I32Or)
+    FORMS(I32And)
     default: return false;
   }
-  static constexpr IOp kShifts[5] = {IOp::I32RotlImm, IOp::I32RotrImm, IOp::I32ShlImm, IOp::I32ShrUImm,
-                                     IOp::I32ShrSImm};
+#undef FORMS
+#undef SHIFT_FORM
   int which = -1;
-  for (int k = 0; k < 5; ++k)
+  for (int k = 0; k < int(std::size(kShifts)); ++k)
     if (last_def_op_ == kShifts[k]) which = k;
   if (which < 0) return false;
   auto shifted = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon); };

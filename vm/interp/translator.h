@@ -167,10 +167,18 @@ class Translator {
   // following one that also writes a local joins it.
   uint32_t add_run_ = UINT32_MAX, add_run_end_ = UINT32_MAX;
   void merge_add_into_run(uint32_t start);
-  uint32_t copy_run_ = UINT32_MAX;  // position of the last Copy/CopyMany emitted
-  uint32_t last_copy_end_ = UINT32_MAX;  // where it ended: extendable while code_.size() is that
-  uint32_t const_run_ = UINT32_MAX;      // the same for the last Const32/Const32Many
-  uint32_t last_const_end_ = UINT32_MAX;
+  // The last Copy/CopyMany (Const32/Const32Many) emitted: where it starts
+  // and ends; the next one extends it while code_.size() is still `end`
+  // and no branch target lies between.
+  struct PairRun {
+    uint32_t at = UINT32_MAX, end = UINT32_MAX;
+  };
+  PairRun copies_, consts_;
+  // Appends (x, y) to `run` if it ends here (turning a lone `single` into
+  // `many`); false if there is no such run.
+  bool extend_run(PairRun& run, IOp single, IOp many, uint32_t x, uint32_t y);
+  // Emits `single x y` and starts a run with it.
+  void emit_pair(PairRun& run, IOp single, uint32_t x, uint32_t y);
   IOp last_def_op_ = IOp::Copy;
   uint32_t last_def_pos_ = 0, last_def_slot_ = 0, last_def_end_ = UINT32_MAX;
 };
