@@ -1,5 +1,7 @@
 #include "vm/process.h"
 
+#include "vm/message_blocks.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -15,34 +17,16 @@ uint64_t now_ns() {
 }
 
 namespace {
-// Small messages are recycled through a per-thread free list: a message is
-// usually freed by the thread that made it (one worker), or by the other
-// worker of a pair, whose list then feeds its own sends. Bounded, so a
-// consumer thread does not hoard blocks.
-constexpr size_t kSmallPayload = 64, kSmallBlock = sizeof(Message) + kSmallPayload;
-constexpr size_t kMaxFreeBlocks = 4096;
-struct FreeBlocks {
-  void* head = nullptr;
-  size_t count = 0;
-  ~FreeBlocks() {
-    while (head) {
-      void* next = *static_cast<void**>(head);
-      std::free(head);
-      head = next;
-    }
-  }
-};
-thread_local FreeBlocks t_blocks;
+// Payloads up to this size live in a block from message_blocks.
+constexpr size_t kSmallPayload = message_blocks::kBlockBytes - sizeof(Message);
 }  // namespace
 
 Message* Message::make(Pid to, Pid sender, int64_t tag, std::span<const uint8_t> data) {
   void* mem;
-  if (data.size() <= kSmallPayload && t_blocks.head) {
-    mem = t_blocks.head;
-    t_blocks.head = *static_cast<void**>(mem);
-    --t_blocks.count;
+  if (data.size() <= kSmallPayload) {
+    mem = message_blocks::take();
   } else {
-    mem = std::malloc(data.size() <= kSmallPayload ? kSmallBlock : sizeof(Message) + data.size());
+    mem = std::malloc(sizeof(Message) + data.size());
     if (!mem) throw std::bad_alloc();  // as a std::vector would: the VM is out of memory
   }
   auto* m = new (mem) Message();
@@ -55,13 +39,8 @@ Message* Message::make(Pid to, Pid sender, int64_t tag, std::span<const uint8_t>
 }
 
 void Message::free(Message* m) {
-  if (m->size <= kSmallPayload && t_blocks.count < kMaxFreeBlocks) {
-    *reinterpret_cast<void**>(m) = t_blocks.head;
-    t_blocks.head = m;
-    ++t_blocks.count;
-    return;
-  }
-  std::free(m);
+  if (m->size <= kSmallPayload) message_blocks::give(m);
+  else std::free(m);
 }
 
 void Process::begin_wait(uint64_t deadline_ns, bool on_mail, uint64_t start) {
@@ -74,14 +53,17 @@ void Process::begin_wait(uint64_t deadline_ns, bool on_mail, uint64_t start) {
 Message* Process::drain_inbox() {
   Message* m = inbox_.exchange(nullptr, std::memory_order_acquire);
   if (!m) return nullptr;
-  // Newest first: reverse into arrival order, dropping strays.
+  // Newest first: reverse into arrival order, dropping strays. The first
+  // one kept (the newest) becomes the tail.
   const Pid self = pid();
   Message* ordered = nullptr;
+  Message* tail = nullptr;
   while (m) {
     Message* next = m->next;
-    if (m->to == self) {
+    if (m->to == self) [[likely]] {
       m->next = ordered;
       ordered = m;
+      if (!tail) tail = m;
     } else {
       Message::free(m);
     }
@@ -89,10 +71,8 @@ Message* Process::drain_inbox() {
   }
   if (!ordered) return nullptr;
   (mail_tail_ ? mail_tail_->next : mail_head_) = ordered;
-  Message* first = ordered;
-  while (ordered->next) ordered = ordered->next;
-  mail_tail_ = ordered;
-  return first;
+  mail_tail_ = tail;
+  return ordered;
 }
 
 const Message* Process::take_message(std::span<const int64_t> tags) {

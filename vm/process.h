@@ -124,15 +124,18 @@ class Process {
   std::vector<uint8_t> args_;
   ExitReason exit_;
 
-  // Shared with senders, killers and timers (atomics; no lock).
-  std::atomic<Pid> pid_{0};
+  // Shared with senders, killers and timers (atomics; no lock). Three cache
+  // lines, so that senders pushing to `inbox_` and the owner reading its
+  // FIFO do not steal each other's lines: read mostly by others, then
+  // written by senders, then the owner's.
+  alignas(64) std::atomic<Pid> pid_{0};
   std::atomic<State> state_{State::Free};
-  std::atomic<Message*> inbox_{nullptr};      // pushed by senders, newest first
   std::atomic<uint64_t> wait_seq_{0};         // counts waits, so a stale timer wakes nothing
   std::atomic<bool> kill_requested_{false};
+  alignas(64) std::atomic<Message*> inbox_{nullptr};  // pushed by senders, newest first
 
   // The mailbox in arrival order (owner only).
-  Message* mail_head_ = nullptr;
+  alignas(64) Message* mail_head_ = nullptr;
   Message* mail_tail_ = nullptr;
   // Moves what arrived in the inbox to the end of the private FIFO; returns
   // the first message moved (null if none). Drops messages for an earlier

@@ -218,6 +218,10 @@ bool Scheduler::wake(Process* p, bool mail) {
 }
 
 bool Scheduler::send(Pid from, Pid to, int64_t tag, std::span<const uint8_t> data) {
+  // A sender that goes on sending after waking a receiver is not about to
+  // wait for it: let an idle worker run that receiver now, in parallel.
+  if (t_sched == this && workers_.size() > 1) [[likely]]
+    if (workers_[t_worker]->next.load(std::memory_order_relaxed)) spill_next(*workers_[t_worker]);
   Process* p = lookup(to);
   if (!p || p->pid_.load(std::memory_order_acquire) != to || !alive(p->state_.load())) return false;
   Message* msg = Message::make(to, from, tag, data);
@@ -262,6 +266,20 @@ void Scheduler::enqueue(Process* p) {
   queued_.fetch_add(1);
   // Surplus work (or work from outside the workers) wakes an idle worker.
   if ((!on_worker || len >= 1) && parked_.load() > 0) {
+    std::lock_guard lock(park_mu_);
+    park_cv_.notify_one();
+  }
+}
+
+void Scheduler::spill_next(Worker& me) {
+  Process* p = me.next.exchange(nullptr, std::memory_order_acquire);
+  if (!p) return;
+  {
+    std::lock_guard lock(me.mu);
+    me.queue.push_back(p);
+  }
+  queued_.fetch_add(1);
+  if (parked_.load() > 0) {
     std::lock_guard lock(park_mu_);
     park_cv_.notify_one();
   }

@@ -103,6 +103,9 @@ class Scheduler {
   Process* allocate();
   void release(Process* p);
   void enqueue(Process* p);  // make runnable: onto this worker's queue (or worker 0's)
+  // Moves the owner's run-next process to its queue, where idle workers
+  // can steal it, and wakes one of them.
+  void spill_next(Worker& me);
   Process* next_process(unsigned self);
   void worker_main(unsigned self);
   void run_slice(Process* p);
