@@ -40,7 +40,7 @@ bool LinearMemory::resize_dirty_map(uint64_t new_size) {
 LinearMemory::~LinearMemory() {
   std::free(dirty_);
   if (pool_) pool_->release(*this);
-  else if (base_) munmap(base_, kReservation);
+  else if (base_) munmap(base_, kReservation);  // (a file mapped in it goes too)
 }
 
 bool LinearMemory::restore(const uint8_t* image, uint64_t image_offset, uint64_t image_len, uint64_t initial_pages) {
@@ -70,6 +70,15 @@ bool LinearMemory::restore(const uint8_t* image, uint64_t image_offset, uint64_t
       g = e;
     }
   }
+  return true;
+}
+
+bool LinearMemory::map_copy_on_write(int fd, uint64_t offset, uint64_t at, uint64_t len) {
+  if (cow_len_ || !len || at > size_ || len > size_ - at) return false;
+  void* p = mmap(base_ + at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, off_t(offset));
+  if (p == MAP_FAILED) return false;
+  cow_at_ = at;
+  cow_len_ = len;
   return true;
 }
 

@@ -62,6 +62,13 @@ class LinearMemory {
   // slot go back to the pool instead).
   bool restore(const uint8_t* image, uint64_t image_offset, uint64_t image_len, uint64_t initial_pages);
 
+  // Maps [offset, offset + len) of file `fd` over [at, at + len) of the
+  // memory, private (copy-on-write): pages are shared with every other
+  // memory mapping the same file until written. All four must be multiples
+  // of the host page size and the range inside the memory. False if the
+  // kernel refuses (out of mappings, say); the memory is then unchanged.
+  bool map_copy_on_write(int fd, uint64_t offset, uint64_t at, uint64_t len);
+
   // True if [addr, addr + len) is inside the memory.
   bool in_bounds(uint64_t addr, uint64_t len) const { return addr <= size_ && len <= size_ - addr; }
 
@@ -78,6 +85,7 @@ class LinearMemory {
   uint64_t capacity_ = 0;       // bytes of the slot it may use
   bool guarded_ = true;         // pages beyond size_ are inaccessible
   MemoryPool* pool_ = nullptr;  // owner of the slot, or null: munmap on destruction
+  uint64_t cow_at_ = 0, cow_len_ = 0;  // a file mapped copy-on-write (map_copy_on_write)
   std::optional<uint64_t> max_pages_;
   uint64_t limit_pages_ = kMaxMemoryPages;
 };

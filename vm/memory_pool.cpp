@@ -70,7 +70,16 @@ std::shared_ptr<LinearMemory> MemoryPool::acquire(uint64_t initial_pages, std::o
 
 void MemoryPool::release(LinearMemory& m) {
   // Zero what the memory used, giving the pages back to the OS. (The dirty
-  // map goes with the LinearMemory object.)
+  // map goes with the LinearMemory object.) A file mapped copy-on-write is
+  // replaced by anonymous memory first: dropping its pages would bring the
+  // file's bytes back, not zeros. If even that fails the slot is not reused.
+  if (m.cow_len_ &&
+      mmap(m.base_ + m.cow_at_, m.cow_len_, PROT_READ | PROT_WRITE,
+           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED) {
+    std::lock_guard lock(mu_);
+    --stats_.live;
+    return;
+  }
   if (m.size_) madvise(m.base_, m.size_, MADV_DONTNEED);
   if (m.guarded_ && m.size_) mprotect(m.base_, m.size_, PROT_NONE);
   std::lock_guard lock(mu_);

@@ -1,5 +1,8 @@
 #include "vm/module_image.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstring>
 
 #include "vm/memory_pool.h"
@@ -45,10 +48,36 @@ std::variant<std::shared_ptr<const ModuleImage>, InstantiateError> ModuleImage::
     if (lo < hi) {
       image->data_offset_ = lo;
       image->data_.assign(mem->base() + lo, mem->base() + hi);
+      if (image->data_.size() >= kCopyOnWriteBytes) image->make_copy_on_write(mem->base());
     }
     t.memories.clear();  // the template keeps no memory of its own
   }
   return std::shared_ptr<const ModuleImage>(std::move(image));
+}
+
+ModuleImage::~ModuleImage() {
+  if (cow_fd_ >= 0) close(cow_fd_);  // (memories mapping it keep the file alive)
+}
+
+void ModuleImage::make_copy_on_write(const uint8_t* memory) {
+  const uint64_t page = uint64_t(sysconf(_SC_PAGESIZE));
+  const uint64_t at = data_offset_ / page * page;
+  const uint64_t end = (data_offset_ + data_.size() + page - 1) / page * page;  // inside the initial memory
+  const int fd = memfd_create("lvm-image", MFD_CLOEXEC);
+  if (fd < 0) return;  // copies instead
+  bool ok = ftruncate(fd, off_t(end - at)) == 0;
+  for (uint64_t done = 0; ok && done < end - at;) {
+    const ssize_t n = pwrite(fd, memory + at + done, end - at - done, off_t(done));
+    ok = n > 0;
+    done += ok ? uint64_t(n) : 0;
+  }
+  if (!ok) {
+    close(fd);
+    return;
+  }
+  cow_fd_ = fd;
+  cow_at_ = at;
+  cow_len_ = end - at;
 }
 
 void ModuleImage::recycle(std::unique_ptr<Instance> in) const {
@@ -107,7 +136,8 @@ std::variant<std::unique_ptr<Instance>, InstantiateError> ModuleImage::instantia
                                         std::to_string(config.max_memory_pages)
                                   : std::string("no address space left for another memory"),
                               nullptr};
-    if (!data_.empty()) std::memcpy(mem->base() + data_offset_, data_.data(), data_.size());
+    if (!data_.empty() && !(cow_fd_ >= 0 && mem->map_copy_on_write(cow_fd_, 0, cow_at_, cow_len_)))
+      std::memcpy(mem->base() + data_offset_, data_.data(), data_.size());
     in->memories.push_back(std::move(mem));
   }
   in->dropped_elems = t.dropped_elems;

@@ -6,7 +6,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "loader/loader.h"
 #include "tests/support/wasm_builder.h"
@@ -112,5 +114,78 @@ TEST_CASE("small memory slots are reused, zeroed, without new mappings") {
   bool zero = true;
   for (uint32_t i = 0; i < 2 * kPageSize; ++i) zero &= base[i] == 0;
   CHECK(again->pages() == 1);
+  CHECK(zero);
+}
+
+namespace {
+// (module (memory 40 64) (data (i32.const 100) <2 MiB of a pattern>))
+std::shared_ptr<const ModuleImage> big_image(uint32_t bytes) {
+  Bytes payload(bytes);
+  for (uint32_t i = 0; i < bytes; ++i) payload[i] = uint8_t(i * 7 + 1);
+  Bytes m = module({section(5, vec({cat({{0x01}, leb(40), leb(64)})})),
+                    section(11, vec({cat({{0x00, 0x41}, sleb(100), {0x0B}, leb(bytes), payload})}))});
+  auto r = load_module(m);
+  REQUIRE(r.has_value());
+  auto built = ModuleImage::build(*r, nullptr);
+  REQUIRE(std::holds_alternative<std::shared_ptr<const ModuleImage>>(built));
+  return std::get<std::shared_ptr<const ModuleImage>>(built);
+}
+
+bool holds_pattern(const uint8_t* m, uint32_t bytes) {
+  for (uint32_t i = 0; i < 100; ++i)
+    if (m[i]) return false;
+  for (uint32_t i = 0; i < bytes; ++i)
+    if (m[100 + i] != uint8_t(i * 7 + 1)) return false;
+  for (uint32_t i = 100 + bytes; i < 100 + bytes + 8192; ++i)
+    if (m[i]) return false;
+  return true;
+}
+
+// The /proc/self/maps line of the mapping that starts at `addr`.
+std::string mapping_at(const void* addr) {
+  char want[32];
+  std::snprintf(want, sizeof want, "%lx-", static_cast<unsigned long>(reinterpret_cast<uintptr_t>(addr)));
+  std::FILE* f = std::fopen("/proc/self/maps", "r");
+  REQUIRE(f);
+  char line[512];
+  std::string found;
+  while (std::fgets(line, sizeof line, f))
+    if (std::strncmp(line, want, std::strlen(want)) == 0) found = line;
+  std::fclose(f);
+  return found;
+}
+}  // namespace
+
+TEST_CASE("a large data image is mapped copy-on-write; a small one is copied") {
+  CHECK_FALSE(image()->copy_on_write());
+  const uint32_t bytes = 2u << 20;
+  auto img = big_image(bytes);
+  REQUIRE(img->copy_on_write());
+  auto a = fresh(*img), b = fresh(*img);
+  uint8_t* am = a->memory0()->base();
+  CHECK(mapping_at(am).find("memfd:lvm-image") != std::string::npos);
+  CHECK(holds_pattern(am, bytes));
+  CHECK(holds_pattern(b->memory0()->base(), bytes));
+  // Private: writes stay in the writer's memory.
+  std::memset(am, 0x5A, 200);
+  std::memset(am + (1u << 20), 0x5A, 4096);
+  CHECK(holds_pattern(b->memory0()->base(), bytes));
+  // Recycled: back to the image.
+  a->memory0()->mark_dirty(0, 200);
+  a->memory0()->mark_dirty(1u << 20, 4096);
+  Instance* first = a.get();
+  img->recycle(std::move(a));
+  auto again = fresh(*img);
+  REQUIRE(again.get() == first);
+  CHECK(holds_pattern(again->memory0()->base(), bytes));
+  // Freed: the slot goes back to the pool as plain zeroed memory (not the
+  // file's bytes), and the next memory of its size gets it.
+  again.reset();
+  auto plain = MemoryPool::global().acquire(40, 64, kMaxMemoryPages);
+  REQUIRE(plain);
+  REQUIRE(plain->base() == am);
+  CHECK(mapping_at(am).find("memfd:lvm-image") == std::string::npos);
+  bool zero = true;
+  for (uint32_t i = 0; i < bytes + 8192; ++i) zero &= am[i] == 0;
   CHECK(zero);
 }
