@@ -45,7 +45,7 @@ void Message::free(Message* m) {
 
 void Process::begin_wait(uint64_t deadline_ns, bool on_mail, uint64_t start) {
   wait_active_ = true;
-  wait_start_ = start ? start : now_ns();
+  wait_start_ = start;
   wait_deadline_ = deadline_ns;
   wait_on_mail_pending_ = on_mail;
 }

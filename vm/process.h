@@ -90,8 +90,9 @@ class Process {
   // message when `on_mail`, by the deadline, or spuriously) and then sees
   // waiting() true and checks its condition again. finish_wait() ends it.
   // Deadlines are steady-clock nanoseconds; UINT64_MAX means none.
-  // `start` is when the wait began (default: now), for calls whose
-  // timeouts are relative to their first run (WASI poll_oneoff).
+  // `start` is when the wait began, kept for calls whose timeouts are
+  // relative to their first run (WASI poll_oneoff); others pass nothing
+  // and save reading the clock.
   void begin_wait(uint64_t deadline_ns, bool on_mail, uint64_t start = 0);
   bool waiting() const { return wait_active_; }
   uint64_t wait_deadline() const { return wait_deadline_; }

@@ -245,7 +245,7 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
       return Trap::None;
     }
     const int64_t timeout = call.i64(2);
-    if (timeout == 0 || (p->waiting() && now_ns() >= p->wait_deadline())) {
+    if (timeout == 0 || (p->waiting() && p->wait_deadline() != UINT64_MAX && now_ns() >= p->wait_deadline())) {
       p->finish_wait();
       call.set_i32(0, kLvmTimedOut);
       return Trap::None;
