@@ -190,6 +190,17 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!max_processes_set) sched_config.max_processes = default_max_processes();
   sched_config.on_exit = [&path, &root](Process& p) {
     const ExitReason& r = p.exit_reason();
+    if (r.linked_from && !r.normal()) {
+      // It died of a linked process's exit: say so, once per process.
+      std::string why = r.trap == Trap::Exit     ? "exited with code " + std::to_string(r.code)
+                        : r.trap == Trap::Killed ? std::string("was killed")
+                                                 : "trapped: " + r.message;
+      std::string text = "lvm: process " + std::to_string(p.pid()) + " ended: linked process " +
+                         std::to_string(r.linked_from) + " " + why + "\n";
+      std::fflush(stdout);
+      std::fputs(text.c_str(), stderr);
+      return;
+    }
     if (r.trap == Trap::None || r.trap == Trap::Exit || r.trap == Trap::Killed) return;
     // One write per report, so reports of processes trapping at once do
     // not interleave.

@@ -100,6 +100,24 @@ const Message* Process::take_message(std::span<const int64_t> tags) {
   return nullptr;
 }
 
+void Process::drop_messages(int64_t tag, uint64_t first_word) {
+  drain_inbox();
+  Message* prev = nullptr;
+  for (Message* m = mail_head_; m;) {
+    Message* next = m->next;
+    uint64_t w = 0;
+    if (m->tag == tag && m->size >= 8) std::memcpy(&w, m->bytes(), 8);
+    if (m->tag == tag && m->size >= 8 && w == first_word) {
+      (prev ? prev->next : mail_head_) = next;
+      if (mail_tail_ == m) mail_tail_ = prev;
+      Message::free(m);
+    } else {
+      prev = m;
+    }
+    m = next;
+  }
+}
+
 void Process::free_mail() {
   drain_inbox();
   for (Message* m = mail_head_; m;) {

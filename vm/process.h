@@ -59,6 +59,17 @@ struct ExitReason {
   Trap trap = Trap::None;  // None: returned normally; Exit: lvm_exit/proc_exit; Killed; or a real trap
   int32_t code = 0;        // the exit code when trap == Exit
   std::string message;     // the trap's text
+  Pid linked_from = 0;     // not 0: it died of this linked process's exit (whose reason this is)
+  // Normal: returned, or exited with code 0. Links ignore a normal exit.
+  bool normal() const { return trap == Trap::None || (trap == Trap::Exit && code == 0); }
+};
+
+// What a process may use, set at spawn and inherited by its children
+// (which may only be given less).
+struct ProcessLimits {
+  uint64_t max_memory_pages = kMaxMemoryPages;  // memory.grow fails beyond it
+  int64_t max_reductions = 0;  // fuel: function calls and loop iterations; 0: unlimited
+  bool may_spawn = true;
 };
 
 class Process {
@@ -101,6 +112,18 @@ class Process {
   // For yield(): true on the first call (the caller returns Trap::Yield),
   // false when it runs again after being rescheduled.
   bool take_yield() { return yielding_ = !yielding_; }
+
+  // The limits it was spawned with.
+  const ProcessLimits& limits() const { return limits_; }
+
+  // Exit signals from links arrive as messages (tag LVM_TAG_EXIT) instead
+  // of ending the process when this is set (lvm_trap_exit).
+  bool trap_exit() const { return trap_exit_.load(std::memory_order_relaxed); }
+  void set_trap_exit(bool on) { trap_exit_.store(on, std::memory_order_relaxed); }
+
+  // Removes from the mailbox every message with `tag` whose payload starts
+  // with the 8 bytes of `first_word` (demonitor's flush of DOWN messages).
+  void drop_messages(int64_t tag, uint64_t first_word);
 
   // Selective receive: removes and returns the first message whose tag is
   // in `tags` (any message if empty), making it the current message, or
@@ -145,7 +168,23 @@ class Process {
   // Frees every message (at exit).
   void free_mail();
 
+  // Links and monitors (Scheduler::link, monitor; exit in finish()),
+  // guarded by sig_mu_. Once `sig_closed_` (the process is ending) no new
+  // link or monitor attaches; the ending process signals what it found.
+  std::mutex sig_mu_;
+  bool sig_closed_ = false;
+  std::vector<Pid> links_;
+  std::vector<std::pair<uint64_t, Pid>> watchers_;  // monitors of this process: (ref, watcher)
+  std::unique_ptr<ExitReason> pending_exit_;        // a linked process's exit that ends this one
+  std::atomic<bool> trap_exit_{false};
+  // Registered name (guarded by the scheduler's registry lock); has_name_
+  // lets an ending process skip that lock.
+  std::string name_;
+  std::atomic<bool> has_name_{false};
+
   // Touched only by the worker running the process.
+  std::vector<std::pair<uint64_t, Pid>> monitoring_;  // monitors it holds: (ref, target)
+  ProcessLimits limits_;
   Message* current_ = nullptr;
   bool wait_active_ = false;
   bool yielding_ = false;

@@ -43,6 +43,7 @@ Scheduler::~Scheduler() {
     p.free_mail();
     p.~Process();
   }
+  for (auto& [ref, timer] : timer_msgs_) Message::free(timer.second);
   for (Process* chunk : chunks_) ::operator delete(chunk, std::align_val_t(alignof(Process)));
   if (root_stack_) munmap(root_stack_, config_.root_stack_bytes);
   for (auto [p, n] : stack_mappings_) munmap(p, n);
@@ -149,6 +150,17 @@ void* Scheduler::take_stack(bool root) {
 
 SpawnStatus Scheduler::spawn(const std::shared_ptr<const ModuleImage>& image, uint32_t func,
                              std::span<const uint8_t> args, Pid* pid, std::string* error, bool root) {
+  return spawn_impl(image, func, args, pid, error, root, nullptr);
+}
+
+SpawnStatus Scheduler::spawn(const std::shared_ptr<const ModuleImage>& image, uint32_t func,
+                             std::span<const uint8_t> args, Pid* pid, std::string* error, const SpawnOptions& opts) {
+  return spawn_impl(image, func, args, pid, error, false, &opts);
+}
+
+SpawnStatus Scheduler::spawn_impl(const std::shared_ptr<const ModuleImage>& image, uint32_t func,
+                                  std::span<const uint8_t> args, Pid* pid, std::string* error, bool root,
+                                  const SpawnOptions* opts) {
   auto fail = [&](SpawnStatus s, std::string why) {
     if (error) *error = std::move(why);
     return s;
@@ -160,8 +172,11 @@ SpawnStatus Scheduler::spawn(const std::shared_ptr<const ModuleImage>& image, ui
   if (!type.params().empty() || !type.results().empty())
     return fail(SpawnStatus::BadEntryType,
                 "function " + std::to_string(func) + " has type " + type.to_string() + "; an entry takes and returns nothing");
+  ProcessLimits limits;
+  if (opts) limits = opts->limits;
+  limits.max_memory_pages = std::min(limits.max_memory_pages, config_.max_memory_pages);
   InstanceConfig ic;
-  ic.max_memory_pages = config_.max_memory_pages;
+  ic.max_memory_pages = limits.max_memory_pages;
   auto made = image->instantiate(ic);
   if (auto* err = std::get_if<InstantiateError>(&made)) return fail(SpawnStatus::Limit, err->message);
   Process* p = allocate();
@@ -193,7 +208,32 @@ SpawnStatus Scheduler::spawn(const std::shared_ptr<const ModuleImage>& image, ui
   p->wait_deadline_ = UINT64_MAX;
   p->free_mail();  // strays sent to the entry's previous process
   p->kill_requested_.store(false);
+  p->limits_ = limits;
+  p->stack_.fuel_limited = limits.max_reductions > 0;
+  p->stack_.fuel = limits.max_reductions;
+  p->trap_exit_.store(false, std::memory_order_relaxed);
+  p->monitoring_.clear();
   const Pid new_pid = (uint64_t(++p->generation_) << kIndexBits) | p->index_;
+  {
+    // Links and monitors made at spawn are in place before anyone can see
+    // the pid, so the child cannot end unobserved.
+    std::lock_guard lock(p->sig_mu_);
+    p->sig_closed_ = false;
+    p->links_.clear();
+    p->watchers_.clear();
+    p->pending_exit_.reset();
+    if (opts && opts->parent && opts->link) p->links_.push_back(opts->parent->pid());
+    if (opts && opts->parent && opts->monitor) {
+      const uint64_t ref = ++next_ref_;
+      p->watchers_.emplace_back(ref, opts->parent->pid());
+      opts->parent->monitoring_.emplace_back(ref, new_pid);
+      if (opts->monitor_ref) *opts->monitor_ref = ref;
+    }
+  }
+  if (opts && opts->parent && opts->link) {
+    std::lock_guard lock(opts->parent->sig_mu_);
+    opts->parent->links_.push_back(new_pid);
+  }
   p->pid_.store(new_pid, std::memory_order_release);
   p->state_.store(Process::State::Runnable, std::memory_order_release);
   live_.fetch_add(1, std::memory_order_relaxed);
@@ -206,11 +246,11 @@ namespace {
 bool alive(Process::State s) { return s != Process::State::Free && s != Process::State::Dead; }
 }  // namespace
 
-bool Scheduler::wake(Process* p, bool mail) {
+bool Scheduler::wake(Process* p, bool mail, bool urgent) {
   Process::State s = p->state_.load();
   while (s == Process::State::WaitMail || (!mail && s == Process::State::WaitTime)) {
     if (p->state_.compare_exchange_weak(s, Process::State::Runnable)) {
-      enqueue(p);
+      enqueue(p, true, urgent);
       return true;
     }
   }
@@ -224,13 +264,16 @@ bool Scheduler::send(Pid from, Pid to, int64_t tag, std::span<const uint8_t> dat
     if (workers_[t_worker]->next.load(std::memory_order_relaxed)) spill_next(*workers_[t_worker]);
   Process* p = lookup(to);
   if (!p || p->pid_.load(std::memory_order_acquire) != to || !alive(p->state_.load())) return false;
-  Message* msg = Message::make(to, from, tag, data);
+  return deliver(p, to, Message::make(to, from, tag, data));
+}
+
+bool Scheduler::deliver(Process* p, Pid to, Message* msg, bool urgent) {
   Message* head = p->inbox_.load(std::memory_order_relaxed);
   do msg->next = head;
   while (!p->inbox_.compare_exchange_weak(head, msg, std::memory_order_seq_cst, std::memory_order_relaxed));
   // If the addressee ended meanwhile its entry drops the message (Message::to).
   if (p->pid_.load() != to) return false;
-  wake(p, true);
+  wake(p, true, urgent);
   return true;
 }
 
@@ -245,11 +288,11 @@ bool Scheduler::kill(Pid pid) {
 
 // ---- run queues and workers ----
 
-void Scheduler::enqueue(Process* p) {
+void Scheduler::enqueue(Process* p, bool fresh, bool urgent) {
   const bool on_worker = t_sched == this;
   const unsigned w = on_worker ? t_worker : 0;
   Worker& me = *workers_[w];
-  if (on_worker && !me.next.load(std::memory_order_relaxed)) {
+  if (fresh && on_worker && !me.next.load(std::memory_order_relaxed)) {
     // A worker runs the one process it just made runnable itself, next:
     // the sender of a message usually waits for the answer right after,
     // and handing the receiver to another core would cost a wake-up and
@@ -260,7 +303,8 @@ void Scheduler::enqueue(Process* p) {
   size_t len;
   {
     std::lock_guard lock(me.mu);
-    me.queue.push_back(p);
+    if (urgent) me.queue.push_front(p);
+    else me.queue.push_back(p);
     len = me.queue.size();
   }
   queued_.fetch_add(1);
@@ -370,14 +414,24 @@ void Scheduler::run_slice(Process* p) {
   // (Runnable and Running are the same to senders and kill: only Waiting
   // needs a wake-up. So no lock here.)
   if (p->kill_requested_.load(std::memory_order_acquire)) [[unlikely]] {
-    finish(p, {Trap::Killed, 0, trap_message(Trap::Killed)});
+    std::unique_ptr<ExitReason> linked;
+    {
+      std::lock_guard lock(p->sig_mu_);
+      linked = std::move(p->pending_exit_);
+    }
+    finish(p, linked ? std::move(*linked) : ExitReason{Trap::Killed, 0, trap_message(Trap::Killed)});
     return;
   }
   interp::ExecStack& st = p->stack_;
   st.budget = config_.slice_reductions;
-  st.preempt.store(false, std::memory_order_relaxed);
+  st.slice_over.store(false, std::memory_order_relaxed);
+  st.preempt.store(st.fuel_limited, std::memory_order_relaxed);  // (fuel: always the slow path)
   Worker& self = *workers_[t_worker];
-  self.running.store(&st, std::memory_order_relaxed);
+  self.running.store(&st);
+  if (stop_.load()) [[unlikely]] {
+    st.slice_over.store(true);
+    st.preempt.store(true);
+  }
   Instance& inst = *p->instance_;
   Trap t;
   if (st.is_suspended) {
@@ -397,7 +451,7 @@ void Scheduler::run_slice(Process* p) {
       park(p);
       return;
     }
-    enqueue(p);  // still Runnable
+    enqueue(p, /*fresh=*/false);  // still Runnable: behind what waits
     return;
   }
   ExitReason r;
@@ -423,27 +477,80 @@ void Scheduler::park(Process* p) {
   }
   if (deadline == UINT64_MAX) return;
   std::lock_guard lock(timer_mu_);
-  timers_.push({deadline, p, p->pid_.load(), seq});
-  next_deadline_.store(timers_.top().deadline);
+  push_timer({deadline, p, p->pid_.load(), seq});
+}
+
+void Scheduler::push_timer(const Timer& t) {
+  timers_.push_back(t);
+  std::push_heap(timers_.begin(), timers_.end(), std::greater<Timer>());
+  next_deadline_.store(timers_.front().deadline);
+}
+
+uint64_t Scheduler::send_after(Pid from, Pid to, int64_t tag, std::span<const uint8_t> data, uint64_t delay_ns) {
+  const uint64_t ref = ++next_ref_;
+  Message* msg = Message::make(to, from, tag, data);
+  const uint64_t now = now_ns();
+  const uint64_t deadline = delay_ns > UINT64_MAX - now ? UINT64_MAX - 1 : now + delay_ns;
+  std::lock_guard lock(timer_mu_);
+  timer_msgs_.emplace(ref, std::make_pair(to, msg));
+  push_timer({deadline, nullptr, to, 0, ref});
+  return ref;
+}
+
+bool Scheduler::cancel_timer(uint64_t ref) {
+  Message* msg = nullptr;
+  {
+    std::lock_guard lock(timer_mu_);
+    auto it = timer_msgs_.find(ref);
+    if (it == timer_msgs_.end()) return false;
+    msg = it->second.second;
+    timer_msgs_.erase(it);
+    // The heap entry stays until its deadline; when cancelled ones are
+    // most of the heap, drop them all at once.
+    if (++cancelled_timers_ > 1024 && cancelled_timers_ > timers_.size() / 2) {
+      std::erase_if(timers_, [&](const Timer& t) { return t.ref && !timer_msgs_.count(t.ref); });
+      std::make_heap(timers_.begin(), timers_.end(), std::greater<Timer>());
+      cancelled_timers_ = 0;
+      next_deadline_.store(timers_.empty() ? UINT64_MAX : timers_.front().deadline);
+    }
+  }
+  Message::free(msg);
+  return true;
 }
 
 void Scheduler::fire_timers(uint64_t now) {
   std::vector<Timer> due;
+  std::vector<std::pair<Pid, Message*>> mail;
   {
     std::lock_guard lock(timer_mu_);
-    while (!timers_.empty() && timers_.top().deadline <= now) {
-      due.push_back(timers_.top());
-      timers_.pop();
+    while (!timers_.empty() && timers_.front().deadline <= now) {
+      std::pop_heap(timers_.begin(), timers_.end(), std::greater<Timer>());
+      const Timer t = timers_.back();
+      timers_.pop_back();
+      if (!t.ref) {
+        due.push_back(t);
+      } else if (auto it = timer_msgs_.find(t.ref); it != timer_msgs_.end()) {
+        mail.push_back(it->second);
+        timer_msgs_.erase(it);
+      } else if (cancelled_timers_) {
+        --cancelled_timers_;
+      }
     }
-    next_deadline_.store(timers_.empty() ? UINT64_MAX : timers_.top().deadline);
+    next_deadline_.store(timers_.empty() ? UINT64_MAX : timers_.front().deadline);
   }
   for (const Timer& t : due)
-    if (t.proc->pid_.load() == t.pid && t.proc->wait_seq_.load() == t.wait_seq) wake(t.proc, false);
+    if (t.proc->pid_.load() == t.pid && t.proc->wait_seq_.load() == t.wait_seq) wake(t.proc, false, true);
+  for (auto [to, msg] : mail) {
+    Process* p = lookup(to);
+    if (p && p->pid_.load(std::memory_order_acquire) == to && alive(p->state_.load())) deliver(p, to, msg, true);
+    else Message::free(msg);
+  }
 }
 
 void Scheduler::finish(Process* p, ExitReason reason) {
   p->exit_ = std::move(reason);
   if (config_.on_exit) config_.on_exit(*p);
+  signal_exit(p);
   p->state_.store(Process::State::Dead);
   p->free_mail();
   const bool root = p->is_root_;
@@ -472,6 +579,14 @@ void Scheduler::finish(Process* p, ExitReason reason) {
 
 void Scheduler::stop_all() {
   stop_.store(true);
+  // Running processes stop at their next back-edge (the ticker, which
+  // would end their slices, is stopping too). run_slice looks at stop_
+  // after publishing its stack, so a slice starting now stops as well.
+  for (auto& w : workers_)
+    if (interp::ExecStack* st = w->running.load()) {
+      st->slice_over.store(true);
+      st->preempt.store(true);
+    }
   {
     std::lock_guard lock(ticker_mu_);
     ticker_cv_.notify_all();
@@ -484,15 +599,28 @@ void Scheduler::ticker_main() {
   // A process that ran a whole tick yields at its next back-edge. (One
   // that started just before a tick yields early once: harmless.) While
   // every worker is idle it ticks ten times slower.
+  // It also wakes up for the next timer, so timers are not late by more
+  // than the slice of the process ahead of them (woken by a timer, a
+  // process goes to the front of a queue).
+  uint64_t last_tick = now_ns();
   while (!stop_.load()) {
     const bool idle = parked_.load() == workers_.size();
+    const uint64_t tick_ns = uint64_t(config_.slice_us) * 1000 * (idle ? 10 : 1);
+    uint64_t wait_ns = tick_ns - std::min(tick_ns, now_ns() - last_tick);
+    const uint64_t deadline = next_deadline_.load(std::memory_order_relaxed), now = now_ns();
+    if (deadline != UINT64_MAX) wait_ns = std::min(wait_ns, deadline > now ? deadline - now : 0);
     std::unique_lock lock(ticker_mu_);
-    ticker_cv_.wait_for(lock, std::chrono::microseconds(config_.slice_us) * (idle ? 10 : 1),
+    ticker_cv_.wait_for(lock, std::chrono::nanoseconds(std::max<uint64_t>(wait_ns, 20000)),
                         [&] { return stop_.load(); });
     lock.unlock();
+    if (next_deadline_.load(std::memory_order_relaxed) <= now_ns()) fire_timers(now_ns());
+    if (now_ns() - last_tick < tick_ns) continue;
+    last_tick = now_ns();
     for (auto& w : workers_)
-      if (interp::ExecStack* st = w->running.load(std::memory_order_relaxed))
+      if (interp::ExecStack* st = w->running.load(std::memory_order_relaxed)) {
+        st->slice_over.store(true, std::memory_order_relaxed);
         st->preempt.store(true, std::memory_order_relaxed);
+      }
     bool waiting_work = queued_.load() > 0;
     for (auto& w : workers_) {
       Process* next = w->next.load(std::memory_order_relaxed);

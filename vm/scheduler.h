@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "vm/process.h"
@@ -41,6 +42,28 @@ struct SchedulerConfig {
 // Outcome of a spawn.
 enum class SpawnStatus { Ok, NoEntry, BadEntryType, Limit };
 
+// How a process spawns another (lvm_spawn_opt): linked or monitored from
+// the start (atomically: the child cannot end unobserved), and its limits.
+struct SpawnOptions {
+  Process* parent = nullptr;  // the spawning process (required for link/monitor)
+  bool link = false;
+  bool monitor = false;
+  uint64_t* monitor_ref = nullptr;  // receives the monitor's reference
+  ProcessLimits limits;             // already narrowed to the parent's
+};
+
+// Tags of the messages the VM sends (docs/abi.md): guests may not send them.
+inline constexpr int64_t kTagExit = INT64_MIN + 1;  // a linked process ended (with trap_exit)
+inline constexpr int64_t kTagDown = INT64_MIN + 2;  // a monitored process ended
+inline constexpr int64_t kTagReservedMax = INT64_MIN + 255;
+inline bool reserved_tag(int64_t tag) { return tag <= kTagReservedMax; }
+
+// The payload of an EXIT or DOWN message: {u64 ref (0 for EXIT), u64 pid,
+// i32 kind, i32 code} then the reason's text.
+enum class ExitKind : int32_t { Normal = 0, Code = 1, Trap = 2, Killed = 3, NoProc = 4 };
+ExitKind exit_kind(const ExitReason& r);
+std::vector<uint8_t> exit_payload(uint64_t ref, Pid pid, const ExitReason* r);  // r null: NoProc
+
 class Scheduler {
  public:
   explicit Scheduler(SchedulerConfig config);
@@ -61,6 +84,36 @@ class Scheduler {
   // Asks `pid` to die (reason Killed) at its next scheduling point. False
   // if it is not alive.
   bool kill(Pid pid);
+
+  // Spawn with options (links, monitors, limits); see SpawnOptions.
+  SpawnStatus spawn(const std::shared_ptr<const ModuleImage>& image, uint32_t func, std::span<const uint8_t> args,
+                    Pid* pid, std::string* error, const SpawnOptions& opts);
+
+  // Links `self` and `other` both ways (Erlang's link/1). False if `other`
+  // is not alive; then, if `self` traps exits, it gets an EXIT message
+  // with kind NoProc.
+  bool link(Process& self, Pid other);
+  // Removes the link both ways; no exit signal of it arrives afterwards.
+  void unlink(Process& self, Pid other);
+  // Monitors `target`: exactly one DOWN message (tag kTagDown) reaches
+  // `self` when it ends, at once (kind NoProc) if it is not alive. Returns
+  // the reference, never 0.
+  uint64_t monitor(Process& self, Pid target);
+  // Stops a monitor and removes its DOWN message if already delivered.
+  // False if it was not active (fired already, or unknown).
+  bool demonitor(Process& self, uint64_t ref);
+
+  // The name registry. A process has at most one name; names go with it.
+  enum class NameStatus { Ok, Taken, HasName };
+  NameStatus register_name(Process& self, std::string name);
+  bool unregister_name(const std::string& name);  // false: not registered
+  Pid whereis(const std::string& name);           // 0: not registered
+
+  // Sends `data` from `from` to `to` after `delay_ns` (a timer of the
+  // scheduler's heap, no thread). Returns the timer's reference (never 0).
+  uint64_t send_after(Pid from, Pid to, int64_t tag, std::span<const uint8_t> data, uint64_t delay_ns);
+  // Cancels a timer of send_after; false if it fired already or is unknown.
+  bool cancel_timer(uint64_t ref);
 
   // Starts the workers and waits until the root process (spawned with
   // root = true) ends, or, with wait_all, until every process has ended.
@@ -91,18 +144,27 @@ class Scheduler {
     std::atomic<bool> next_stale{false};
     unsigned next_streak = 0;  // runs taken from `next` in a row
   };
+  // A wait's deadline (proc set), or a message timer (ref set).
   struct Timer {
     uint64_t deadline;
     Process* proc;
     Pid pid;
     uint64_t wait_seq;
+    uint64_t ref = 0;
     bool operator>(const Timer& o) const { return deadline > o.deadline; }
   };
 
+  SpawnStatus spawn_impl(const std::shared_ptr<const ModuleImage>& image, uint32_t func,
+                         std::span<const uint8_t> args, Pid* pid, std::string* error, bool root,
+                         const SpawnOptions* opts);
   Process* lookup(Pid pid);  // the entry pid names, alive or not (type-stable)
   Process* allocate();
   void release(Process* p);
-  void enqueue(Process* p);  // make runnable: onto this worker's queue (or worker 0's)
+  // Makes p runnable: onto this worker's run-next slot if `fresh` (just
+  // woken or spawned) and free, else onto its queue (or worker 0's). A
+  // process whose slice ended is not fresh: it goes behind the others.
+  // `urgent` (woken by a timer): to the front of the queue.
+  void enqueue(Process* p, bool fresh = true, bool urgent = false);
   // Moves the owner's run-next process to its queue, where idle workers
   // can steal it, and wakes one of them.
   void spill_next(Worker& me);
@@ -113,8 +175,16 @@ class Scheduler {
   void park(Process* p);  // after a Yield with a wait: to a Wait state, or back in the queue
   // Moves p from a Wait state (WaitMail only, if `mail`) to Runnable and
   // enqueues it; false if it was not waiting (or another waker won).
-  bool wake(Process* p, bool mail);
+  bool wake(Process* p, bool mail, bool urgent = false);
   void fire_timers(uint64_t now);
+  // Puts a made message in `to`'s mailbox and wakes it (send's second half).
+  bool deliver(Process* p, Pid to, Message* msg, bool urgent = false);
+  // The signals of an ending process: exit signals to its links, DOWN
+  // messages to its monitors, its name and its own monitors released.
+  void signal_exit(Process* p);
+  // An exit signal from linked process `from` to `to`, if still linked.
+  void exit_signal(Pid to, Pid from, const ExitReason& reason);
+  std::atomic<uint64_t> next_ref_{0};
   void stop_all();
   void ticker_main();  // ends time slices: raises `preempt` of running processes
 
@@ -142,9 +212,18 @@ class Scheduler {
   void* root_stack_ = nullptr;
   void* take_stack(bool root);
 
-  // Timers.
+  // Timers: one heap (std::push_heap order) for waits and send_after;
+  // a message timer's message stays in timer_msgs_ until it fires or is
+  // cancelled (a cancelled one's heap entry is skipped).
   std::mutex timer_mu_;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
+  std::vector<Timer> timers_;
+  std::unordered_map<uint64_t, std::pair<Pid, Message*>> timer_msgs_;  // ref -> (to, message)
+  size_t cancelled_timers_ = 0;
+  void push_timer(const Timer& t);  // with timer_mu_ held
+
+  // The registry.
+  std::mutex reg_mu_;
+  std::unordered_map<std::string, Pid> names_;
   std::atomic<uint64_t> next_deadline_{UINT64_MAX};
 
   // Parking and stopping.

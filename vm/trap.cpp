@@ -19,6 +19,7 @@ const char* trap_message(Trap t) {
     case Trap::Unsupported: return "unsupported instruction";
     case Trap::Exit: return "exit";
     case Trap::Killed: return "killed";
+    case Trap::OutOfFuel: return "all fuel consumed: the process reached its reduction limit";
     case Trap::Yield: return "yielded";
   }
   return "unknown trap";

@@ -23,6 +23,7 @@ enum class Trap : uint8_t {
   Unsupported,               // an instruction this tier cannot execute yet
   Exit,                      // the process called exit (not an error by itself)
   Killed,                    // another process killed it (lvm_kill)
+  OutOfFuel,                 // it used up its reduction limit (ProcessLimits::max_reductions)
   // Not a trap: the process gave up its worker (reduction budget spent, or
   // a host function such as receive must wait). Its state is saved in its
   // ExecStack and interp::resume() continues it. Only processes see this.

@@ -68,16 +68,27 @@ inline Process* process_of(HostCall& call, const char* fn, Trap& trap) {
 }
 
 // Spawns `func` of `image` with the bytes at [args, args+len), writing the
-// pid to pid_out. The status is the call's result.
+// pid to pid_out. The status is the call's result. The child inherits the
+// caller's limits unless `opts` says otherwise.
 Trap do_spawn(HostCall& call, const char* fn, Process& self, const std::shared_ptr<const ModuleImage>& image,
-              uint32_t func, uint32_t args_ptr, uint32_t args_len, uint32_t pid_out) {
+              uint32_t func, uint32_t args_ptr, uint32_t args_len, uint32_t pid_out, SpawnOptions* opts = nullptr) {
   Trap trap = Trap::None;
   Buffer args, out;
   if (!buffer(call, fn, "argument bytes", args_ptr, args_len, args, trap)) return trap;
   if (!buffer(call, fn, "pid output", pid_out, 8, out, trap, true)) return trap;
+  if (!self.limits().may_spawn) {
+    call.set_i32(0, kLvmNotPermitted);
+    return Trap::None;
+  }
+  SpawnOptions inherited;
+  if (!opts) {
+    inherited.parent = &self;
+    inherited.limits = self.limits();
+    opts = &inherited;
+  }
   Pid pid = 0;
   call.consume_reductions(kSpawnReductions);
-  switch (self.scheduler().spawn(image, func, {args.data, args.size}, &pid)) {
+  switch (self.scheduler().spawn(image, func, {args.data, args.size}, &pid, nullptr, *opts)) {
     case SpawnStatus::Ok:
       std::memcpy(out.data, &pid, 8);
       call.set_i32(0, kLvmOk);
@@ -88,6 +99,20 @@ Trap do_spawn(HostCall& call, const char* fn, Process& self, const std::shared_p
   }
   return Trap::None;
 }
+
+// The wasm function at `index` of the caller's table 0 (a C function
+// pointer in wasm32), or null.
+const FuncInst* table_function(Instance& in, uint32_t index) {
+  if (in.tables.empty() || in.tables[0]->elem != ValType::FuncRef || index >= in.tables[0]->size()) return nullptr;
+  const auto* f = static_cast<const FuncInst*>(in.tables[0]->elems[index]);
+  return f && !f->host ? f : nullptr;
+}
+
+// lvm_spawn_opts.flags
+constexpr uint32_t kSpawnLink = 1, kSpawnMonitor = 2, kSpawnNoSpawn = 4;
+
+// A name argument: 1 to 255 bytes.
+constexpr uint32_t kMaxNameBytes = 255;
 
 // The index of exported function `name` of `m`, or UINT32_MAX.
 uint32_t export_func(const Module& m, std::string_view name) {
@@ -118,17 +143,52 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     Trap trap = Trap::None;
     Process* p = process_of(call, "spawn", trap);
     if (!p) return trap;
-    // A function-table index, as a C function pointer is in wasm32.
-    Instance& in = call.caller();
-    const uint32_t index = call.u32(0);
-    const FuncInst* f = nullptr;
-    if (!in.tables.empty() && in.tables[0]->elem == ValType::FuncRef && index < in.tables[0]->size())
-      f = static_cast<const FuncInst*>(in.tables[0]->elems[index]);
-    if (!f || f->host) {
+    const FuncInst* f = table_function(call.caller(), call.u32(0));
+    if (!f) {
       call.set_i32(0, kLvmNoEntry);
       return Trap::None;
     }
     return do_spawn(call, "spawn", *p, p->image(), f->index, call.u32(1), call.u32(2), call.u32(3));
+  });
+
+  // spawn_opt(fn, args, len, opts, pid_out) -> status; opts: lvm_spawn_opts
+  add(fns, "spawn_opt", {I, I, I, I, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "spawn_opt", trap);
+    if (!p) return trap;
+    Buffer raw;
+    if (!buffer(call, "spawn_opt", "options", call.u32(3), 24, raw, trap, true)) return trap;
+    uint32_t flags, pages;
+    uint64_t reductions;
+    std::memcpy(&flags, raw.data, 4);
+    std::memcpy(&pages, raw.data + 4, 4);
+    std::memcpy(&reductions, raw.data + 8, 8);
+    if (flags & ~uint32_t(kSpawnLink | kSpawnMonitor | kSpawnNoSpawn) || reductions > uint64_t(INT64_MAX)) {
+      call.set_i32(0, kLvmInvalid);
+      return Trap::None;
+    }
+    const FuncInst* f = table_function(call.caller(), call.u32(0));
+    if (!f) {
+      call.set_i32(0, kLvmNoEntry);
+      return Trap::None;
+    }
+    // The child gets the caller's limits, narrowed by the options.
+    SpawnOptions opts;
+    opts.parent = p;
+    opts.link = flags & kSpawnLink;
+    opts.monitor = flags & kSpawnMonitor;
+    uint64_t ref = 0;
+    opts.monitor_ref = &ref;
+    opts.limits = p->limits();
+    if (pages) opts.limits.max_memory_pages = std::min<uint64_t>(opts.limits.max_memory_pages, pages);
+    if (reductions)
+      opts.limits.max_reductions = opts.limits.max_reductions
+                                       ? std::min(opts.limits.max_reductions, int64_t(reductions))
+                                       : int64_t(reductions);
+    if (flags & kSpawnNoSpawn) opts.limits.may_spawn = false;
+    Trap t = do_spawn(call, "spawn_opt", *p, p->image(), f->index, call.u32(1), call.u32(2), call.u32(4), &opts);
+    if (t == Trap::None && opts.monitor) std::memcpy(raw.data + 16, &ref, 8);
+    return t;
   });
 
   add(fns, "spawn_export", {I, I, I, I, I}, {I}, [](HostCall& call) {
@@ -205,6 +265,10 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     if (!p) return trap;
     Buffer msg;
     if (!buffer(call, "send", "message", call.u32(2), call.u32(3), msg, trap)) return trap;
+    if (reserved_tag(call.i64(1))) {
+      call.set_i32(0, kLvmInvalid);
+      return Trap::None;
+    }
     const bool ok = p->scheduler().send(p->pid(), Pid(call.i64(0)), call.i64(1), {msg.data, msg.size});
     call.set_i32(0, ok ? kLvmOk : kLvmNoProc);
     return Trap::None;
@@ -306,6 +370,121 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     const Pid target = Pid(call.i64(0));
     if (target == p->pid()) return Trap::Killed;
     call.set_i32(0, p->scheduler().kill(target) ? kLvmOk : kLvmNoProc);
+    return Trap::None;
+  });
+
+  add(fns, "link", {L}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "link", trap);
+    if (!p) return trap;
+    call.set_i32(0, p->scheduler().link(*p, Pid(call.i64(0))) ? kLvmOk : kLvmNoProc);
+    return Trap::None;
+  });
+
+  add(fns, "unlink", {L}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "unlink", trap);
+    if (!p) return trap;
+    p->scheduler().unlink(*p, Pid(call.i64(0)));
+    call.set_i32(0, kLvmOk);
+    return Trap::None;
+  });
+
+  // monitor(pid, ref_out) -> LVM_OK (a DOWN message comes, at once if pid is not alive)
+  add(fns, "monitor", {L, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "monitor", trap);
+    if (!p) return trap;
+    Buffer out;
+    if (!buffer(call, "monitor", "reference output", call.u32(1), 8, out, trap, true)) return trap;
+    const uint64_t ref = p->scheduler().monitor(*p, Pid(call.i64(0)));
+    std::memcpy(out.data, &ref, 8);
+    call.set_i32(0, kLvmOk);
+    return Trap::None;
+  });
+
+  add(fns, "demonitor", {L}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "demonitor", trap);
+    if (!p) return trap;
+    call.set_i32(0, p->scheduler().demonitor(*p, uint64_t(call.i64(0))) ? kLvmOk : kLvmNotFound);
+    return Trap::None;
+  });
+
+  add(fns, "trap_exit", {I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "trap_exit", trap);
+    if (!p) return trap;
+    call.set_i32(0, p->trap_exit() ? 1 : 0);
+    p->set_trap_exit(call.i32(0) != 0);
+    return Trap::None;
+  });
+
+  // register(name, len) -> status
+  add(fns, "register", {I, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "register", trap);
+    if (!p) return trap;
+    Buffer name;
+    if (!buffer(call, "register", "name", call.u32(0), call.u32(1), name, trap)) return trap;
+    if (name.size == 0 || name.size > kMaxNameBytes) {
+      call.set_i32(0, kLvmInvalid);
+      return Trap::None;
+    }
+    const auto r = p->scheduler().register_name(*p, std::string(reinterpret_cast<char*>(name.data), name.size));
+    call.set_i32(0, r == Scheduler::NameStatus::Ok ? kLvmOk : kLvmExists);
+    return Trap::None;
+  });
+
+  add(fns, "unregister", {I, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "unregister", trap);
+    if (!p) return trap;
+    Buffer name;
+    if (!buffer(call, "unregister", "name", call.u32(0), call.u32(1), name, trap)) return trap;
+    const bool ok = p->scheduler().unregister_name(std::string(reinterpret_cast<char*>(name.data), name.size));
+    call.set_i32(0, ok ? kLvmOk : kLvmNotFound);
+    return Trap::None;
+  });
+
+  // whereis(name, len, pid_out) -> status
+  add(fns, "whereis", {I, I, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "whereis", trap);
+    if (!p) return trap;
+    Buffer name, out;
+    if (!buffer(call, "whereis", "name", call.u32(0), call.u32(1), name, trap)) return trap;
+    if (!buffer(call, "whereis", "pid output", call.u32(2), 8, out, trap, true)) return trap;
+    const Pid pid = p->scheduler().whereis(std::string(reinterpret_cast<char*>(name.data), name.size));
+    std::memcpy(out.data, &pid, 8);
+    call.set_i32(0, pid ? kLvmOk : kLvmNotFound);
+    return Trap::None;
+  });
+
+  // send_after(pid, tag, buf, len, delay_ns, ref_out) -> status
+  add(fns, "send_after", {L, L, I, I, L, I}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "send_after", trap);
+    if (!p) return trap;
+    Buffer msg, out;
+    if (!buffer(call, "send_after", "message", call.u32(2), call.u32(3), msg, trap)) return trap;
+    if (!buffer(call, "send_after", "reference output", call.u32(5), 8, out, trap, true)) return trap;
+    if (reserved_tag(call.i64(1)) || call.i64(4) < 0) {
+      call.set_i32(0, kLvmInvalid);
+      return Trap::None;
+    }
+    const uint64_t ref =
+        p->scheduler().send_after(p->pid(), Pid(call.i64(0)), call.i64(1), {msg.data, msg.size}, uint64_t(call.i64(4)));
+    std::memcpy(out.data, &ref, 8);
+    call.set_i32(0, kLvmOk);
+    return Trap::None;
+  });
+
+  add(fns, "cancel_timer", {L}, {I}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, "cancel_timer", trap);
+    if (!p) return trap;
+    call.set_i32(0, p->scheduler().cancel_timer(uint64_t(call.i64(0))) ? kLvmOk : kLvmNotFound);
     return Trap::None;
   });
 

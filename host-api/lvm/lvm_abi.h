@@ -28,7 +28,10 @@ enum LvmStatus : int32_t {
   kLvmLimit = 4,       // spawn: process, memory or address-space limit reached
   kLvmBadModule = 5,   // module_compile: the bytes are not a valid module, or do not link
   kLvmNoMessage = 6,   // message_read: no message has been received yet
-  kLvmInvalid = 7,     // an argument out of its range (a negative length, ...)
+  kLvmInvalid = 7,     // an argument out of its range (a negative length, a reserved tag, ...)
+  kLvmExists = 8,      // register: the name is taken, or the caller has a name already
+  kLvmNotFound = 9,    // no such name, timer or active monitor
+  kLvmNotPermitted = 10,  // spawn: the caller was spawned without the right to spawn
 };
 
 // What the ABI functions share: how modules compiled at run time are

@@ -1,5 +1,5 @@
-/* lvm host ABI v1 for C and C++ guests (wasm32): processes, messages and
- * timers. The reference is docs/abi.md; every function here is an import
+/* lvm host ABI v1 for C and C++ guests (wasm32): processes, messages,
+ * links, monitors, names and timers. The reference is docs/abi.md; every function here is an import
  * from module "lvm" and takes and returns only integers and (pointer,
  * length) pairs into the caller's linear memory. A pointer or length
  * outside that memory traps the calling process (and only it).
@@ -32,8 +32,47 @@ enum {
   LVM_ELIMIT = 4,      /* spawn: process, memory or address-space limit reached */
   LVM_EBADMODULE = 5,  /* module_compile: not a valid module, or it does not link */
   LVM_ENOMSG = 6,      /* message_read: nothing received yet */
-  LVM_EINVAL = 7,      /* an argument out of range */
+  LVM_EINVAL = 7,      /* an argument out of range (a reserved tag, ...) */
+  LVM_EEXIST = 8,      /* register: the name is taken, or the caller has one */
+  LVM_ENOTFOUND = 9,   /* no such name, timer or active monitor */
+  LVM_EPERM = 10,      /* spawn: this process was spawned without the right to spawn */
 };
+
+/* Tags of the messages the VM sends; guests cannot send tags up to
+ * LVM_TAG_RESERVED_MAX (LVM_EINVAL). */
+#define LVM_TAG_EXIT ((int64_t)(-0x7fffffffffffffffLL))        /* a linked process ended (trap_exit on) */
+#define LVM_TAG_DOWN ((int64_t)(-0x7fffffffffffffffLL + 1))    /* a monitored process ended */
+#define LVM_TAG_RESERVED_MAX ((int64_t)(-0x7fffffffffffffffLL + 254))
+
+/* Why a process ended (lvm_exit_info.kind). */
+enum {
+  LVM_EXIT_NORMAL = 0,  /* its entry returned, or it exited with code 0 */
+  LVM_EXIT_CODE = 1,    /* it exited with a non-zero code (lvm_exit, exit, proc_exit) */
+  LVM_EXIT_TRAP = 2,    /* it trapped (the text says why: "integer divide by zero", ...) */
+  LVM_EXIT_KILLED = 3,  /* lvm_kill */
+  LVM_EXIT_NOPROC = 4,  /* it was not alive when the link or monitor was made */
+};
+
+/* The payload of an LVM_TAG_EXIT or LVM_TAG_DOWN message: this header, then
+ * the reason's text (info.size - sizeof(lvm_exit_info) bytes, no NUL). */
+typedef struct lvm_exit_info {
+  uint64_t ref;   /* the monitor's reference (DOWN); 0 for EXIT */
+  lvm_pid_t pid;  /* the process that ended */
+  int32_t kind;   /* LVM_EXIT_* */
+  int32_t code;   /* the exit code, for LVM_EXIT_CODE */
+} lvm_exit_info;
+
+/* Options of lvm_spawn_opt. Limits are inherited: a child gets its
+ * parent's unless these narrow them (they cannot widen them). */
+typedef struct lvm_spawn_opts {
+  uint32_t flags;             /* LVM_SPAWN_LINK | LVM_SPAWN_MONITOR | LVM_SPAWN_NO_SPAWN */
+  uint32_t max_memory_pages;  /* 64 KiB pages memory.grow may reach; 0: the parent's limit */
+  uint64_t max_reductions;    /* fuel: calls + loop iterations before it ends; 0: the parent's (if any) */
+  uint64_t monitor_ref;       /* out: the monitor's reference, with LVM_SPAWN_MONITOR */
+} lvm_spawn_opts;
+#define LVM_SPAWN_LINK 1u      /* linked to the caller from the start */
+#define LVM_SPAWN_MONITOR 2u   /* monitored by the caller from the start */
+#define LVM_SPAWN_NO_SPAWN 4u  /* the child may not spawn (LVM_EPERM) */
 
 /* Timeouts for lvm_receive, in nanoseconds. */
 #define LVM_INFINITY ((int64_t)-1)
@@ -102,9 +141,65 @@ LVM_IMPORT(exit) __attribute__((noreturn)) void lvm_exit(int32_t code);
  * or LVM_ENOPROC. */
 LVM_IMPORT(kill) int32_t lvm_kill(lvm_pid_t pid);
 
+/* lvm_spawn_raw with options: linked and/or monitored atomically (the
+ * child cannot end unobserved), and limits. LVM_OK, LVM_ENOENTRY,
+ * LVM_ELIMIT, LVM_EPERM or LVM_EINVAL (unknown flags). */
+LVM_IMPORT(spawn_opt) int32_t lvm_spawn_opt_raw(uint32_t entry, const void *args, size_t len, lvm_spawn_opts *opts,
+                                                lvm_pid_t *pid);
+
+/* Links the caller and pid both ways: when either ends abnormally the other
+ * ends with the same reason, or, if it traps exits, gets an LVM_TAG_EXIT
+ * message. LVM_OK, or LVM_ENOPROC if pid is not alive (then a trapping
+ * caller gets an EXIT message of kind LVM_EXIT_NOPROC). */
+LVM_IMPORT(link) int32_t lvm_link(lvm_pid_t pid);
+
+/* Removes a link both ways; no exit signal of it arrives afterwards. LVM_OK. */
+LVM_IMPORT(unlink) int32_t lvm_unlink(lvm_pid_t pid);
+
+/* Monitors pid: exactly one LVM_TAG_DOWN message comes when it ends (at
+ * once, kind LVM_EXIT_NOPROC, if it is not alive). Writes the reference.
+ * LVM_OK. */
+LVM_IMPORT(monitor) int32_t lvm_monitor(lvm_pid_t pid, uint64_t *ref);
+
+/* Stops a monitor and removes its DOWN message if it was delivered already.
+ * LVM_OK, or LVM_ENOTFOUND if it was not active. */
+LVM_IMPORT(demonitor) int32_t lvm_demonitor(uint64_t ref);
+
+/* on != 0: exit signals from links arrive as LVM_TAG_EXIT messages instead
+ * of ending the caller (lvm_kill still ends it). Returns the previous
+ * setting. */
+LVM_IMPORT(trap_exit) int32_t lvm_trap_exit(int32_t on);
+
+/* Registers name[0..len) (1 to 255 bytes) for the caller; the name goes
+ * when the process ends. LVM_OK, LVM_EEXIST (taken, or the caller has a
+ * name) or LVM_EINVAL. */
+LVM_IMPORT(register) int32_t lvm_register(const char *name, size_t len);
+
+/* Removes a registered name. LVM_OK or LVM_ENOTFOUND. */
+LVM_IMPORT(unregister) int32_t lvm_unregister(const char *name, size_t len);
+
+/* Writes the pid registered under name to *pid. LVM_OK or LVM_ENOTFOUND. */
+LVM_IMPORT(whereis) int32_t lvm_whereis(const char *name, size_t len, lvm_pid_t *pid);
+
+/* Sends a copy of data[0..len) with tag to `to` after delay_ns (the
+ * message is dropped if `to` is not alive then). Writes the timer's
+ * reference. LVM_OK or LVM_EINVAL (negative delay, reserved tag). */
+LVM_IMPORT(send_after) int32_t lvm_send_after(lvm_pid_t to, int64_t tag, const void *data, size_t len,
+                                              int64_t delay_ns, uint64_t *ref);
+
+/* Cancels a timer of lvm_send_after. LVM_OK, or LVM_ENOTFOUND if it fired
+ * already (or is unknown). */
+LVM_IMPORT(cancel_timer) int32_t lvm_cancel_timer(uint64_t ref);
+
 /* lvm_spawn_raw with a function pointer. */
 static inline int32_t lvm_spawn(void (*entry)(void), const void *args, size_t len, lvm_pid_t *pid) {
   return lvm_spawn_raw((uint32_t)(uintptr_t)entry, args, len, pid);
+}
+
+/* lvm_spawn_opt_raw with a function pointer. */
+static inline int32_t lvm_spawn_opt(void (*entry)(void), const void *args, size_t len, lvm_spawn_opts *opts,
+                                    lvm_pid_t *pid) {
+  return lvm_spawn_opt_raw((uint32_t)(uintptr_t)entry, args, len, opts, pid);
 }
 
 /* lvm_receive of any message. */

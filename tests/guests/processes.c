@@ -368,6 +368,14 @@ static void bad_caller(void) {
   else if (!strcmp(name, "message_read")) lvm_message_read(0, (void *)wild, 64);
   else if (!strcmp(name, "receive_info")) lvm_receive(0, 0, 0, 0, 0, (lvm_msg_info *)wild);
   else if (!strcmp(name, "spawn_pid")) lvm_spawn_export("exported_child", 14, 0, 0, (lvm_pid_t *)wild);
+  else if (!strcmp(name, "spawn_opt")) lvm_spawn_opt(bad_caller, 0, 0, (lvm_spawn_opts *)wild, &pid);
+  else if (!strcmp(name, "monitor")) lvm_monitor(lvm_self(), (uint64_t *)wild);
+  else if (!strcmp(name, "register")) lvm_register((const char *)wild, 8);
+  else if (!strcmp(name, "unregister")) lvm_unregister((const char *)wild, 8);
+  else if (!strcmp(name, "whereis")) lvm_whereis((const char *)wild, 8, &pid);
+  else if (!strcmp(name, "whereis_pid")) lvm_whereis("x", 1, (lvm_pid_t *)wild);
+  else if (!strcmp(name, "send_after")) lvm_send_after(lvm_self(), 1, (const void *)wild, 64, 0, (uint64_t *)&h);
+  else if (!strcmp(name, "send_after_ref")) lvm_send_after(lvm_self(), 1, 0, 0, 0, (uint64_t *)wild);
   printf("badptr: %s returned instead of trapping\n", name);
 }
 

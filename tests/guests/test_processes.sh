@@ -60,13 +60,18 @@ expect_out exports "Hello from lvm!"
 
 # Every ABI function with a pointer parameter, called with a wild pointer
 # by a child: the child traps with a message naming the function and the
-# range; the parent carries on. (self, sleep, yield, exit and kill take no
-# pointers; the scenarios above call them with out-of-range values.)
-for fn in spawn spawn_export module_compile spawn_module args send receive message_read receive_info spawn_pid; do
+# range; the parent carries on. (self, sleep, yield, exit, kill, link,
+# unlink, demonitor, trap_exit and cancel_timer take no pointers; the
+# scenarios here and in test_signals.sh call them with out-of-range values.)
+for fn in spawn spawn_export module_compile spawn_module args send receive message_read receive_info spawn_pid \
+    spawn_opt monitor register unregister whereis whereis_pid send_after send_after_ref; do
   run "badptr $fn" -- badptr $fn
   expect_out "badptr $fn" "the child calling $fn with a wild pointer died; the parent carries on"
   api=$fn
-  case $fn in receive_info) api=receive ;; spawn_pid) api=spawn_export ;; esac
+  case $fn in
+    receive_info) api=receive ;; spawn_pid) api=spawn_export ;; whereis_pid) api=whereis ;;
+    send_after_ref) api=send_after ;;
+  esac
   expect_err "badptr $fn" "trapped: lvm.$api: "
   expect_err "badptr $fn" "is outside the caller's memory"
 done

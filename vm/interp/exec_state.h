@@ -55,6 +55,14 @@ struct ExecStack {
   // call through a store and a load, 20-40% of a tight loop here.)
   std::atomic<bool> preempt{false};
   int64_t budget = INT64_MAX;  // effectively infinite outside processes
+  // Fuel (a process's reduction limit): a process with `fuel_limited` runs
+  // with `preempt` always set, so every function entry and loop back-edge
+  // takes the slow path, which spends one unit of `fuel` (Trap::OutOfFuel
+  // below zero) and yields only if `slice_over` says the time slice is up.
+  // Processes without a limit pay nothing for this.
+  bool fuel_limited = false;
+  int64_t fuel = 0;
+  std::atomic<bool> slice_over{false};
 
   // The continuation of a run that returned Trap::Yield: resume() carries
   // on from here. `ip` is the instruction to execute next (for a host call

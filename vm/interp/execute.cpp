@@ -62,6 +62,9 @@ void ExecStack::reset(void* region, size_t bytes, size_t frame_bytes) {
   end = reinterpret_cast<uint64_t*>(lo + bytes);
   budget = INT64_MAX;
   preempt.store(false, std::memory_order_relaxed);
+  fuel_limited = false;
+  fuel = 0;
+  slice_over.store(false, std::memory_order_relaxed);
   is_suspended = false;
   trap_backtrace.clear();
 }
@@ -223,7 +226,7 @@ Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* f
     const int32_t off_ = int32_t(off);                                       \
     ip += off_;                                                              \
     if (off_ < 0 && st.preempt.load(std::memory_order_relaxed)) [[unlikely]] \
-      goto yield_out;                                                        \
+      goto check_point;                                                      \
     DISPATCH();                                                              \
   } while (0)
 // A store at ea (in bounds) marks the granule it starts in; restore() also
@@ -242,6 +245,15 @@ Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* f
 
 L_NoHandler:
   TRAP(Trap::Unsupported);
+
+check_point:
+  // A function entry or loop back-edge with `preempt` set: count fuel if
+  // the process has a limit (and go on unless its slice is over), else
+  // yield.
+  if (st.fuel_limited) [[unlikely]] {
+    if (--st.fuel < 0) TRAP(Trap::OutOfFuel);
+    if (!st.slice_over.load(std::memory_order_relaxed)) DISPATCH();
+  }
 
 yield_out:
   st.suspended = {ip, fp, inst, fn, frame_base};

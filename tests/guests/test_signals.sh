@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs the scenarios of tests/guests/signals.c under lvm (one and two
+# worker threads) and checks their exit codes and output (see that file).
+# Usage: test_signals.sh LVM_BINARY BUILD_DIR
+set -uo pipefail
+[[ $# -ge 2 ]] || { echo "usage: $0 LVM_BINARY BUILD_DIR" >&2; exit 2; }
+LVM=$1
+GUEST=$2/tests/guests/signals.wasm
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lvm-signals.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# run NAME [lvm options --] ARGS...: runs the guest, sets RC, OUT, ERR.
+run() {
+  local name=$1
+  shift
+  local opts=()
+  while [[ $# -gt 0 && $1 != -- ]]; do opts+=("$1"); shift; done
+  shift
+  timeout 120 "$LVM" run "${opts[@]}" "$GUEST" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+  RC=$?
+  OUT=$(cat "$TMP/out")
+  ERR=$(cat "$TMP/err")
+  if [[ $RC -ne 0 ]]; then
+    fail "$name: exit code $RC"
+    sed 's/^/    /' "$TMP/out" "$TMP/err" >&2
+  fi
+}
+expect_out() { grep -qF -- "$2" <<<"$OUT" || fail "$1: stdout lacks: $2"; }
+expect_err() { grep -qF -- "$2" <<<"$ERR" || fail "$1: stderr lacks: $2"; }
+
+for threads in 1 2; do
+  t="--threads $threads"
+  run "link ($t)" $t -- link
+  expect_out link "the linked middle process died with its child's reason (kind 2, \"unreachable\")"
+  expect_out link "a normal exit of a linked child leaves its partner alive"
+  expect_out link "after unlink the partner's death does not reach us"
+  expect_err link "ended: linked process"
+  run "trapexit ($t)" $t -- trapexit
+  expect_out trapexit "got 3 messages then EXIT (kind 2) from the trapping child, in order; still alive"
+  expect_out trapexit "normal and exit-code EXITs, and NOPROC for a dead partner"
+  run "monitor ($t)" $t -- monitor
+  expect_out monitor "one DOWN per monitor (kind killed)"
+  expect_out monitor "a dead pid gives one DOWN of kind noproc"
+  expect_out monitor "spawn_monitor reports exit code 5 and the trap \"unreachable\""
+  expect_out monitor "demonitor stops it and flushes a delivered DOWN"
+  run "registry ($t)" $t -- registry
+  expect_out registry "registering it again: LVM_EEXIST"
+  expect_out registry "the name vanished with its process and could be taken again"
+  run "timers ($t)" $t -- timers
+  expect_out timers "the cancelled one never came"
+  expect_out timers "under load, 10 timers of 5 ms arrived"
+  run "memlimit ($t)" $t -- memlimit
+  expect_out memlimit "memory.grow gave"
+  expect_out memlimit "then -1"
+  expect_out memlimit "refuses the spawn (LVM_ELIMIT)"
+  run "fuel ($t)" $t -- fuel
+  expect_out fuel "ended: \"all fuel consumed"
+  expect_out fuel "a short task within its fuel ends normally"
+  expect_out fuel "the limit is inherited by children"
+  run "nospawn ($t)" $t -- nospawn
+  expect_out nospawn "got LVM_EPERM"
+  run "bomb ($t)" $t --max-processes 300 -- bomb
+  expect_out bomb "spawning stopped at the cap with status 4 (LVM_ELIMIT); the echo server answered 100 pings"
+  run "badargs ($t)" $t -- badargs
+  expect_out badargs "give statuses, not traps"
+done
+
+if [[ $failures -ne 0 ]]; then
+  echo "test_signals.sh: $failures check(s) failed" >&2
+  exit 1
+fi
+echo "test_signals.sh: ok"
