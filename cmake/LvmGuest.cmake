@@ -21,8 +21,10 @@ function(lvm_add_guest name)
     set(obj ${CMAKE_CURRENT_BINARY_DIR}/${name}.${base}.o)
     add_custom_command(
       OUTPUT ${obj}
-      COMMAND ${LVM_GUEST_CLANG} --target=wasm32-wasi -O2 -Wall -Wextra -I${PROJECT_SOURCE_DIR}/sdk/c ${G_CFLAGS} -c ${CMAKE_CURRENT_SOURCE_DIR}/${src} -o ${obj}
+      COMMAND ${LVM_GUEST_CLANG} --target=wasm32-wasi -O2 -Wall -Wextra -I${PROJECT_SOURCE_DIR}/sdk/c ${G_CFLAGS}
+              -MD -MF ${obj}.d -c ${CMAKE_CURRENT_SOURCE_DIR}/${src} -o ${obj}
       DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${src} ${PROJECT_SOURCE_DIR}/sdk/c/lvm.h
+      DEPFILE ${obj}.d  # the headers it includes (lvm.h, a test's shared header)
       COMMENT "guest ${src} -> wasm32-wasi"
       VERBATIM)
     list(APPEND objects ${obj})

@@ -3,9 +3,10 @@
 // parking when there is no work anywhere; timers for receive timeouts and
 // sleep, kept in one heap that idle workers sleep on; the process table.
 //
-// A process runs for a slice of `slice_reductions` reductions (function
-// entries and loop back-edges) and then goes to the back of its worker's
-// queue, so a guest spinning forever cannot starve the others.
+// A process runs for a time slice (`slice_us`, checked at function entries
+// and loop back-edges) or until its host calls spend `slice_reductions`,
+// and then goes to the back of its worker's queue, so a guest spinning
+// forever cannot starve the others.
 #pragma once
 
 #include <atomic>

@@ -125,24 +125,30 @@ void add(std::vector<HostFunction>& out, const char* name, std::vector<ValType> 
   out.push_back(HostFunction{kLvmModule, name, FuncType(std::move(params), std::move(results)), std::move(fn)});
 }
 
+// A function that acts on the calling process: `fn(call, process)` runs
+// only when the caller is one (else it traps, naming the function).
+template <class F>
+void add_process_fn(std::vector<HostFunction>& out, const char* name, std::vector<ValType> params,
+                    std::vector<ValType> results, F fn) {
+  add(out, name, std::move(params), std::move(results), [name, fn = std::move(fn)](HostCall& call) {
+    Trap trap = Trap::None;
+    Process* p = process_of(call, name, trap);
+    return p ? fn(call, p) : trap;
+  });
+}
+
 }  // namespace
 
 std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
   constexpr ValType I = ValType::I32, L = ValType::I64;
   std::vector<HostFunction> fns;
 
-  add(fns, "self", {}, {L}, [](HostCall& call) {
-    Trap trap = Trap::None;
-    Process* p = process_of(call, "self", trap);
-    if (!p) return trap;
+  add_process_fn(fns, "self", {}, {L}, [](HostCall& call, Process* p) {
     call.set_i64(0, int64_t(p->pid()));
     return Trap::None;
   });
 
-  add(fns, "spawn", {I, I, I, I}, {I}, [](HostCall& call) {
-    Trap trap = Trap::None;
-    Process* p = process_of(call, "spawn", trap);
-    if (!p) return trap;
+  add_process_fn(fns, "spawn", {I, I, I, I}, {I}, [](HostCall& call, Process* p) {
     const FuncInst* f = table_function(call.caller(), call.u32(0));
     if (!f) {
       call.set_i32(0, kLvmNoEntry);
@@ -152,10 +158,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
   });
 
   // spawn_opt(fn, args, len, opts, pid_out) -> status; opts: lvm_spawn_opts
-  add(fns, "spawn_opt", {I, I, I, I, I}, {I}, [](HostCall& call) {
+  add_process_fn(fns, "spawn_opt", {I, I, I, I, I}, {I}, [](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "spawn_opt", trap);
-    if (!p) return trap;
     Buffer raw;
     if (!buffer(call, "spawn_opt", "options", call.u32(3), 24, raw, trap, true)) return trap;
     uint32_t flags, pages;
@@ -191,10 +195,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     return t;
   });
 
-  add(fns, "spawn_export", {I, I, I, I, I}, {I}, [](HostCall& call) {
+  add_process_fn(fns, "spawn_export", {I, I, I, I, I}, {I}, [](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "spawn_export", trap);
-    if (!p) return trap;
     Buffer name;
     if (!buffer(call, "spawn_export", "name", call.u32(0), call.u32(1), name, trap)) return trap;
     const uint32_t func = export_func(call.caller().module(), {reinterpret_cast<char*>(name.data), name.size});
@@ -205,10 +207,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     return do_spawn(call, "spawn_export", *p, p->image(), func, call.u32(2), call.u32(3), call.u32(4));
   });
 
-  add(fns, "module_compile", {I, I, I}, {I}, [ctx](HostCall& call) {
+  add_process_fn(fns, "module_compile", {I, I, I}, {I}, [ctx](HostCall& call, Process*) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "module_compile", trap);
-    if (!p) return trap;
     Buffer bytes, out;
     if (!buffer(call, "module_compile", "module bytes", call.u32(0), call.u32(1), bytes, trap)) return trap;
     if (!buffer(call, "module_compile", "handle output", call.u32(2), 4, out, trap, true)) return trap;
@@ -228,10 +228,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     return Trap::None;
   });
 
-  add(fns, "spawn_module", {I, I, I, I, I, I}, {I}, [ctx](HostCall& call) {
+  add_process_fn(fns, "spawn_module", {I, I, I, I, I, I}, {I}, [ctx](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "spawn_module", trap);
-    if (!p) return trap;
     Buffer name;
     if (!buffer(call, "spawn_module", "name", call.u32(1), call.u32(2), name, trap)) return trap;
     auto image = ctx->module(call.i32(0));
@@ -247,10 +245,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     return do_spawn(call, "spawn_module", *p, image, func, call.u32(3), call.u32(4), call.u32(5));
   });
 
-  add(fns, "args", {I, I}, {I}, [](HostCall& call) {
+  add_process_fn(fns, "args", {I, I}, {I}, [](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "args", trap);
-    if (!p) return trap;
     Buffer buf;
     if (!buffer(call, "args", "buffer", call.u32(0), call.u32(1), buf, trap, true)) return trap;
     auto args = p->args();
@@ -259,10 +255,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     return Trap::None;
   });
 
-  add(fns, "send", {L, L, I, I}, {I}, [](HostCall& call) {
+  add_process_fn(fns, "send", {L, L, I, I}, {I}, [](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "send", trap);
-    if (!p) return trap;
     Buffer msg;
     if (!buffer(call, "send", "message", call.u32(2), call.u32(3), msg, trap)) return trap;
     if (reserved_tag(call.i64(1))) {
@@ -275,10 +269,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
   });
 
   // receive(tags, ntags, timeout_ns, buf, cap, info) -> status
-  add(fns, "receive", {I, I, L, I, I, I}, {I}, [](HostCall& call) {
+  add_process_fn(fns, "receive", {I, I, L, I, I, I}, {I}, [](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "receive", trap);
-    if (!p) return trap;
     const uint32_t ntags = call.u32(1);
     if (ntags > (UINT32_MAX >> 3)) {
       call.set_i32(0, kLvmInvalid);
@@ -319,10 +311,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
   });
 
   // message_read(offset, buf, cap) -> bytes copied, or -status
-  add(fns, "message_read", {I, I, I}, {I}, [](HostCall& call) {
+  add_process_fn(fns, "message_read", {I, I, I}, {I}, [](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "message_read", trap);
-    if (!p) return trap;
     Buffer buf;
     if (!buffer(call, "message_read", "buffer", call.u32(1), call.u32(2), buf, trap, true)) return trap;
     const Message* m = p->current_message();
@@ -337,10 +327,7 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     return Trap::None;
   });
 
-  add(fns, "sleep", {L}, {}, [](HostCall& call) {
-    Trap trap = Trap::None;
-    Process* p = process_of(call, "sleep", trap);
-    if (!p) return trap;
+  add_process_fn(fns, "sleep", {L}, {}, [](HostCall& call, Process* p) {
     if (!p->waiting()) {
       const int64_t ns = call.i64(0);
       if (ns <= 0) return Trap::None;
@@ -354,47 +341,33 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     return Trap::Yield;
   });
 
-  add(fns, "yield", {}, {}, [](HostCall& call) {
-    Trap trap = Trap::None;
-    Process* p = process_of(call, "yield", trap);
-    if (!p) return trap;
+  add_process_fn(fns, "yield", {}, {}, [](HostCall&, Process* p) {
     return p->take_yield() ? Trap::Yield : Trap::None;
   });
 
   add(fns, "exit", {I}, {}, [](HostCall& call) { return call.exit(call.i32(0)); });
 
-  add(fns, "kill", {L}, {I}, [](HostCall& call) {
-    Trap trap = Trap::None;
-    Process* p = process_of(call, "kill", trap);
-    if (!p) return trap;
+  add_process_fn(fns, "kill", {L}, {I}, [](HostCall& call, Process* p) {
     const Pid target = Pid(call.i64(0));
     if (target == p->pid()) return Trap::Killed;
     call.set_i32(0, p->scheduler().kill(target) ? kLvmOk : kLvmNoProc);
     return Trap::None;
   });
 
-  add(fns, "link", {L}, {I}, [](HostCall& call) {
-    Trap trap = Trap::None;
-    Process* p = process_of(call, "link", trap);
-    if (!p) return trap;
+  add_process_fn(fns, "link", {L}, {I}, [](HostCall& call, Process* p) {
     call.set_i32(0, p->scheduler().link(*p, Pid(call.i64(0))) ? kLvmOk : kLvmNoProc);
     return Trap::None;
   });
 
-  add(fns, "unlink", {L}, {I}, [](HostCall& call) {
-    Trap trap = Trap::None;
-    Process* p = process_of(call, "unlink", trap);
-    if (!p) return trap;
+  add_process_fn(fns, "unlink", {L}, {I}, [](HostCall& call, Process* p) {
     p->scheduler().unlink(*p, Pid(call.i64(0)));
     call.set_i32(0, kLvmOk);
     return Trap::None;
   });
 
   // monitor(pid, ref_out) -> LVM_OK (a DOWN message comes, at once if pid is not alive)
-  add(fns, "monitor", {L, I}, {I}, [](HostCall& call) {
+  add_process_fn(fns, "monitor", {L, I}, {I}, [](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "monitor", trap);
-    if (!p) return trap;
     Buffer out;
     if (!buffer(call, "monitor", "reference output", call.u32(1), 8, out, trap, true)) return trap;
     const uint64_t ref = p->scheduler().monitor(*p, Pid(call.i64(0)));
@@ -403,28 +376,20 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     return Trap::None;
   });
 
-  add(fns, "demonitor", {L}, {I}, [](HostCall& call) {
-    Trap trap = Trap::None;
-    Process* p = process_of(call, "demonitor", trap);
-    if (!p) return trap;
+  add_process_fn(fns, "demonitor", {L}, {I}, [](HostCall& call, Process* p) {
     call.set_i32(0, p->scheduler().demonitor(*p, uint64_t(call.i64(0))) ? kLvmOk : kLvmNotFound);
     return Trap::None;
   });
 
-  add(fns, "trap_exit", {I}, {I}, [](HostCall& call) {
-    Trap trap = Trap::None;
-    Process* p = process_of(call, "trap_exit", trap);
-    if (!p) return trap;
+  add_process_fn(fns, "trap_exit", {I}, {I}, [](HostCall& call, Process* p) {
     call.set_i32(0, p->trap_exit() ? 1 : 0);
     p->set_trap_exit(call.i32(0) != 0);
     return Trap::None;
   });
 
   // register(name, len) -> status
-  add(fns, "register", {I, I}, {I}, [](HostCall& call) {
+  add_process_fn(fns, "register", {I, I}, {I}, [](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "register", trap);
-    if (!p) return trap;
     Buffer name;
     if (!buffer(call, "register", "name", call.u32(0), call.u32(1), name, trap)) return trap;
     if (name.size == 0 || name.size > kMaxNameBytes) {
@@ -436,10 +401,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     return Trap::None;
   });
 
-  add(fns, "unregister", {I, I}, {I}, [](HostCall& call) {
+  add_process_fn(fns, "unregister", {I, I}, {I}, [](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "unregister", trap);
-    if (!p) return trap;
     Buffer name;
     if (!buffer(call, "unregister", "name", call.u32(0), call.u32(1), name, trap)) return trap;
     const bool ok = p->scheduler().unregister_name(std::string(reinterpret_cast<char*>(name.data), name.size));
@@ -448,10 +411,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
   });
 
   // whereis(name, len, pid_out) -> status
-  add(fns, "whereis", {I, I, I}, {I}, [](HostCall& call) {
+  add_process_fn(fns, "whereis", {I, I, I}, {I}, [](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "whereis", trap);
-    if (!p) return trap;
     Buffer name, out;
     if (!buffer(call, "whereis", "name", call.u32(0), call.u32(1), name, trap)) return trap;
     if (!buffer(call, "whereis", "pid output", call.u32(2), 8, out, trap, true)) return trap;
@@ -462,10 +423,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
   });
 
   // send_after(pid, tag, buf, len, delay_ns, ref_out) -> status
-  add(fns, "send_after", {L, L, I, I, L, I}, {I}, [](HostCall& call) {
+  add_process_fn(fns, "send_after", {L, L, I, I, L, I}, {I}, [](HostCall& call, Process* p) {
     Trap trap = Trap::None;
-    Process* p = process_of(call, "send_after", trap);
-    if (!p) return trap;
     Buffer msg, out;
     if (!buffer(call, "send_after", "message", call.u32(2), call.u32(3), msg, trap)) return trap;
     if (!buffer(call, "send_after", "reference output", call.u32(5), 8, out, trap, true)) return trap;
@@ -480,10 +439,7 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     return Trap::None;
   });
 
-  add(fns, "cancel_timer", {L}, {I}, [](HostCall& call) {
-    Trap trap = Trap::None;
-    Process* p = process_of(call, "cancel_timer", trap);
-    if (!p) return trap;
+  add_process_fn(fns, "cancel_timer", {L}, {I}, [](HostCall& call, Process* p) {
     call.set_i32(0, p->scheduler().cancel_timer(uint64_t(call.i64(0))) ? kLvmOk : kLvmNotFound);
     return Trap::None;
   });

@@ -12,7 +12,7 @@
 //   bomb        spawning until the process limit: LVM_ELIMIT, not a crash
 //   badptr FN   a child calls ABI function FN with an out-of-bounds pointer;
 //               it traps and the parent carries on
-#include <lvm.h>
+#include "guest_test.h"
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,28 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (!(cond)) {                                                    \
-      printf("FAILED: %s (line %d)\n", #cond, __LINE__);              \
-      failures++;                                                     \
-    }                                                                 \
-  } while (0)
-
-static int failures;
 static int static_value = 7;
-
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static lvm_pid_t arg_pid(void) {
-  lvm_pid_t p = 0;
-  lvm_args(&p, sizeof p);
-  return p;
-}
 
 // Waits (polling) until `pid` has ended: a send to it fails then.
 static int wait_dead(lvm_pid_t pid) {

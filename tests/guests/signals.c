@@ -16,33 +16,11 @@
 //   bomb       each process spawns two: spawning stops at the cap with
 //              LVM_ELIMIT while an echo server keeps answering
 //   badargs    out-of-range values for the functions without pointers
-#include <lvm.h>
+#include "guest_test.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (!(cond)) {                                                    \
-      printf("FAILED: %s (line %d)\n", #cond, __LINE__);              \
-      failures++;                                                     \
-    }                                                                 \
-  } while (0)
-
-static int failures;
-
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static lvm_pid_t arg_pid(void) {
-  lvm_pid_t p = 0;
-  lvm_args(&p, sizeof p);
-  return p;
-}
 
 // An EXIT or DOWN message: the header and the reason's text.
 typedef struct {

@@ -2,33 +2,8 @@
 # Runs the scenarios of tests/guests/signals.c under lvm (one and two
 # worker threads) and checks their exit codes and output (see that file).
 # Usage: test_signals.sh LVM_BINARY BUILD_DIR
-set -uo pipefail
-[[ $# -ge 2 ]] || { echo "usage: $0 LVM_BINARY BUILD_DIR" >&2; exit 2; }
-LVM=$1
-GUEST=$2/tests/guests/signals.wasm
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/lvm-signals.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-# run NAME [lvm options --] ARGS...: runs the guest, sets RC, OUT, ERR.
-run() {
-  local name=$1
-  shift
-  local opts=()
-  while [[ $# -gt 0 && $1 != -- ]]; do opts+=("$1"); shift; done
-  shift
-  timeout 120 "$LVM" run "${opts[@]}" "$GUEST" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
-  RC=$?
-  OUT=$(cat "$TMP/out")
-  ERR=$(cat "$TMP/err")
-  if [[ $RC -ne 0 ]]; then
-    fail "$name: exit code $RC"
-    sed 's/^/    /' "$TMP/out" "$TMP/err" >&2
-  fi
-}
-expect_out() { grep -qF -- "$2" <<<"$OUT" || fail "$1: stdout lacks: $2"; }
-expect_err() { grep -qF -- "$2" <<<"$ERR" || fail "$1: stderr lacks: $2"; }
+GUEST_NAME=signals
+source "$(dirname "$0")/common.sh"
 
 for threads in 1 2; do
   t="--threads $threads"
@@ -67,8 +42,4 @@ for threads in 1 2; do
   expect_out badargs "give statuses, not traps"
 done
 
-if [[ $failures -ne 0 ]]; then
-  echo "test_signals.sh: $failures check(s) failed" >&2
-  exit 1
-fi
-echo "test_signals.sh: ok"
+finish
