@@ -1,12 +1,14 @@
 # Shared by the scenario tests of test guests: sourced with "$@" =
-# LVM_BINARY BUILD_DIR after setting GUEST_NAME (the guest's .wasm name).
+# LVM_BINARY BUILD_DIR after setting GUEST_NAME (the guest's .wasm name) and,
+# for a guest built outside tests/guests, GUEST_DIR (its build directory
+# relative to BUILD_DIR).
 # Sets LVM, BUILD, GUEST and TMP (removed on exit); provides fail, run,
 # expect_out, expect_err and finish.
 set -uo pipefail
 [[ $# -ge 2 ]] || { echo "usage: $0 LVM_BINARY BUILD_DIR" >&2; exit 2; }
 LVM=$1
 BUILD=$2
-GUEST=$BUILD/tests/guests/$GUEST_NAME.wasm
+GUEST=$BUILD/${GUEST_DIR:-tests/guests}/$GUEST_NAME.wasm
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/lvm-$GUEST_NAME.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 failures=0
