@@ -93,6 +93,7 @@ namespace detail {
 template <class T>
 class [[nodiscard]] Result {
  public:
+  // A value.
   Result(T value) : value_(std::move(value)) {}
   // An error; Status::ok is not one (it becomes Status::invalid).
   Result(Status error) : status_(error == Status::ok ? Status::invalid : error) {}
@@ -103,6 +104,7 @@ class [[nodiscard]] Result {
   Status status() const { return status_; }
 
   // The value; on an error the process traps (after printing the status).
+  // The operators are value() too.
   T& value() & { return check(), *value_; }
   const T& value() const& { return check(), *value_; }
   T&& value() && { return check(), std::move(*value_); }
@@ -111,6 +113,7 @@ class [[nodiscard]] Result {
   T&& operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
+  // The value, or fallback on an error.
   template <class U>
   T value_or(U&& fallback) const& {
     return ok() ? *value_ : T(std::forward<U>(fallback));
@@ -196,10 +199,14 @@ class Process<void> {
  public:
   // No process (pid 0; sending to it gives Status::no_process).
   constexpr Process() = default;
+  // The process with this id (the C ABI's lvm_pid_t).
   constexpr explicit Process(lvm_pid_t pid) : pid_(pid) {}
 
+  // Its id.
   constexpr lvm_pid_t pid() const { return pid_; }
+  // Whether it names a process at all (not pid 0).
   constexpr explicit operator bool() const { return pid_ != 0; }
+  // Same pid (whatever the handles' message types).
   friend constexpr bool operator==(const Process&, const Process&) = default;
 
   // Sends a copy of value with an explicit tag: selective receive by tag,
@@ -220,8 +227,8 @@ template <class M>
 class Process : public Process<void> {
  public:
   using message_type = M;
-  using Process<void>::Process;
-  using Process<void>::send;
+  using Process<void>::Process;  // Process<M>(pid)
+  using Process<void>::send;     // send(tag, value)
 
   // Sends a copy of message. Status::ok, or no_process if the process has
   // ended (the message is dropped, as in Erlang).
@@ -308,7 +315,7 @@ constexpr bool serializable() {
     return each_type<T>::serializable;
   else if constexpr (std::is_class_v<T> && !is_span<T> && !std::is_same_v<T, std::string_view>)
     return has_serialize_member<T> && std::default_initializable<T>;
-  else return false;  // pointers, references, functions, void, unions without serialize
+  else return false;  // pointers, references, functions, void, unions
 }
 }  // namespace detail
 
@@ -402,12 +409,15 @@ std::size_t min_size();
 // gets one as its archive: a(fields...) writes them.
 class Writer {
  public:
+  // Appends to out.
   explicit Writer(std::vector<std::byte>& out) : out_(out) {}
 
+  // Writes each value, in order.
   template <class... Ts>
   void operator()(const Ts&... values) {
     (write_one(values), ...);
   }
+  // Writes raw bytes.
   void write_bytes(const void* data, std::size_t n) {
     const auto* p = static_cast<const std::byte*>(data);
     out_.insert(out_.end(), p, p + n);
@@ -428,20 +438,26 @@ class Writer {
 // further reads leave their targets alone.
 class Reader {
  public:
+  // Reads from in, which must outlive it.
   explicit Reader(std::span<const std::byte> in) : p_(in.data()), end_(in.data() + in.size()) {}
 
+  // Reads into each value, in order.
   template <class... Ts>
   void operator()(Ts&... values) {
     (read_one(values), ...);
   }
+  // Reads n raw bytes; false (and failed) if fewer are left.
   bool read_bytes(void* out, std::size_t n) {
     if (!ok_ || n > remaining()) return fail(), false;
     if (n) std::memcpy(out, p_, n);
     p_ += n;
     return true;
   }
+  // Marks the input malformed.
   void fail() { ok_ = false; }
+  // No read failed so far.
   bool ok() const { return ok_; }
+  // Bytes not read yet.
   std::size_t remaining() const { return std::size_t(end_ - p_); }
   // Everything read without error, and nothing left over.
   bool done() const { return ok_ && p_ == end_; }
@@ -772,12 +788,13 @@ struct ExitSignal {
 // several kinds at once: receive_message({tag_of<A>, tag_of<B>, exit_tag}).
 class Message {
  public:
+  // A message with a copy of bytes.
   Message(Tag tag, Process<> sender, std::span<const std::byte> bytes)
       : tag_(tag), sender_(sender), bytes_(bytes.begin(), bytes.end()) {}
 
-  Tag tag() const { return tag_; }
-  Process<> sender() const { return sender_; }
-  std::span<const std::byte> bytes() const { return bytes_; }
+  Tag tag() const { return tag_; }                            // its tag
+  Process<> sender() const { return sender_; }                // who sent it (for EXIT/DOWN: who ended)
+  std::span<const std::byte> bytes() const { return bytes_; }  // its payload
 
   // Whether it has M's tag.
   template <class M>
