@@ -7,8 +7,8 @@
 //   └─ pool       one_for_one, at most 2 restarts in 10 s
 //      └─ divider answers 1000 / n (registered as "divider"); n = 0 traps it
 //
-// (A divider says so when it starts to the process registered as "client",
-// the root, which thus learns of each restart without polling.)
+// (Stats and the divider say so when they start to the process registered
+// as "client", the root, which thus learns of each restart without polling.)
 // The root asks the divider for 1000 / n, with ZEROS requests of n = 0 in
 // between, each of which kills the divider.
 //   lvm run supervisor_tree.wasm [ZEROS]     (default 2)
@@ -38,8 +38,13 @@ struct Total {
 using Stats = lvm::Server<Total, int>;
 using Divider = lvm::Server<int, int>;
 
-// What a divider tells the process registered as "client" when it starts.
-struct Up {
+// What stats and a divider tell the process registered as "client" when
+// they have started (and registered their names).
+struct StatsUp {
+  template <class A>
+  void serialize(A&) {}
+};
+struct DividerUp {
   Divider divider;
   template <class A>
   void serialize(A& a) {
@@ -59,6 +64,7 @@ static void register_as(const char* name) {
 
 static void stats() {
   register_as("stats");
+  if (auto client = lvm::whereis<StatsUp>("client")) client->send(StatsUp{});
   int done = 0;
   for (;;) {
     auto m = lvm::receive_message({lvm::tag_of<Done>, lvm::tag_of<lvm::Call<Total, int>>});
@@ -71,7 +77,7 @@ static void divider() {
   register_as("divider");
   std::printf("divider: started as process %llu\n", (unsigned long long)lvm::self().pid());
   std::fflush(stdout);
-  if (auto client = lvm::whereis<Up>("client")) client->send(Up{lvm::self<lvm::Call<int, int>>()});
+  if (auto client = lvm::whereis<DividerUp>("client")) client->send(DividerUp{lvm::self<lvm::Call<int, int>>()});
   for (;;) {
     auto c = lvm::receive<lvm::Call<int, int>>();
     const int quotient = 1000 / c.request;  // n = 0: integer divide by zero, a trap
@@ -110,8 +116,8 @@ static lvm::ExitSignal next_down() {
 // The next divider to start; nullopt once top ended.
 static std::optional<Divider> find_divider() {
   while (!tree_down) {
-    auto m = lvm::receive_message({lvm::tag_of<Up>, lvm::down_tag});
-    if (auto up = m->as<Up>()) return up->divider;
+    auto m = lvm::receive_message({lvm::tag_of<DividerUp>, lvm::down_tag});
+    if (auto up = m->as<DividerUp>()) return up->divider;
     if (auto d = m->exit_signal(); d && d->monitor == tree.monitor) tree_down = d;
   }
   std::printf("root: the tree gave up: top %s\n", tree_down->describe().c_str());
@@ -145,6 +151,7 @@ int main(int argc, char** argv) {
   auto t = lvm::spawn_monitor(top);
   if (!t) return 1;
   tree = *t;
+  (void)lvm::receive<StatsUp>();  // so that every division is counted
   auto divider = find_divider();
   if (!divider) return 1;
   for (int i = 0; i < zeros; i++) {
