@@ -35,7 +35,6 @@ struct Total {
   template <class A>
   void serialize(A&) {}
 };
-using Stats = lvm::Server<Total, int>;
 using Divider = lvm::Server<int, int>;
 
 // What stats and a divider tell the process registered as "client" when
