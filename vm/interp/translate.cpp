@@ -18,8 +18,10 @@ Translator::Translator(const Module& m, uint32_t func_index)
     local_slots_ += slots_of(t);
   };
   for (ValType t : type_.params()) add_local(t);
+  entry_zero_.assign(type_.params().size(), false);
   for (const LocalGroup& g : body_.locals)
     for (uint32_t i = 0; i < g.count; ++i) add_local(g.type);
+  entry_zero_.resize(local_type_.size(), true);
   max_slot_ = local_slots_;
   // If-param save areas sit above every operand-stack slot the function
   // can use (at most two slots per value, for v128).

@@ -243,6 +243,7 @@ void Translator::numeric(Opcode op) {
       emit_result(IOp::I32ShrUAndImm, ValType::I32, {dst, x, k, uint32_t(b.value)});
       return;
     }
+    if (fuse_sign_extend(op, a, b)) return;
     if (b.where == Where::Const && has_imm_form(op)) {
       uint32_t la = loc(a);
       uint32_t at = emit(imm_form(op));
@@ -381,6 +382,29 @@ void Translator::memory_access(Opcode op, CodeCursor& c) {
   }
 }
 
+bool Translator::fuse_sign_extend(Opcode op, const Entry& a, const Entry& b) {
+  if (b.where != Where::Const || a.where != Where::Temp || !last_def_is(a.canon)) return false;
+  const bool i32 = op == Opcode::I32ShrS;
+  if (!i32 && op != Opcode::I64ShrS) return false;
+  if (last_def_op_ != (i32 ? IOp::I32ShlImm : IOp::I64ShlImm)) return false;
+  const uint32_t bits = i32 ? 32 : 64;
+  const uint32_t k = uint32_t(b.value) & (bits - 1);
+  if ((code_[last_def_pos_ + 2] & (bits - 1)) != k) return false;
+  Opcode ext;
+  switch (bits - k) {
+    case 8: ext = i32 ? Opcode::I32Extend8S : Opcode::I64Extend8S; break;
+    case 16: ext = i32 ? Opcode::I32Extend16S : Opcode::I64Extend16S; break;
+    case 32:
+      if (i32) return false;
+      ext = Opcode::I64Extend32S;
+      break;
+    default: return false;
+  }
+  const uint32_t x = take_last_def(1)[0];
+  emit_result(wasm_iop(ext), i32 ? ValType::I32 : ValType::I64, {a.canon, x});
+  return true;
+}
+
 void Translator::merge_add_into_run(uint32_t start) {
   // `start` is an I32AddImm just retargeted to a local; it is the last
   // instruction. Join the previous run if nothing jumps between them.
@@ -414,10 +438,18 @@ void Translator::merge_add_into_run(uint32_t start) {
   add_run_end_ = uint32_t(code_.size());
 }
 
-void Translator::local_set(uint32_t index, bool tee) {
+void Translator::local_set(uint32_t index, bool tee, bool branch_next) {
   Entry v = pop();
   const uint32_t slot = local_slot_[index];
   const ValType t = local_type_[index];
+  if (before_first_loop_) {
+    if (entry_zero_[index] && v.where == Where::Const && v.value == 0 && t != ValType::V128) {
+      forget_last_def();
+      if (tee) push_local(t, slot);
+      return;  // it is zero already
+    }
+    entry_zero_[index] = false;
+  }
   if (v.where == Where::Temp && last_def_is(v.canon)) {
     // The producer can write the local directly. Stack entries still
     // reading the local's old value are copied out first, in front of the
@@ -430,7 +462,15 @@ void Translator::local_set(uint32_t index, bool tee) {
     const uint32_t moved = uint32_t(code_.size()) - start;
     code_.insert(code_.end(), producer.begin(), producer.end());
     code_[last_def_pos_ + moved] = slot;
-    if (last_def_op_ == IOp::I32AddImm) merge_add_into_run(start + moved);
+    if (last_def_op_ == IOp::I32AddImm) {
+      if (branch_next) {
+        // Kept on its own for emit_cond_branch to fuse with the branch.
+        add_run_ = add_run_end_ = UINT32_MAX;
+        tee_add_ = start + moved + kHandlerWords;
+      } else {
+        merge_add_into_run(start + moved);
+      }
+    }
   } else if (v.where == Where::Const) {
     preserve_local(slot);
     emit_const(t, slot, v.value);
@@ -440,7 +480,11 @@ void Translator::local_set(uint32_t index, bool tee) {
     if (src != slot) emit_copy(t, slot, src);
   }
   forget_last_def();
-  if (tee) push_local(t, slot);
+  if (tee) {
+    push_local(t, slot);
+    if (tee_add_ != UINT32_MAX) set_last_def(IOp::I32AddImm, tee_add_, slot);
+    tee_add_ = UINT32_MAX;
+  }
 }
 
 void Translator::instruction(Opcode op, CodeCursor& c) {
@@ -490,7 +534,13 @@ void Translator::instruction(Opcode op, CodeCursor& c) {
       return;
     }
     case Opcode::LocalSet: local_set(c.u32(), false); return;
-    case Opcode::LocalTee: local_set(c.u32(), true); return;
+    case Opcode::LocalTee: {
+      const uint32_t index = c.u32();
+      // A tee whose value a br_if or if tests next: keep an add producing
+      // it apart so emit_cond_branch can fuse the two.
+      local_set(index, true, *c.p == op_info(Opcode::BrIf).code || *c.p == op_info(Opcode::If).code);
+      return;
+    }
     case Opcode::GlobalGet: {
       uint32_t g = c.u32();
       ValType t = m_.globals[g].type.type;

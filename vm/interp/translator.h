@@ -136,6 +136,11 @@ class Translator {
   // If one operand of an i32 add/xor/and/or is another such operation just
   // computed, fuses the two into <op>Of<inner>.
   bool fuse_alu2(Opcode op, Entry& a, Entry& b);
+  // `(x << k) >> k` (signed; shr_s `op` with constant `b`, whose operand
+  // `a` is the shift left just emitted) with k making it a sign extension
+  // of 8, 16 or 32 bits: clang's int8_t/int16_t casts without the
+  // sign-extension feature. Emits the extend instead of the two shifts.
+  bool fuse_sign_extend(Opcode op, const Entry& a, const Entry& b);
   // If a store writes the result of the <op>Load just emitted back to the
   // address it read, turns the pair into one <op>Rmw and returns true.
   bool fuse_rmw(Opcode store, const Entry& addr, const Entry& value, uint32_t offset);
@@ -144,8 +149,17 @@ class Translator {
   // removes that instruction, returns its operands and the AddR/AddI form
   // of memory instruction `op`.
   bool take_address_add(const Entry& addr, IOp& form, uint32_t& a, uint32_t& b, Opcode op);
-  void local_set(uint32_t index, bool tee);
+  // local.set / local.tee (`tee`) of local `index`; `branch_next`: a br_if
+  // or if tests the teed value next.
+  void local_set(uint32_t index, bool tee, bool branch_next = false);
   void unsupported(Opcode op, CodeCursor& c);
+
+  // Locals that still hold their initial zero: in the code before the
+  // first loop, every path to a point runs only instructions that come
+  // earlier in the code, so a local nothing earlier writes is zero there,
+  // and setting it to zero (clang's `i32.const 0; local.set`) is dropped.
+  bool before_first_loop_ = true;
+  std::vector<bool> entry_zero_;  // by local index
 
   const Module& m_;
   const uint32_t func_index_;
@@ -167,6 +181,9 @@ class Translator {
   // following one that also writes a local joins it.
   uint32_t add_run_ = UINT32_MAX, add_run_end_ = UINT32_MAX;
   void merge_add_into_run(uint32_t start);
+  // local_set: the destination operand's position of a lone I32AddImm
+  // whose result a local.tee just stored to a local (else UINT32_MAX).
+  uint32_t tee_add_ = UINT32_MAX;
   // The last Copy/CopyMany (Const32/Const32Many) emitted: where it starts
   // and ends; the next one extends it while code_.size() is still `end`
   // and no branch target lies between.
