@@ -398,3 +398,36 @@ TEST_CASE("a comparison feeding an if becomes one compare-and-branch on the nega
   CHECK(uint32_t(r) == 1);
   CHECK(f.listing().find("BrIfI32GeS") != std::string::npos);  // skips the then-branch when not less
 }
+
+TEST_CASE("c[j] += x * b[j] becomes one multiply-accumulate into memory, both roundings kept") {
+  // (func (param i32 i32 f64)   ;; p, q, x: mem[p] += x * mem[q]
+  //   local.get 0  local.get 2 local.get 1 f64.load f64.mul  local.get 0 f64.load  f64.add  f64.store)
+  Fixture f(functype({I32, I32, F64}, {}),
+            {0x20, 0, 0x20, 2, 0x20, 1, 0x2B, 3, 0, 0xA2, 0x20, 0, 0x2B, 3, 0, 0xA0, 0x39, 3, 0, 0x0B});
+  CHECK(f.listing().find("F64MulLoadAddRmw") != std::string::npos);
+  // (1+2^-30)^2 rounds to 1+2^-29 before the sum, which is then exactly 0
+  // (a fused multiply-add would give 2^-60).
+  const double x = 1.0 + 0x1p-30;
+  f.set_f64(8, x);
+  f.set_f64(16, -(1.0 + 0x1p-29));
+  CHECK(f.call({16, 8, bits(x)}) == Trap::None);
+  CHECK(f.f64_at(16) == 0.0);
+  f.set_f64(16, 1.5);
+  CHECK(f.call({16, 8, bits(2.0)}) == Trap::None);
+  CHECK(f.f64_at(16) == 1.5 + 2.0 * x);
+  // Either address out of bounds traps, and memory is left as it was.
+  CHECK(f.call({65536 - 4, 8, bits(1.0)}) == Trap::MemoryOutOfBounds);
+  CHECK(f.call({16, 65536 - 4, bits(1.0)}) == Trap::MemoryOutOfBounds);
+  CHECK(f.f64_at(16) == 1.5 + 2.0 * x);
+
+  // The product's load at q + 8 (an add-immediate folded into it).
+  // (func (param i32 i32 f64) local.get 0  local.get 2 local.get 1 i32.const 8 i32.add f64.load f64.mul
+  //   local.get 0 f64.load  f64.add  f64.store)
+  Fixture g(functype({I32, I32, F64}, {}),
+            {0x20, 0, 0x20, 2, 0x20, 1, 0x41, 8, 0x6A, 0x2B, 3, 0, 0xA2, 0x20, 0, 0x2B, 3, 0, 0xA0, 0x39, 3, 0, 0x0B});
+  CHECK(g.listing().find("F64MulLoadAddIAddRmw") != std::string::npos);
+  g.set_f64(24, 3.0);
+  g.set_f64(40, 1.0);
+  CHECK(g.call({40, 16, bits(0.5)}) == Trap::None);  // mem[40] += 0.5 * mem[24]
+  CHECK(g.f64_at(40) == 2.5);
+}

@@ -145,6 +145,14 @@ std::array<uint32_t, 3> Translator::take_last_def(uint32_t count) {
   for (uint32_t k = 0; k < count; ++k) words[k] = code_[last_def_pos_ + 1 + k];
   code_.resize(start);
   forget_last_def();
+  if (prev_def_.op != IOp::Count) {
+    // The definition before is the last instruction again.
+    last_def_op_ = prev_def_.op;
+    last_def_pos_ = prev_def_.pos;
+    last_def_slot_ = prev_def_.slot;
+    last_def_end_ = start;
+    prev_def_ = {};
+  }
   return words;
 }
 

@@ -215,12 +215,38 @@ bool Translator::fuse_rmw(Opcode store, const Entry& addr, const Entry& value, u
   const uint32_t mem_addr = code_[start + kHandlerWords + 2], mem_offset = code_[start + kHandlerWords + 3];
   const uint32_t store_addr = addr.where == Where::Local ? addr.local : addr.canon;
   if (!same_type || store_addr != mem_addr || offset != mem_offset || dst == mem_addr) return false;
+  if (rmw == IOp::F64AddRmw && fuse_axpy(start, a, mem_addr, mem_offset)) return true;
   code_.resize(start);
   forget_last_def();
   uint32_t at = emit(rmw);
   operand(a);
   operand(mem_addr);
   operand(mem_offset);
+  end_instr(at);
+  return true;
+}
+
+bool Translator::fuse_axpy(uint32_t rmw_start, uint32_t a, uint32_t addr, uint32_t offset) {
+  // The F64AddLoad at rmw_start adds temporary `a`, which the instruction
+  // right before must have computed as x * mem[...] (and nothing else may
+  // read: a stack temporary is consumed once).
+  const Def& d = prev_def_;
+  if (d.op == IOp::Count || d.slot != a || a < local_slots_) return false;
+  IOp form;
+  uint32_t words;  // x, the address operands and offset of the product's load
+  if (d.op == IOp::F64MulLoad) form = IOp::F64MulLoadAddRmw, words = 3;
+  else if (d.op == IOp::F64MulLoadAddI) form = IOp::F64MulLoadAddIAddRmw, words = 4;
+  else if (d.op == IOp::F64MulLoadAddR) form = IOp::F64MulLoadAddRAddRmw, words = 4;
+  else return false;
+  if (d.pos + 1 + words > rmw_start || addr == a) return false;
+  std::array<uint32_t, 4> ops{};
+  for (uint32_t k = 0; k < words; ++k) ops[k] = code_[d.pos + 1 + k];
+  code_.resize(d.pos - kHandlerWords);
+  forget_last_def();
+  const uint32_t at = emit(form);
+  for (uint32_t k = 0; k < words; ++k) operand(ops[k]);
+  operand(addr);
+  operand(offset);
   end_instr(at);
   return true;
 }

@@ -76,6 +76,8 @@ class Translator {
   // `slot`, its destination operand being at code position `pos` (always
   // its first operand), for folding it into a local.set or a branch.
   void set_last_def(IOp op, uint32_t pos, uint32_t slot) {
+    // Keep the definition before when it ends where this one starts.
+    prev_def_ = last_def_end_ == pos - kHandlerWords ? Def{last_def_op_, last_def_pos_, last_def_slot_} : Def{};
     last_def_op_ = op;
     last_def_pos_ = pos;
     last_def_slot_ = slot;
@@ -144,6 +146,11 @@ class Translator {
   // If a store writes the result of the <op>Load just emitted back to the
   // address it read, turns the pair into one <op>Rmw and returns true.
   bool fuse_rmw(Opcode store, const Entry& addr, const Entry& value, uint32_t offset);
+  // fuse_rmw: the F64AddLoad at `rmw_start` becoming `mem[addr + offset] +=
+  // a`, where the instruction before computed `a` as x * mem[...]: emits the
+  // whole `c[j] += x * b[j]` (BLAS's axpy) as one instruction, both
+  // roundings kept, and returns true.
+  bool fuse_axpy(uint32_t rmw_start, uint32_t a, uint32_t addr, uint32_t offset);
   void memory_access(Opcode op, CodeCursor& c);
   // If `addr` is the result of the i32.add (or add-immediate) just emitted,
   // removes that instruction, returns its operands and the AddR/AddI form
@@ -196,6 +203,12 @@ class Translator {
   bool extend_run(PairRun& run, IOp single, IOp many, uint32_t x, uint32_t y);
   // Emits `single x y` and starts a run with it.
   void emit_pair(PairRun& run, IOp single, uint32_t x, uint32_t y);
+  // The instruction right before the last definition, when it was one too
+  // (valid while the last definition is: see set_last_def).
+  struct Def {
+    IOp op = IOp::Count;
+    uint32_t pos = 0, slot = 0;
+  } prev_def_;
   IOp last_def_op_ = IOp::Copy;
   uint32_t last_def_pos_ = 0, last_def_slot_ = 0, last_def_end_ = UINT32_MAX;
 };
