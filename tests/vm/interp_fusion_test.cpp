@@ -431,3 +431,34 @@ TEST_CASE("c[j] += x * b[j] becomes one multiply-accumulate into memory, both ro
   CHECK(g.call({40, 16, bits(0.5)}) == Trap::None);  // mem[40] += 0.5 * mem[24]
   CHECK(g.f64_at(40) == 2.5);
 }
+
+TEST_CASE("a xor of three rotations of one value (SHA-2's sigma functions) and the add using it fuse") {
+  auto sigma = [](uint8_t last_op, uint8_t k2, uint8_t third_operand) {
+    // (func (param i32 i32) (result i32)
+    //   local.get 1
+    //   local.get 0 i32.const 30 i32.rotl  local.get 0 i32.const 19 i32.rotl  i32.xor
+    //   local.get <third_operand> i32.const k2 <last_op>  i32.xor
+    //   i32.add)
+    return Bytes{0x20, 1, 0x20, 0, 0x41, 30, 0x77, 0x20, 0, 0x41, 19, 0x77, 0x73,
+                 0x20, third_operand, 0x41, k2, last_op, 0x73, 0x6A, 0x0B};
+  };
+  const uint32_t x = 0x9E3779B9u, a = 0x01234567u;
+  uint64_t r = 0;
+
+  Fixture rot(functype({I32, I32}, {I32}), sigma(0x77, 10, 0));  // ... ^ rotl(x, 10)
+  CHECK(rot.call({x, a}, &r) == Trap::None);
+  CHECK(uint32_t(r) == a + (std::rotl(x, 30) ^ std::rotl(x, 19) ^ std::rotl(x, 10)));
+  CHECK(rot.listing().find("I32AddOfXorRotlRotlRotl") != std::string::npos);
+
+  Fixture shr(functype({I32, I32}, {I32}), sigma(0x76, 3, 0));  // ... ^ (x >> 3)
+  CHECK(shr.call({x, a}, &r) == Trap::None);
+  CHECK(uint32_t(r) == a + (std::rotl(x, 30) ^ std::rotl(x, 19) ^ (x >> 3)));
+  CHECK(shr.listing().find("I32AddOfXorRotlRotlShrU") != std::string::npos);
+
+  // The third rotation is of another value: only the first two fuse.
+  Fixture other(functype({I32, I32}, {I32}), sigma(0x77, 10, 1));
+  CHECK(other.call({x, a}, &r) == Trap::None);
+  CHECK(uint32_t(r) == a + (std::rotl(x, 30) ^ std::rotl(x, 19) ^ std::rotl(a, 10)));
+  CHECK(other.listing().find("I32XorRotlRotl ") != std::string::npos);
+  CHECK(other.listing().find("RotlRotlRotl") == std::string::npos);
+}

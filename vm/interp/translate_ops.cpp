@@ -146,8 +146,43 @@ bool Translator::fuse_shift(Opcode op, Entry& a, Entry& b) {
   if (other.where == Where::Const) return false;  // its constant would need code after the shift
   const auto [x, k, unused] = take_last_def(2);
   const uint32_t dst = a.canon;
+  if (op == Opcode::I32Xor && fuse_rotate_xor(other, forms[which], dst, x, k)) return true;
   emit_result(forms[which], ValType::I32, {dst, loc(other), x, k});
   return true;
+}
+
+bool Translator::fuse_add_rotate_xor(Opcode op, Entry& a, Entry& b) {
+  if (op != Opcode::I32Add) return false;
+  const bool rotl = last_def_op_ == IOp::I32XorRotlRotlRotl;
+  if (!rotl && last_def_op_ != IOp::I32XorRotlRotlShrU) return false;
+  auto fused = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon); };
+  const bool swap = !fused(b);  // add is commutative
+  if (swap && !fused(a)) return false;
+  Entry& other = swap ? b : a;
+  if (other.where == Where::Const) return false;  // its constant would need code after the xor
+  uint32_t w[4];
+  for (uint32_t k = 0; k < 4; ++k) w[k] = code_[last_def_pos_ + 1 + k];
+  take_last_def(0);
+  emit_result(rotl ? IOp::I32AddOfXorRotlRotlRotl : IOp::I32AddOfXorRotlRotlShrU, ValType::I32,
+              {a.canon, loc(other), w[0], w[1], w[2], w[3]});
+  return true;
+}
+
+bool Translator::fuse_rotate_xor(const Entry& other, IOp form, uint32_t dst, uint32_t x, uint32_t k) {
+  if (other.where != Where::Temp || !last_def_is(other.canon)) return false;
+  if (code_[last_def_pos_ + 1] != x) return false;  // rotates of another value
+  if (last_def_op_ == IOp::I32RotlImm && form == IOp::I32XorWithI32Rotl) {
+    const uint32_t k0 = take_last_def(2)[1];
+    emit_result(IOp::I32XorRotlRotl, ValType::I32, {dst, x, k0, k});
+    return true;
+  }
+  if (last_def_op_ == IOp::I32XorRotlRotl && (form == IOp::I32XorWithI32Rotl || form == IOp::I32XorWithI32ShrU)) {
+    const auto [x0, k0, k1] = take_last_def(3);
+    emit_result(form == IOp::I32XorWithI32Rotl ? IOp::I32XorRotlRotlRotl : IOp::I32XorRotlRotlShrU, ValType::I32,
+                {dst, x0, k0, k1, k});
+    return true;
+  }
+  return false;
 }
 
 bool Translator::fuse_f64_product(Opcode op, Entry& a, Entry& b) {
@@ -262,6 +297,7 @@ void Translator::numeric(Opcode op) {
     if (fuse_shift(op, a, b)) return;
     if (fuse_f64_product(op, a, b)) return;
     if (fuse_alu2(op, a, b)) return;
+    if (fuse_add_rotate_xor(op, a, b)) return;
     dst = a.canon;
     if (op == Opcode::I32And && b.where == Where::Const && a.where == Where::Temp && last_def_is(a.canon) &&
         last_def_op_ == IOp::I32ShrUImm) {

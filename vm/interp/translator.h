@@ -135,6 +135,14 @@ class Translator {
   // If one operand of an f64 add/mul/sub is the product just computed,
   // fuses the two (keeping both roundings, in order).
   bool fuse_f64_product(Opcode op, Entry& a, Entry& b);
+  // fuse_shift, for `other ^ shift(x, k)` (`form` the XorWith<shift> it
+  // would emit): when `other` is itself rotl(x, k0), or rotl(x, k0) ^
+  // rotl(x, k1), computed just before, emits one instruction for the whole
+  // xor of rotations (SHA-2's Σ and σ functions) and returns true.
+  bool fuse_rotate_xor(const Entry& other, IOp form, uint32_t dst, uint32_t x, uint32_t k);
+  // An i32.add of such a xor of three rotations just computed: one
+  // instruction (SHA-2's `w + σ(x)`, `h + Σ(e)`).
+  bool fuse_add_rotate_xor(Opcode op, Entry& a, Entry& b);
   // If one operand of an i32 add/xor/and/or is another such operation just
   // computed, fuses the two into <op>Of<inner>.
   bool fuse_alu2(Opcode op, Entry& a, Entry& b);
