@@ -462,3 +462,24 @@ TEST_CASE("a xor of three rotations of one value (SHA-2's sigma functions) and t
   CHECK(other.listing().find("I32XorRotlRotl ") != std::string::npos);
   CHECK(other.listing().find("RotlRotlRotl") == std::string::npos);
 }
+
+TEST_CASE("mem[p] -= x * y moves the load after the product and becomes one reverse-subtract into memory") {
+  // (func (param i32 f64 f64)  local.get 0  local.get 0 f64.load  local.get 1 local.get 2 f64.mul  f64.sub
+  //   f64.store)
+  Fixture f(functype({I32, F64, F64}, {}),
+            {0x20, 0, 0x20, 0, 0x2B, 3, 0, 0x20, 1, 0x20, 2, 0xA2, 0xA1, 0x39, 3, 0, 0x0B});
+  CHECK(f.listing().find("F64RSubRmw") != std::string::npos);
+  f.set_f64(32, 10.0);
+  CHECK(f.call({32, bits(2.0), bits(1.25)}) == Trap::None);
+  CHECK(f.f64_at(32) == 7.5);  // 10 - 2.5, not 2.5 - 10
+  CHECK(f.call({65536 - 4, bits(1.0), bits(1.0)}) == Trap::MemoryOutOfBounds);
+
+  // Without the store back, the load still moves: mem[p] - x * y as a value.
+  // (func (param i32 f64 f64) (result f64) local.get 0 f64.load local.get 1 local.get 2 f64.mul f64.sub)
+  Fixture g(functype({I32, F64, F64}, {F64}), {0x20, 0, 0x2B, 3, 0, 0x20, 1, 0x20, 2, 0xA2, 0xA1, 0x0B});
+  CHECK(g.listing().find("F64RSubLoad") != std::string::npos);
+  g.set_f64(8, 1.0);
+  uint64_t r = 0;
+  CHECK(g.call({8, bits(0.5), bits(4.0)}, &r) == Trap::None);
+  CHECK(std::bit_cast<double>(r) == -1.0);
+}

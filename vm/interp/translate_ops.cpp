@@ -38,6 +38,29 @@ namespace {
 std::pair<IOp, IOp> add_forms(Opcode op);
 }  // namespace
 
+bool Translator::fuse_load_after(Opcode op, Entry& a, Entry& b) {
+  if (op != Opcode::F64Sub || a.where != Where::Temp || b.where != Where::Temp || !last_def_is(b.canon)) return false;
+  const Def load = prev_def_;
+  if (load.op != wasm_iop(Opcode::F64Load) || load.slot != a.canon) return false;
+  const uint32_t load_start = load.pos - kHandlerWords, last_start = last_def_pos_ - kHandlerWords;
+  const uint32_t addr = code_[load.pos + 1], offset = code_[load.pos + 2];
+  // The load may move after the last instruction if no branch lands
+  // between them, the last one does not read the loaded value (any
+  // operand word equal to its slot counts) and does not write the address.
+  if (barrier_ > load_start || b.canon == addr) return false;
+  for (uint32_t k = last_def_pos_ + 1; k < code_.size(); ++k)
+    if (code_[k] == a.canon) return false;
+  std::vector<uint32_t> last(code_.begin() + last_start, code_.end());
+  code_.resize(load_start);
+  code_.insert(code_.end(), last.begin(), last.end());
+  forget_last_def();
+  prev_def_ = {};
+  add_run_ = add_run_end_ = UINT32_MAX;
+  copies_ = consts_ = {};
+  emit_result(IOp::F64RSubLoad, ValType::F64, {a.canon, b.canon, addr, offset});
+  return true;
+}
+
 bool Translator::fuse_load(Opcode op, Entry& a, Entry& b) {
   IOp fused = IOp::Count;
   Opcode load = Opcode::Nop;
@@ -234,6 +257,10 @@ bool Translator::fuse_rmw(Opcode store, const Entry& addr, const Entry& value, u
     break;
     LVM_INTERP_LOAD_OPS(X)
 #undef X
+    case uint16_t(IOp::F64RSubLoad):
+      rmw = IOp::F64RSubRmw;
+      load = Opcode::F64Load;
+      break;
     default: return false;
   }
   // The store must write the loaded type back to the very address read:
@@ -292,6 +319,7 @@ void Translator::numeric(Opcode op) {
   if (sig.nparams == 2) {
     Entry b = pop();
     Entry a = pop();
+    if (fuse_load_after(op, a, b)) return;
     if (fuse_load(op, a, b)) return;
     if (fuse_mul_add(op, a, b)) return;
     if (fuse_shift(op, a, b)) return;

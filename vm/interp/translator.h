@@ -126,6 +126,11 @@ class Translator {
   // If one operand of `op` was loaded by the instruction just emitted, folds
   // that load into an <op>Load instruction and returns true.
   bool fuse_load(Opcode op, Entry& a, Entry& b);
+  // `mem[p] - x` where the f64 load came right before the instruction
+  // computing x (`c -= x * y * z`): moves the load after it, as
+  // F64RSubLoad, when nothing between depends on the order, so a store
+  // back to mem[p] can fold it further (fuse_rmw).
+  bool fuse_load_after(Opcode op, Entry& a, Entry& b);
   // If one operand of an i32/i64 add is the product just computed, fuses
   // the two into <ty>MulAdd and returns true.
   bool fuse_mul_add(Opcode op, Entry& a, Entry& b);
