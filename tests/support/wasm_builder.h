@@ -80,14 +80,16 @@ inline Bytes body(const Bytes& code, const Bytes& locals = {0x00}) {
   return out;
 }
 
-// A module with one type and one function whose body is `code`.
-inline Bytes one_function(const Bytes& type, const Bytes& code, std::initializer_list<Bytes> extra_before_code = {}) {
+// A module with one type and one function whose body is `code`, declaring
+// `locals` (the body's encoded local declarations; none by default).
+inline Bytes one_function(const Bytes& type, const Bytes& code, std::initializer_list<Bytes> extra_before_code = {},
+                          const Bytes& locals = {0x00}) {
   Bytes out{0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
   auto add = [&](const Bytes& b) { out.insert(out.end(), b.begin(), b.end()); };
   add(section(1, vec({type})));
   add(section(3, vec({leb(0)})));
   for (const Bytes& s : extra_before_code) add(s);
-  add(section(10, vec({body(code)})));
+  add(section(10, vec({body(code, locals)})));
   return out;
 }
 

@@ -21,8 +21,8 @@ namespace {
 // A module with one page of memory and one function of type `type`.
 struct Fixture {
   std::unique_ptr<Instance> inst;
-  explicit Fixture(const Bytes& type, const Bytes& code) {
-    Bytes m = one_function(type, code, {section(5, vec({{0x00, 0x01}}))});
+  explicit Fixture(const Bytes& type, const Bytes& code, const Bytes& locals = {0x00}) {
+    Bytes m = one_function(type, code, {section(5, vec({{0x00, 0x01}}))}, locals);
     auto loaded = load_module(m);
     REQUIRE(loaded.has_value());
     auto r = Instance::instantiate(*loaded, [](const Module&, const Import&) { return std::optional<Extern>(); });
@@ -307,4 +307,179 @@ TEST_CASE("consecutive 32-bit constants into slots merge into one Const32Many, n
   const std::string listing = f.listing();
   CHECK(listing.find("Const32Many") != std::string::npos);
   CHECK(listing.find("Const32 ") != std::string::npos);  // the one at the landing point stands alone
+}
+
+TEST_CASE("shifting left then right by the same amount becomes a sign extension") {
+  // (func (param i32) (result i32) local.get 0 i32.const 16 i32.shl i32.const 16 i32.shr_s)
+  Fixture f16(functype({I32}, {I32}), {0x20, 0, 0x41, 16, 0x74, 0x41, 16, 0x75, 0x0B});
+  uint64_t r = 0;
+  CHECK(f16.call({0x12348000u}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 0xFFFF8000u);
+  CHECK(f16.call({0x12347FFFu}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 0x7FFFu);
+  CHECK(f16.listing().find("i32.extend16_s") != std::string::npos);
+  CHECK(f16.listing().find("I32ShlImm") == std::string::npos);
+
+  // shl 56 (encoded as 120: shift counts are taken modulo 32) then shr_s 24: an 8-bit extension.
+  Fixture f8(functype({I32}, {I32}), {0x20, 0, 0x41, 0xF8, 0x00, 0x74, 0x41, 24, 0x75, 0x0B});
+  CHECK(f8.call({0x1234FF80u}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 0xFFFFFF80u);
+  CHECK(f8.listing().find("i32.extend8_s") != std::string::npos);
+
+  // Different amounts are not an extension: (x << 16) >> 8.
+  Fixture fx(functype({I32}, {I32}), {0x20, 0, 0x41, 16, 0x74, 0x41, 8, 0x75, 0x0B});
+  CHECK(fx.call({0x00008001u}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 0xFF800100u);
+  CHECK(fx.listing().find("extend") == std::string::npos);
+
+  // i64: (x << 32) >> 32 is i64.extend32_s.
+  Fixture f64(functype({I64}, {I64}), {0x20, 0, 0x42, 32, 0x86, 0x42, 32, 0x87, 0x0B});
+  CHECK(f64.call({0x1234567880000000ull}, &r) == Trap::None);
+  CHECK(r == 0xFFFFFFFF80000000ull);
+  CHECK(f64.listing().find("i64.extend32_s") != std::string::npos);
+}
+
+TEST_CASE("a count-down local.tee feeding br_if becomes one add-and-branch") {
+  // (func (param i32) (result i32) (local i32)
+  //   (loop $l
+  //     local.get 1 i32.const 3 i32.add local.set 1           ;; acc += 3
+  //     (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+  //   (if (local.tee 0 (i32.add (local.get 0) (i32.const 7)))   ;; param is 0 here: 7, true
+  //     (then local.get 1 i32.const 100 i32.add local.set 1))
+  //   local.get 1 local.get 0 i32.add)
+  Fixture f(functype({I32}, {I32}),
+            {0x03, 0x40, 0x20, 1, 0x41, 3, 0x6A, 0x21, 1, 0x20, 0, 0x41, 0x7F, 0x6A, 0x22, 0, 0x0D, 0, 0x0B,
+             0x20, 0, 0x41, 7, 0x6A, 0x22, 0, 0x04, 0x40, 0x20, 1, 0x41, 0xE4, 0x00, 0x6A, 0x21, 1, 0x0B,
+             0x20, 1, 0x20, 0, 0x6A, 0x0B},
+            {0x01, 0x01, I32});
+  uint64_t r = 0;
+  CHECK(f.call({4}, &r) == Trap::None);  // 4 iterations: acc 12; then param 7, acc 112
+  CHECK(uint32_t(r) == 119);
+  const std::string listing = f.listing();
+  CHECK(listing.find("I32AddImmBrNz") != std::string::npos);
+  CHECK(listing.find("I32AddImmBrZ") != std::string::npos);  // the if skips its body when the sum is 0
+}
+
+TEST_CASE("a zero stored to a local before anything wrote it is dropped, but never after a loop starts") {
+  // (func (param i32) (result i32) (local i32 i32)
+  //   i32.const 0 local.set 1                 ;; acc = 0: dropped (locals start at zero)
+  //   i32.const 5 local.set 2                 ;; x = 5
+  //   i32.const 0 local.set 2 i32.const 5 local.set 2   ;; x = 0 after a write: kept (then 5 again)
+  //   (loop $l
+  //     local.get 1 local.get 2 i32.add local.set 1     ;; acc += x
+  //     i32.const 0 local.set 2                         ;; x = 0 inside the loop: kept
+  //     (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+  //   local.get 1)
+  Fixture f(functype({I32}, {I32}),
+            {0x41, 0, 0x21, 1, 0x41, 5, 0x21, 2, 0x41, 0, 0x21, 2, 0x41, 5, 0x21, 2, 0x03, 0x40, 0x20, 1, 0x20,
+             2, 0x6A, 0x21, 1, 0x41, 0, 0x21, 2, 0x20, 0, 0x41, 0x7F, 0x6A, 0x22, 0, 0x0D, 0, 0x0B, 0x20, 1,
+             0x0B},
+            {0x01, 0x02, I32});
+  uint64_t r = 0;
+  CHECK(f.call({3}, &r) == Trap::None);  // x is added once, then zero
+  CHECK(uint32_t(r) == 5);
+  CHECK(f.call({1}, &r) == Trap::None);  // the dropped zero must hold on a second call too
+  CHECK(uint32_t(r) == 5);
+  const std::string listing = f.listing();
+  CHECK(listing.find(" 1 0\n") == std::string::npos);  // no constant into slot 1
+}
+
+TEST_CASE("a comparison feeding an if becomes one compare-and-branch on the negated comparison") {
+  // (func (param i32 i32) (result i32)
+  //   (if (result i32) (i32.lt_s (local.get 0) (local.get 1)) (then i32.const 1) (else i32.const 2)))
+  Fixture f(functype({I32, I32}, {I32}),
+            {0x20, 0, 0x20, 1, 0x48, 0x04, I32, 0x41, 1, 0x05, 0x41, 2, 0x0B, 0x0B});
+  uint64_t r = 0;
+  CHECK(f.call({1, 2}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 1);
+  CHECK(f.call({2, 1}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 2);
+  CHECK(f.call({uint32_t(-1), 0}, &r) == Trap::None);  // signed
+  CHECK(uint32_t(r) == 1);
+  CHECK(f.listing().find("BrIfI32GeS") != std::string::npos);  // skips the then-branch when not less
+}
+
+TEST_CASE("c[j] += x * b[j] becomes one multiply-accumulate into memory, both roundings kept") {
+  // (func (param i32 i32 f64)   ;; p, q, x: mem[p] += x * mem[q]
+  //   local.get 0  local.get 2 local.get 1 f64.load f64.mul  local.get 0 f64.load  f64.add  f64.store)
+  Fixture f(functype({I32, I32, F64}, {}),
+            {0x20, 0, 0x20, 2, 0x20, 1, 0x2B, 3, 0, 0xA2, 0x20, 0, 0x2B, 3, 0, 0xA0, 0x39, 3, 0, 0x0B});
+  CHECK(f.listing().find("F64MulLoadAddRmw") != std::string::npos);
+  // (1+2^-30)^2 rounds to 1+2^-29 before the sum, which is then exactly 0
+  // (a fused multiply-add would give 2^-60).
+  const double x = 1.0 + 0x1p-30;
+  f.set_f64(8, x);
+  f.set_f64(16, -(1.0 + 0x1p-29));
+  CHECK(f.call({16, 8, bits(x)}) == Trap::None);
+  CHECK(f.f64_at(16) == 0.0);
+  f.set_f64(16, 1.5);
+  CHECK(f.call({16, 8, bits(2.0)}) == Trap::None);
+  CHECK(f.f64_at(16) == 1.5 + 2.0 * x);
+  // Either address out of bounds traps, and memory is left as it was.
+  CHECK(f.call({65536 - 4, 8, bits(1.0)}) == Trap::MemoryOutOfBounds);
+  CHECK(f.call({16, 65536 - 4, bits(1.0)}) == Trap::MemoryOutOfBounds);
+  CHECK(f.f64_at(16) == 1.5 + 2.0 * x);
+
+  // The product's load at q + 8 (an add-immediate folded into it).
+  // (func (param i32 i32 f64) local.get 0  local.get 2 local.get 1 i32.const 8 i32.add f64.load f64.mul
+  //   local.get 0 f64.load  f64.add  f64.store)
+  Fixture g(functype({I32, I32, F64}, {}),
+            {0x20, 0, 0x20, 2, 0x20, 1, 0x41, 8, 0x6A, 0x2B, 3, 0, 0xA2, 0x20, 0, 0x2B, 3, 0, 0xA0, 0x39, 3, 0, 0x0B});
+  CHECK(g.listing().find("F64MulLoadAddIAddRmw") != std::string::npos);
+  g.set_f64(24, 3.0);
+  g.set_f64(40, 1.0);
+  CHECK(g.call({40, 16, bits(0.5)}) == Trap::None);  // mem[40] += 0.5 * mem[24]
+  CHECK(g.f64_at(40) == 2.5);
+}
+
+TEST_CASE("a xor of three rotations of one value (SHA-2's sigma functions) and the add using it fuse") {
+  auto sigma = [](uint8_t last_op, uint8_t k2, uint8_t third_operand) {
+    // (func (param i32 i32) (result i32)
+    //   local.get 1
+    //   local.get 0 i32.const 30 i32.rotl  local.get 0 i32.const 19 i32.rotl  i32.xor
+    //   local.get <third_operand> i32.const k2 <last_op>  i32.xor
+    //   i32.add)
+    return Bytes{0x20, 1, 0x20, 0, 0x41, 30, 0x77, 0x20, 0, 0x41, 19, 0x77, 0x73,
+                 0x20, third_operand, 0x41, k2, last_op, 0x73, 0x6A, 0x0B};
+  };
+  const uint32_t x = 0x9E3779B9u, a = 0x01234567u;
+  uint64_t r = 0;
+
+  Fixture rot(functype({I32, I32}, {I32}), sigma(0x77, 10, 0));  // ... ^ rotl(x, 10)
+  CHECK(rot.call({x, a}, &r) == Trap::None);
+  CHECK(uint32_t(r) == a + (std::rotl(x, 30) ^ std::rotl(x, 19) ^ std::rotl(x, 10)));
+  CHECK(rot.listing().find("I32AddOfXorRotlRotlRotl") != std::string::npos);
+
+  Fixture shr(functype({I32, I32}, {I32}), sigma(0x76, 3, 0));  // ... ^ (x >> 3)
+  CHECK(shr.call({x, a}, &r) == Trap::None);
+  CHECK(uint32_t(r) == a + (std::rotl(x, 30) ^ std::rotl(x, 19) ^ (x >> 3)));
+  CHECK(shr.listing().find("I32AddOfXorRotlRotlShrU") != std::string::npos);
+
+  // The third rotation is of another value: only the first two fuse.
+  Fixture other(functype({I32, I32}, {I32}), sigma(0x77, 10, 1));
+  CHECK(other.call({x, a}, &r) == Trap::None);
+  CHECK(uint32_t(r) == a + (std::rotl(x, 30) ^ std::rotl(x, 19) ^ std::rotl(a, 10)));
+  CHECK(other.listing().find("I32XorRotlRotl ") != std::string::npos);
+  CHECK(other.listing().find("RotlRotlRotl") == std::string::npos);
+}
+
+TEST_CASE("mem[p] -= x * y moves the load after the product and becomes one reverse-subtract into memory") {
+  // (func (param i32 f64 f64)  local.get 0  local.get 0 f64.load  local.get 1 local.get 2 f64.mul  f64.sub
+  //   f64.store)
+  Fixture f(functype({I32, F64, F64}, {}),
+            {0x20, 0, 0x20, 0, 0x2B, 3, 0, 0x20, 1, 0x20, 2, 0xA2, 0xA1, 0x39, 3, 0, 0x0B});
+  CHECK(f.listing().find("F64RSubRmw") != std::string::npos);
+  f.set_f64(32, 10.0);
+  CHECK(f.call({32, bits(2.0), bits(1.25)}) == Trap::None);
+  CHECK(f.f64_at(32) == 7.5);  // 10 - 2.5, not 2.5 - 10
+  CHECK(f.call({65536 - 4, bits(1.0), bits(1.0)}) == Trap::MemoryOutOfBounds);
+
+  // Without the store back, the load still moves: mem[p] - x * y as a value.
+  // (func (param i32 f64 f64) (result f64) local.get 0 f64.load local.get 1 local.get 2 f64.mul f64.sub)
+  Fixture g(functype({I32, F64, F64}, {F64}), {0x20, 0, 0x2B, 3, 0, 0x20, 1, 0x20, 2, 0xA2, 0xA1, 0x0B});
+  CHECK(g.listing().find("F64RSubLoad") != std::string::npos);
+  g.set_f64(8, 1.0);
+  uint64_t r = 0;
+  CHECK(g.call({8, bits(0.5), bits(4.0)}, &r) == Trap::None);
+  CHECK(std::bit_cast<double>(r) == -1.0);
 }

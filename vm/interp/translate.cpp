@@ -18,8 +18,10 @@ Translator::Translator(const Module& m, uint32_t func_index)
     local_slots_ += slots_of(t);
   };
   for (ValType t : type_.params()) add_local(t);
+  entry_zero_.assign(type_.params().size(), false);
   for (const LocalGroup& g : body_.locals)
     for (uint32_t i = 0; i < g.count; ++i) add_local(g.type);
+  entry_zero_.resize(local_type_.size(), true);
   max_slot_ = local_slots_;
   // If-param save areas sit above every operand-stack slot the function
   // can use (at most two slots per value, for v128).
@@ -143,6 +145,14 @@ std::array<uint32_t, 3> Translator::take_last_def(uint32_t count) {
   for (uint32_t k = 0; k < count; ++k) words[k] = code_[last_def_pos_ + 1 + k];
   code_.resize(start);
   forget_last_def();
+  if (prev_def_.op != IOp::Count) {
+    // The definition before is the last instruction again.
+    last_def_op_ = prev_def_.op;
+    last_def_pos_ = prev_def_.pos;
+    last_def_slot_ = prev_def_.slot;
+    last_def_end_ = start;
+    prev_def_ = {};
+  }
   return words;
 }
 

@@ -37,6 +37,24 @@ void Translator::set_target(Label& l, uint32_t at, uint32_t pos) {
 }
 
 std::pair<uint32_t, uint32_t> Translator::emit_cond_branch(const Entry& cond, uint32_t cond_slot, bool when_false) {
+  if (cond.where == Where::Local && last_def_is(cond.local) && last_def_op_ == IOp::I32AddImm) {
+    // `local.tee (x + imm); br_if`, a count-down loop's end: one
+    // instruction that still writes the local.
+    const uint32_t start = last_def_pos_ - kHandlerWords;
+    const uint32_t d = code_[start + kHandlerWords], a = code_[start + kHandlerWords + 1],
+                   imm = code_[start + kHandlerWords + 2];
+    code_.resize(start);
+    forget_last_def();
+    add_run_ = add_run_end_ = UINT32_MAX;  // it is no longer an add to extend
+    uint32_t at = emit(when_false ? IOp::I32AddImmBrZ : IOp::I32AddImmBrNz);
+    operand(d);
+    operand(a);
+    operand(imm);
+    uint32_t pos = uint32_t(code_.size());
+    operand(0);
+    end_instr(at);
+    return {at, pos};
+  }
   if (cond.where == Where::Temp && last_def_is(cond.canon)) {
     const uint32_t start = last_def_pos_ - kHandlerWords;
     const uint32_t a = code_[start + kHandlerWords + 1];
@@ -101,7 +119,10 @@ void Translator::block(Opcode op, CodeCursor& c) {
   Label l{};
   l.kind = op == Opcode::Loop ? LabelKind::Loop : op == Opcode::If ? LabelKind::If : LabelKind::Block;
   read_block_type(c, l.params, l.results);
-  forget_last_def();
+  // An if keeps the instruction computing its condition in view, so a
+  // comparison (or a teed add) fuses into its branch.
+  if (op != Opcode::If || dead_) forget_last_def();
+  if (op == Opcode::Loop) before_first_loop_ = false;
   if (dead_) {
     l.dead_block = true;
     labels_.push_back(std::move(l));
@@ -131,6 +152,7 @@ void Translator::block(Opcode op, CodeCursor& c) {
       }
     }
     auto [at, pos] = emit_cond_branch(cond, cond_slot, true);
+    forget_last_def();
     l.else_instr = at;
     l.else_fixup = pos;
   }

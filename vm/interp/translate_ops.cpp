@@ -38,6 +38,29 @@ namespace {
 std::pair<IOp, IOp> add_forms(Opcode op);
 }  // namespace
 
+bool Translator::fuse_load_after(Opcode op, Entry& a, Entry& b) {
+  if (op != Opcode::F64Sub || a.where != Where::Temp || b.where != Where::Temp || !last_def_is(b.canon)) return false;
+  const Def load = prev_def_;
+  if (load.op != wasm_iop(Opcode::F64Load) || load.slot != a.canon) return false;
+  const uint32_t load_start = load.pos - kHandlerWords, last_start = last_def_pos_ - kHandlerWords;
+  const uint32_t addr = code_[load.pos + 1], offset = code_[load.pos + 2];
+  // The load may move after the last instruction if no branch lands
+  // between them, the last one does not read the loaded value (any
+  // operand word equal to its slot counts) and does not write the address.
+  if (barrier_ > load_start || b.canon == addr) return false;
+  for (uint32_t k = last_def_pos_ + 1; k < code_.size(); ++k)
+    if (code_[k] == a.canon) return false;
+  std::vector<uint32_t> last(code_.begin() + last_start, code_.end());
+  code_.resize(load_start);
+  code_.insert(code_.end(), last.begin(), last.end());
+  forget_last_def();
+  prev_def_ = {};
+  add_run_ = add_run_end_ = UINT32_MAX;
+  copies_ = consts_ = {};
+  emit_result(IOp::F64RSubLoad, ValType::F64, {a.canon, b.canon, addr, offset});
+  return true;
+}
+
 bool Translator::fuse_load(Opcode op, Entry& a, Entry& b) {
   IOp fused = IOp::Count;
   Opcode load = Opcode::Nop;
@@ -146,8 +169,43 @@ bool Translator::fuse_shift(Opcode op, Entry& a, Entry& b) {
   if (other.where == Where::Const) return false;  // its constant would need code after the shift
   const auto [x, k, unused] = take_last_def(2);
   const uint32_t dst = a.canon;
+  if (op == Opcode::I32Xor && fuse_rotate_xor(other, forms[which], dst, x, k)) return true;
   emit_result(forms[which], ValType::I32, {dst, loc(other), x, k});
   return true;
+}
+
+bool Translator::fuse_add_rotate_xor(Opcode op, Entry& a, Entry& b) {
+  if (op != Opcode::I32Add) return false;
+  const bool rotl = last_def_op_ == IOp::I32XorRotlRotlRotl;
+  if (!rotl && last_def_op_ != IOp::I32XorRotlRotlShrU) return false;
+  auto fused = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon); };
+  const bool swap = !fused(b);  // add is commutative
+  if (swap && !fused(a)) return false;
+  Entry& other = swap ? b : a;
+  if (other.where == Where::Const) return false;  // its constant would need code after the xor
+  uint32_t w[4];
+  for (uint32_t k = 0; k < 4; ++k) w[k] = code_[last_def_pos_ + 1 + k];
+  take_last_def(0);
+  emit_result(rotl ? IOp::I32AddOfXorRotlRotlRotl : IOp::I32AddOfXorRotlRotlShrU, ValType::I32,
+              {a.canon, loc(other), w[0], w[1], w[2], w[3]});
+  return true;
+}
+
+bool Translator::fuse_rotate_xor(const Entry& other, IOp form, uint32_t dst, uint32_t x, uint32_t k) {
+  if (other.where != Where::Temp || !last_def_is(other.canon)) return false;
+  if (code_[last_def_pos_ + 1] != x) return false;  // rotates of another value
+  if (last_def_op_ == IOp::I32RotlImm && form == IOp::I32XorWithI32Rotl) {
+    const uint32_t k0 = take_last_def(2)[1];
+    emit_result(IOp::I32XorRotlRotl, ValType::I32, {dst, x, k0, k});
+    return true;
+  }
+  if (last_def_op_ == IOp::I32XorRotlRotl && (form == IOp::I32XorWithI32Rotl || form == IOp::I32XorWithI32ShrU)) {
+    const auto [x0, k0, k1] = take_last_def(3);
+    emit_result(form == IOp::I32XorWithI32Rotl ? IOp::I32XorRotlRotlRotl : IOp::I32XorRotlRotlShrU, ValType::I32,
+                {dst, x0, k0, k1, k});
+    return true;
+  }
+  return false;
 }
 
 bool Translator::fuse_f64_product(Opcode op, Entry& a, Entry& b) {
@@ -199,6 +257,10 @@ bool Translator::fuse_rmw(Opcode store, const Entry& addr, const Entry& value, u
     break;
     LVM_INTERP_LOAD_OPS(X)
 #undef X
+    case uint16_t(IOp::F64RSubLoad):
+      rmw = IOp::F64RSubRmw;
+      load = Opcode::F64Load;
+      break;
     default: return false;
   }
   // The store must write the loaded type back to the very address read:
@@ -215,6 +277,7 @@ bool Translator::fuse_rmw(Opcode store, const Entry& addr, const Entry& value, u
   const uint32_t mem_addr = code_[start + kHandlerWords + 2], mem_offset = code_[start + kHandlerWords + 3];
   const uint32_t store_addr = addr.where == Where::Local ? addr.local : addr.canon;
   if (!same_type || store_addr != mem_addr || offset != mem_offset || dst == mem_addr) return false;
+  if (rmw == IOp::F64AddRmw && fuse_axpy(start, a, mem_addr, mem_offset)) return true;
   code_.resize(start);
   forget_last_def();
   uint32_t at = emit(rmw);
@@ -225,17 +288,44 @@ bool Translator::fuse_rmw(Opcode store, const Entry& addr, const Entry& value, u
   return true;
 }
 
+bool Translator::fuse_axpy(uint32_t rmw_start, uint32_t a, uint32_t addr, uint32_t offset) {
+  // The F64AddLoad at rmw_start adds temporary `a`, which the instruction
+  // right before must have computed as x * mem[...] (and nothing else may
+  // read: a stack temporary is consumed once).
+  const Def& d = prev_def_;
+  if (d.op == IOp::Count || d.slot != a || a < local_slots_) return false;
+  IOp form;
+  uint32_t words;  // x, the address operands and offset of the product's load
+  if (d.op == IOp::F64MulLoad) form = IOp::F64MulLoadAddRmw, words = 3;
+  else if (d.op == IOp::F64MulLoadAddI) form = IOp::F64MulLoadAddIAddRmw, words = 4;
+  else if (d.op == IOp::F64MulLoadAddR) form = IOp::F64MulLoadAddRAddRmw, words = 4;
+  else return false;
+  if (d.pos + 1 + words > rmw_start || addr == a) return false;
+  std::array<uint32_t, 4> ops{};
+  for (uint32_t k = 0; k < words; ++k) ops[k] = code_[d.pos + 1 + k];
+  code_.resize(d.pos - kHandlerWords);
+  forget_last_def();
+  const uint32_t at = emit(form);
+  for (uint32_t k = 0; k < words; ++k) operand(ops[k]);
+  operand(addr);
+  operand(offset);
+  end_instr(at);
+  return true;
+}
+
 void Translator::numeric(Opcode op) {
   const OpSignature& sig = op_info(op).sig;
   uint32_t dst;
   if (sig.nparams == 2) {
     Entry b = pop();
     Entry a = pop();
+    if (fuse_load_after(op, a, b)) return;
     if (fuse_load(op, a, b)) return;
     if (fuse_mul_add(op, a, b)) return;
     if (fuse_shift(op, a, b)) return;
     if (fuse_f64_product(op, a, b)) return;
     if (fuse_alu2(op, a, b)) return;
+    if (fuse_add_rotate_xor(op, a, b)) return;
     dst = a.canon;
     if (op == Opcode::I32And && b.where == Where::Const && a.where == Where::Temp && last_def_is(a.canon) &&
         last_def_op_ == IOp::I32ShrUImm) {
@@ -243,6 +333,7 @@ void Translator::numeric(Opcode op) {
       emit_result(IOp::I32ShrUAndImm, ValType::I32, {dst, x, k, uint32_t(b.value)});
       return;
     }
+    if (fuse_sign_extend(op, a, b)) return;
     if (b.where == Where::Const && has_imm_form(op)) {
       uint32_t la = loc(a);
       uint32_t at = emit(imm_form(op));
@@ -381,6 +472,29 @@ void Translator::memory_access(Opcode op, CodeCursor& c) {
   }
 }
 
+bool Translator::fuse_sign_extend(Opcode op, const Entry& a, const Entry& b) {
+  if (b.where != Where::Const || a.where != Where::Temp || !last_def_is(a.canon)) return false;
+  const bool i32 = op == Opcode::I32ShrS;
+  if (!i32 && op != Opcode::I64ShrS) return false;
+  if (last_def_op_ != (i32 ? IOp::I32ShlImm : IOp::I64ShlImm)) return false;
+  const uint32_t bits = i32 ? 32 : 64;
+  const uint32_t k = uint32_t(b.value) & (bits - 1);
+  if ((code_[last_def_pos_ + 2] & (bits - 1)) != k) return false;
+  Opcode ext;
+  switch (bits - k) {
+    case 8: ext = i32 ? Opcode::I32Extend8S : Opcode::I64Extend8S; break;
+    case 16: ext = i32 ? Opcode::I32Extend16S : Opcode::I64Extend16S; break;
+    case 32:
+      if (i32) return false;
+      ext = Opcode::I64Extend32S;
+      break;
+    default: return false;
+  }
+  const uint32_t x = take_last_def(1)[0];
+  emit_result(wasm_iop(ext), i32 ? ValType::I32 : ValType::I64, {a.canon, x});
+  return true;
+}
+
 void Translator::merge_add_into_run(uint32_t start) {
   // `start` is an I32AddImm just retargeted to a local; it is the last
   // instruction. Join the previous run if nothing jumps between them.
@@ -414,10 +528,18 @@ void Translator::merge_add_into_run(uint32_t start) {
   add_run_end_ = uint32_t(code_.size());
 }
 
-void Translator::local_set(uint32_t index, bool tee) {
+void Translator::local_set(uint32_t index, bool tee, bool branch_next) {
   Entry v = pop();
   const uint32_t slot = local_slot_[index];
   const ValType t = local_type_[index];
+  if (before_first_loop_) {
+    if (entry_zero_[index] && v.where == Where::Const && v.value == 0 && t != ValType::V128) {
+      forget_last_def();
+      if (tee) push_local(t, slot);
+      return;  // it is zero already
+    }
+    entry_zero_[index] = false;
+  }
   if (v.where == Where::Temp && last_def_is(v.canon)) {
     // The producer can write the local directly. Stack entries still
     // reading the local's old value are copied out first, in front of the
@@ -430,7 +552,15 @@ void Translator::local_set(uint32_t index, bool tee) {
     const uint32_t moved = uint32_t(code_.size()) - start;
     code_.insert(code_.end(), producer.begin(), producer.end());
     code_[last_def_pos_ + moved] = slot;
-    if (last_def_op_ == IOp::I32AddImm) merge_add_into_run(start + moved);
+    if (last_def_op_ == IOp::I32AddImm) {
+      if (branch_next) {
+        // Kept on its own for emit_cond_branch to fuse with the branch.
+        add_run_ = add_run_end_ = UINT32_MAX;
+        tee_add_ = start + moved + kHandlerWords;
+      } else {
+        merge_add_into_run(start + moved);
+      }
+    }
   } else if (v.where == Where::Const) {
     preserve_local(slot);
     emit_const(t, slot, v.value);
@@ -440,7 +570,11 @@ void Translator::local_set(uint32_t index, bool tee) {
     if (src != slot) emit_copy(t, slot, src);
   }
   forget_last_def();
-  if (tee) push_local(t, slot);
+  if (tee) {
+    push_local(t, slot);
+    if (tee_add_ != UINT32_MAX) set_last_def(IOp::I32AddImm, tee_add_, slot);
+    tee_add_ = UINT32_MAX;
+  }
 }
 
 void Translator::instruction(Opcode op, CodeCursor& c) {
@@ -490,7 +624,13 @@ void Translator::instruction(Opcode op, CodeCursor& c) {
       return;
     }
     case Opcode::LocalSet: local_set(c.u32(), false); return;
-    case Opcode::LocalTee: local_set(c.u32(), true); return;
+    case Opcode::LocalTee: {
+      const uint32_t index = c.u32();
+      // A tee whose value a br_if or if tests next: keep an add producing
+      // it apart so emit_cond_branch can fuse the two.
+      local_set(index, true, *c.p == op_info(Opcode::BrIf).code || *c.p == op_info(Opcode::If).code);
+      return;
+    }
     case Opcode::GlobalGet: {
       uint32_t g = c.u32();
       ValType t = m_.globals[g].type.type;

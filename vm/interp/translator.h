@@ -76,6 +76,8 @@ class Translator {
   // `slot`, its destination operand being at code position `pos` (always
   // its first operand), for folding it into a local.set or a branch.
   void set_last_def(IOp op, uint32_t pos, uint32_t slot) {
+    // Keep the definition before when it ends where this one starts.
+    prev_def_ = last_def_end_ == pos - kHandlerWords ? Def{last_def_op_, last_def_pos_, last_def_slot_} : Def{};
     last_def_op_ = op;
     last_def_pos_ = pos;
     last_def_slot_ = slot;
@@ -124,6 +126,11 @@ class Translator {
   // If one operand of `op` was loaded by the instruction just emitted, folds
   // that load into an <op>Load instruction and returns true.
   bool fuse_load(Opcode op, Entry& a, Entry& b);
+  // `mem[p] - x` where the f64 load came right before the instruction
+  // computing x (`c -= x * y * z`): moves the load after it, as
+  // F64RSubLoad, when nothing between depends on the order, so a store
+  // back to mem[p] can fold it further (fuse_rmw).
+  bool fuse_load_after(Opcode op, Entry& a, Entry& b);
   // If one operand of an i32/i64 add is the product just computed, fuses
   // the two into <ty>MulAdd and returns true.
   bool fuse_mul_add(Opcode op, Entry& a, Entry& b);
@@ -133,19 +140,46 @@ class Translator {
   // If one operand of an f64 add/mul/sub is the product just computed,
   // fuses the two (keeping both roundings, in order).
   bool fuse_f64_product(Opcode op, Entry& a, Entry& b);
+  // fuse_shift, for `other ^ shift(x, k)` (`form` the XorWith<shift> it
+  // would emit): when `other` is itself rotl(x, k0), or rotl(x, k0) ^
+  // rotl(x, k1), computed just before, emits one instruction for the whole
+  // xor of rotations (SHA-2's Σ and σ functions) and returns true.
+  bool fuse_rotate_xor(const Entry& other, IOp form, uint32_t dst, uint32_t x, uint32_t k);
+  // An i32.add of such a xor of three rotations just computed: one
+  // instruction (SHA-2's `w + σ(x)`, `h + Σ(e)`).
+  bool fuse_add_rotate_xor(Opcode op, Entry& a, Entry& b);
   // If one operand of an i32 add/xor/and/or is another such operation just
   // computed, fuses the two into <op>Of<inner>.
   bool fuse_alu2(Opcode op, Entry& a, Entry& b);
+  // `(x << k) >> k` (signed; shr_s `op` with constant `b`, whose operand
+  // `a` is the shift left just emitted) with k making it a sign extension
+  // of 8, 16 or 32 bits: clang's int8_t/int16_t casts without the
+  // sign-extension feature. Emits the extend instead of the two shifts.
+  bool fuse_sign_extend(Opcode op, const Entry& a, const Entry& b);
   // If a store writes the result of the <op>Load just emitted back to the
   // address it read, turns the pair into one <op>Rmw and returns true.
   bool fuse_rmw(Opcode store, const Entry& addr, const Entry& value, uint32_t offset);
+  // fuse_rmw: the F64AddLoad at `rmw_start` becoming `mem[addr + offset] +=
+  // a`, where the instruction before computed `a` as x * mem[...]: emits the
+  // whole `c[j] += x * b[j]` (BLAS's axpy) as one instruction, both
+  // roundings kept, and returns true.
+  bool fuse_axpy(uint32_t rmw_start, uint32_t a, uint32_t addr, uint32_t offset);
   void memory_access(Opcode op, CodeCursor& c);
   // If `addr` is the result of the i32.add (or add-immediate) just emitted,
   // removes that instruction, returns its operands and the AddR/AddI form
   // of memory instruction `op`.
   bool take_address_add(const Entry& addr, IOp& form, uint32_t& a, uint32_t& b, Opcode op);
-  void local_set(uint32_t index, bool tee);
+  // local.set / local.tee (`tee`) of local `index`; `branch_next`: a br_if
+  // or if tests the teed value next.
+  void local_set(uint32_t index, bool tee, bool branch_next = false);
   void unsupported(Opcode op, CodeCursor& c);
+
+  // Locals that still hold their initial zero: in the code before the
+  // first loop, every path to a point runs only instructions that come
+  // earlier in the code, so a local nothing earlier writes is zero there,
+  // and setting it to zero (clang's `i32.const 0; local.set`) is dropped.
+  bool before_first_loop_ = true;
+  std::vector<bool> entry_zero_;  // by local index
 
   const Module& m_;
   const uint32_t func_index_;
@@ -167,6 +201,9 @@ class Translator {
   // following one that also writes a local joins it.
   uint32_t add_run_ = UINT32_MAX, add_run_end_ = UINT32_MAX;
   void merge_add_into_run(uint32_t start);
+  // local_set: the destination operand's position of a lone I32AddImm
+  // whose result a local.tee just stored to a local (else UINT32_MAX).
+  uint32_t tee_add_ = UINT32_MAX;
   // The last Copy/CopyMany (Const32/Const32Many) emitted: where it starts
   // and ends; the next one extends it while code_.size() is still `end`
   // and no branch target lies between.
@@ -179,6 +216,12 @@ class Translator {
   bool extend_run(PairRun& run, IOp single, IOp many, uint32_t x, uint32_t y);
   // Emits `single x y` and starts a run with it.
   void emit_pair(PairRun& run, IOp single, uint32_t x, uint32_t y);
+  // The instruction right before the last definition, when it was one too
+  // (valid while the last definition is: see set_last_def).
+  struct Def {
+    IOp op = IOp::Count;
+    uint32_t pos = 0, slot = 0;
+  } prev_def_;
   IOp last_def_op_ = IOp::Copy;
   uint32_t last_def_pos_ = 0, last_def_slot_ = 0, last_def_end_ = UINT32_MAX;
 };
