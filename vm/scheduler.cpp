@@ -387,7 +387,10 @@ void Scheduler::worker_main(unsigned self) {
     parked_.fetch_add(1);
     if (queued_.load() == 0 && !stop_.load()) {
       const uint64_t deadline = next_deadline_.load();
-      if (parked_.load() == workers_.size() && deadline == UINT64_MAX && live_.load() > 0) {
+      // In this order: a timer being fired has cleared next_deadline_ after
+      // raising firing_, which it lowers only once what it woke is queued.
+      if (deadline == UINT64_MAX && firing_.load() == 0 && queued_.load() == 0 &&
+          parked_.load() == workers_.size() && live_.load() > 0) {
         // Every worker idle, nothing queued, no timer: no process can ever
         // be woken again.
         parked_.fetch_sub(1);
@@ -523,6 +526,8 @@ void Scheduler::fire_timers(uint64_t now) {
   std::vector<std::pair<Pid, Message*>> mail;
   {
     std::lock_guard lock(timer_mu_);
+    if (timers_.empty() || timers_.front().deadline > now) return;
+    firing_.fetch_add(1);  // before next_deadline_ may read "no timer" (see worker_main)
     while (!timers_.empty() && timers_.front().deadline <= now) {
       std::pop_heap(timers_.begin(), timers_.end(), std::greater<Timer>());
       const Timer t = timers_.back();
@@ -538,12 +543,27 @@ void Scheduler::fire_timers(uint64_t now) {
     }
     next_deadline_.store(timers_.empty() ? UINT64_MAX : timers_.front().deadline);
   }
+  bool woke = false;
   for (const Timer& t : due)
-    if (t.proc->pid_.load() == t.pid && t.proc->wait_seq_.load() == t.wait_seq) wake(t.proc, false, true);
+    if (t.proc->pid_.load() == t.pid && t.proc->wait_seq_.load() == t.wait_seq) {
+      wake(t.proc, false, true);
+      woke = true;
+    }
   for (auto [to, msg] : mail) {
     Process* p = lookup(to);
-    if (p && p->pid_.load(std::memory_order_acquire) == to && alive(p->state_.load())) deliver(p, to, msg, true);
-    else Message::free(msg);
+    if (p && p->pid_.load(std::memory_order_acquire) == to && alive(p->state_.load())) {
+      deliver(p, to, msg, true);
+      woke = true;
+    } else {
+      Message::free(msg);
+    }
+  }
+  firing_.fetch_sub(1);
+  if (!woke && parked_.load() > 0) {
+    // Nothing came of these timers: a worker that parked while they were
+    // being fired skipped the deadlock check, and must make it again.
+    { std::lock_guard lock(park_mu_); }
+    park_cv_.notify_all();
   }
 }
 

@@ -226,6 +226,9 @@ class Scheduler {
   std::mutex reg_mu_;
   std::unordered_map<std::string, Pid> names_;
   std::atomic<uint64_t> next_deadline_{UINT64_MAX};
+  // fire_timers calls under way: a timer they popped may be waking a
+  // process that is not queued yet, so idle workers are no deadlock.
+  std::atomic<uint32_t> firing_{0};
 
   // Parking and stopping.
   std::mutex park_mu_;

@@ -2,9 +2,10 @@
 // Erlang's semantics). See scheduler.h.
 //
 // Each process guards its links and watchers with its own sig_mu_; no two
-// of these locks are held at once, so there is no lock order to keep. An
-// ending process closes its lists (sig_closed_) and signals what it found;
-// a link or monitor attempted after that sees the target gone.
+// of these locks are held at once, so there is no lock order to keep (send,
+// called under one to deliver an EXIT or DOWN, takes none). An ending
+// process closes its lists (sig_closed_) and signals what it found; a link
+// or monitor attempted after that sees the target gone.
 #include <algorithm>
 #include <cstring>
 
@@ -116,40 +117,50 @@ bool Scheduler::demonitor(Process& self, uint64_t ref) {
 void Scheduler::exit_signal(Pid to, Pid from, const ExitReason& reason) {
   Process* p = lookup(to);
   if (!p) return;
-  bool as_message;
   {
     std::lock_guard lock(p->sig_mu_);
     if (p->pid_.load(std::memory_order_acquire) != to || p->sig_closed_) return;
     auto it = std::find(p->links_.begin(), p->links_.end(), from);
     if (it == p->links_.end()) return;  // unlinked meanwhile
     p->links_.erase(it);
-    as_message = p->trap_exit();
-    if (!as_message) {
-      if (reason.normal()) return;
-      if (!p->pending_exit_) {
-        p->pending_exit_ = std::make_unique<ExitReason>(reason);
-        p->pending_exit_->linked_from = from;
-      }
-      p->kill_requested_.store(true);
+    if (p->trap_exit()) {
+      // Sent under the lock: an unlink (which takes it) returns only once
+      // the message is in the mailbox, never before it arrives.
+      send(from, to, kTagExit, exit_payload(0, from, &reason));
+      return;
     }
+    if (reason.normal()) return;
+    if (!p->pending_exit_) {
+      p->pending_exit_ = std::make_unique<ExitReason>(reason);
+      p->pending_exit_->linked_from = from;
+    }
+    p->kill_requested_.store(true);
   }
-  if (as_message) send(from, to, kTagExit, exit_payload(0, from, &reason));
-  else wake(p, false);
+  wake(p, false);
 }
 
 void Scheduler::signal_exit(Process* p) {
+  // Its name goes first, so a process restarted on its EXIT or DOWN can
+  // take the name at once.
+  if (p->has_name_.load(std::memory_order_acquire)) {
+    std::lock_guard lock(reg_mu_);
+    names_.erase(p->name_);
+    p->name_.clear();
+    p->has_name_.store(false);
+  }
+  const Pid me = p->pid();
   std::vector<Pid> links;
-  std::vector<std::pair<uint64_t, Pid>> watchers;
   {
     std::lock_guard lock(p->sig_mu_);
     p->sig_closed_ = true;
     links.swap(p->links_);
-    watchers.swap(p->watchers_);
+    // DOWNs are sent under the lock: a demonitor (which takes it) then
+    // finds its DOWN in the mailbox, to remove, or never gets one.
+    for (auto [ref, to] : p->watchers_) send(me, to, kTagDown, exit_payload(ref, me, &p->exit_));
+    p->watchers_.clear();
     p->pending_exit_.reset();
   }
-  const Pid me = p->pid();
   for (Pid to : links) exit_signal(to, me, p->exit_);
-  for (auto [ref, to] : watchers) send(me, to, kTagDown, exit_payload(ref, me, &p->exit_));
   // Its own monitors: the targets need not keep them.
   for (auto [ref, target] : p->monitoring_)
     if (Process* t = lookup(target)) {
@@ -158,12 +169,6 @@ void Scheduler::signal_exit(Process* p) {
         std::erase_if(t->watchers_, [&](const std::pair<uint64_t, Pid>& w) { return w.first == ref; });
     }
   p->monitoring_.clear();
-  if (p->has_name_.load(std::memory_order_acquire)) {
-    std::lock_guard lock(reg_mu_);
-    names_.erase(p->name_);
-    p->name_.clear();
-    p->has_name_.store(false);
-  }
 }
 
 Scheduler::NameStatus Scheduler::register_name(Process& self, std::string name) {

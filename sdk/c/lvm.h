@@ -153,7 +153,8 @@ LVM_IMPORT(spawn_opt) int32_t lvm_spawn_opt_raw(uint32_t entry, const void *args
  * caller gets an EXIT message of kind LVM_EXIT_NOPROC). */
 LVM_IMPORT(link) int32_t lvm_link(lvm_pid_t pid);
 
-/* Removes a link both ways; no exit signal of it arrives afterwards. LVM_OK. */
+/* Removes a link both ways; no exit signal of it arrives afterwards (an
+ * EXIT sent before may already be in the mailbox). LVM_OK. */
 LVM_IMPORT(unlink) int32_t lvm_unlink(lvm_pid_t pid);
 
 /* Monitors pid: exactly one LVM_TAG_DOWN message comes when it ends (at

@@ -280,6 +280,30 @@ static void timers_scenario(void) {
   CHECK(lvm_send_after(self, LVM_TAG_DOWN, 0, 0, 0, &ref) == LVM_EINVAL);
 }
 
+// Receives that time out, back to back with nothing else running: each
+// timer's firing must not look like a deadlock (every worker idle, no timer
+// left) before it has woken its process.
+static void timeouts_scenario(void) {
+  lvm_msg_info info;
+  int timed_out = 0;
+  for (int k = 0; k < 2000; k++) timed_out += lvm_receive_any(100000, 0, 0, &info) == LVM_ETIMEDOUT;
+  CHECK(timed_out == 2000);
+  printf("timeouts: 2000 receives timed out in a row, no false deadlock\n");
+}
+
+// A process waiting forever with nothing to wake it: the VM reports a
+// deadlock instead of hanging (the script checks the exit code).
+static void sleeper(void) { lvm_receive_any(LVM_INFINITY, 0, 0, 0); }
+static void deadlock_scenario(void) {
+  lvm_pid_t child;
+  CHECK(lvm_spawn(sleeper, 0, 0, &child) == LVM_OK);
+  lvm_msg_info info;
+  lvm_receive_any(1000000, 0, 0, &info);  // a timer that fires, then none
+  printf("deadlock: waiting forever\n");
+  fflush(stdout);
+  lvm_receive_any(LVM_INFINITY, 0, 0, &info);
+}
+
 // ---- limits ----
 
 static void grower(void) {
@@ -448,6 +472,8 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "monitor")) monitor_scenario();
   else if (!strcmp(what, "registry")) registry_scenario();
   else if (!strcmp(what, "timers")) timers_scenario();
+  else if (!strcmp(what, "timeouts")) timeouts_scenario();
+  else if (!strcmp(what, "deadlock")) deadlock_scenario();
   else if (!strcmp(what, "memlimit")) memlimit_scenario();
   else if (!strcmp(what, "fuel")) fuel_scenario();
   else if (!strcmp(what, "nospawn")) nospawn_scenario();

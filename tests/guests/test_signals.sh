@@ -26,6 +26,13 @@ for threads in 1 2; do
   run "timers ($t)" $t -- timers
   expect_out timers "the cancelled one never came"
   expect_out timers "under load, 10 timers of 5 ms arrived"
+  run "timeouts ($t)" $t -- timeouts
+  expect_out timeouts "2000 receives timed out in a row, no false deadlock"
+  timeout 60 "$LVM" run $t "$GUEST" deadlock >"$TMP/out" 2>"$TMP/err" </dev/null
+  rc=$?
+  [[ $rc -eq 3 ]] || fail "deadlock ($t): exit code $rc, expected 3"
+  grep -qF "deadlock: 2 process(es) wait for messages and nothing can wake them" "$TMP/err" ||
+    fail "deadlock ($t): stderr lacks the deadlock report: $(cat "$TMP/err")"
   run "memlimit ($t)" $t -- memlimit
   expect_out memlimit "memory.grow gave"
   expect_out memlimit "then -1"
