@@ -309,7 +309,11 @@ void Scheduler::enqueue(Process* p, bool fresh, bool urgent) {
   }
   queued_.fetch_add(1);
   // Surplus work (or work from outside the workers) wakes an idle worker.
-  if ((!on_worker || len >= 1) && parked_.load() > 0) {
+  // A process that yielded into an otherwise empty queue is no surplus:
+  // this worker takes it back next, and handing it to another core would
+  // only cost a wake-up and the caches.
+  const bool surplus = !on_worker || fresh || len >= 2 || me.next.load(std::memory_order_relaxed);
+  if (surplus && parked_.load() > 0) {
     std::lock_guard lock(park_mu_);
     park_cv_.notify_one();
   }
