@@ -6,9 +6,7 @@ void Linker::add_host_functions(std::vector<HostFunction> fns) {
   for (HostFunction& fn : fns) {
     HostFunction& h = hosts_.emplace_back(std::move(fn));
     FuncInst& f = funcs_.emplace_back();
-    f.type = &h.type;
-    f.type_id = intern_func_type(h.type);
-    f.host = &h;
+    f.set_host(h);
     by_name_[{h.module, h.name}] = &f;
   }
 }

@@ -14,6 +14,14 @@ uint32_t intern_func_type(const FuncType& t) {
   return it->second;
 }
 
+void FuncInst::set_host(const HostFunction& h) {
+  type = &h.type;
+  type_id = intern_func_type(h.type);
+  host = &h;
+  host_params = uint16_t(h.type.params().size());
+  host_results = uint16_t(h.type.results().size());
+}
+
 int64_t TableInst::grow(uint32_t delta, void* init) {
   uint64_t old = elems.size();
   uint64_t limit = max ? *max : 0xFFFFFFFFu;

@@ -26,6 +26,11 @@ struct FuncInst {
   Instance* instance = nullptr;          // owning instance (wasm functions)
   uint32_t index = 0;                    // index in that instance's module
   const HostFunction* host = nullptr;    // set for host functions
+  // Host functions: the number of parameters and results of `type`, kept
+  // here so the interpreter's call path reads one cache line.
+  uint16_t host_params = 0, host_results = 0;
+  // Makes this the function instance of host function `h`.
+  void set_host(const HostFunction& h);
 };
 
 // A table instance (spec 4.2.7). Elements are references: `const FuncInst*`

@@ -26,9 +26,7 @@ Spectest::Spectest() {
     h.type = FuncType(params, {});
     h.fn = [](HostCall&) { return Trap::None; };
     FuncInst& f = funcs_.emplace_back();
-    f.type = &h.type;
-    f.type_id = intern_func_type(h.type);
-    f.host = &h;
+    f.set_host(h);
   }
   table_ = std::make_shared<TableInst>();
   table_->elem = ValType::FuncRef;

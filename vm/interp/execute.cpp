@@ -186,6 +186,7 @@ Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* f
   }
 
   Frame* fsp = st.frame_top;  // the innermost frame record (records grow down)
+  LinearMemory* m0 = nullptr;  // inst's memory 0 (null if none)
   uint8_t* mem = nullptr;
   uint8_t* dirty = nullptr;  // the memory's written-pages map
   uint64_t mem_size = 0;
@@ -193,7 +194,7 @@ Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* f
 
 #define RELOAD_MEMORY()                              \
   do {                                               \
-    LinearMemory* m0 = inst->memory0();              \
+    m0 = inst->memory0();                            \
     mem = m0 ? m0->base() : nullptr;                 \
     dirty = m0 ? m0->dirty_map() : nullptr;          \
     mem_size = m0 ? m0->size() : 0;                  \
