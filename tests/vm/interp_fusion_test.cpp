@@ -483,3 +483,53 @@ TEST_CASE("mem[p] -= x * y moves the load after the product and becomes one reve
   CHECK(g.call({8, bits(0.5), bits(4.0)}, &r) == Trap::None);
   CHECK(std::bit_cast<double>(r) == -1.0);
 }
+
+TEST_CASE("a loop's add-immediates and its closing br_if (i != n) become one instruction, never across a landing point") {
+  // (func (param i32) (result i32) (local i32)
+  //   (loop $l  local.get 1 i32.const 1 i32.add local.set 1
+  //             (br_if $l (i32.ne (local.get 1) (local.get 0))))
+  //   local.get 1)
+  Fixture reg(functype({I32}, {I32}),
+              {0x03, 0x40, 0x20, 1, 0x41, 1, 0x6A, 0x21, 1, 0x20, 1, 0x20, 0, 0x47, 0x0D, 0, 0x0B, 0x20, 1, 0x0B},
+              {0x01, 0x01, I32});
+  uint64_t r = 0;
+  CHECK(reg.call({5}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 5);
+  CHECK(reg.listing().find("I32AddImmBrIfNe ") != std::string::npos);
+
+  // Against a constant: ... (br_if $l (i32.ne (local.get 1) (i32.const 7)))
+  Fixture imm(functype({I32}, {I32}),
+              {0x03, 0x40, 0x20, 1, 0x41, 1, 0x6A, 0x21, 1, 0x20, 1, 0x41, 7, 0x47, 0x0D, 0, 0x0B, 0x20, 1, 0x0B},
+              {0x01, 0x01, I32});
+  CHECK(imm.call({0}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 7);
+  CHECK(imm.listing().find("I32AddImmBrIfNeImm") != std::string::npos);
+
+  // Two adds (a counter and a pointer): the run's form.
+  // (func (param i32) (result i32) (local i32 i32)
+  //   (loop $l  local.get 1 i32.const 1 i32.add local.set 1  local.get 2 i32.const 8 i32.add local.set 2
+  //             (br_if $l (i32.ne (local.get 1) (local.get 0))))
+  //   local.get 2)
+  Fixture many(functype({I32}, {I32}),
+               {0x03, 0x40, 0x20, 1, 0x41, 1, 0x6A, 0x21, 1, 0x20, 2, 0x41, 8, 0x6A, 0x21, 2, 0x20, 1, 0x20, 0, 0x47,
+                0x0D, 0, 0x0B, 0x20, 2, 0x0B},
+               {0x01, 0x02, I32});
+  CHECK(many.call({6}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 48);
+  CHECK(many.listing().find("I32AddImmManyBrIfNe ") != std::string::npos);
+
+  // A branch lands between the add and the comparison: they stay apart.
+  // (func (param i32 i32) (result i32) (local i32)
+  //   (block (br_if 0 (local.get 1)) local.get 2 i32.const 1 i32.add local.set 2)
+  //   (block (br_if 0 (i32.ne (local.get 2) (local.get 0))) i32.const 100 return)
+  //   local.get 2)
+  Fixture landing(functype({I32, I32}, {I32}),
+                  {0x02, 0x40, 0x20, 1, 0x0D, 0, 0x20, 2, 0x41, 1, 0x6A, 0x21, 2, 0x0B, 0x02, 0x40, 0x20, 2, 0x20,
+                   0, 0x47, 0x0D, 0, 0x41, 0xE4, 0x00, 0x0F, 0x0B, 0x20, 2, 0x0B},
+                  {0x01, 0x01, I32});
+  CHECK(landing.call({1, 0}, &r) == Trap::None);  // i = 1 == n: 100
+  CHECK(uint32_t(r) == 100);
+  CHECK(landing.call({1, 1}, &r) == Trap::None);  // the increment skipped: i = 0 != 1
+  CHECK(uint32_t(r) == 0);
+  CHECK(landing.listing().find("BrIfNe") == std::string::npos);
+}

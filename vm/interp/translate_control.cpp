@@ -1,6 +1,8 @@
 // Translation of structured control flow and calls (spec 4.4.8): blocks get
 // fixed result slots, branches copy their values there and jump, forward
 // jumps are patched when the block ends.
+#include <cstring>
+
 #include "vm/interp/translator.h"
 #include "vm/runtime.h"
 
@@ -71,6 +73,11 @@ std::pair<uint32_t, uint32_t> Translator::emit_cond_branch(const Entry& cond, ui
       end_instr(at);
       return std::pair{at, pos};
     };
+    // `i != n` (or `!(i == n)`) right after the loop's add-immediates.
+    const bool ne = when_false ? op == wasm_iop(Opcode::I32Eq) || op == IOp::I32EqImm
+                               : op == wasm_iop(Opcode::I32Ne) || op == IOp::I32NeImm;
+    if (ne && add_run_ != UINT32_MAX && add_run_end_ == start && add_run_ >= barrier_)
+      return fuse_adds_into_branch(start, op == IOp::I32NeImm || op == IOp::I32EqImm);
     switch (uint16_t(op)) {  // wasm_iop values are not named enumerators
 #define X(name, neg)                                                                                  \
   case uint16_t(wasm_iop(Opcode::name)): return fuse(when_false ? IOp::BrIf##neg : IOp::BrIf##name, 1); \
@@ -97,6 +104,34 @@ std::pair<uint32_t, uint32_t> Translator::emit_cond_branch(const Entry& cond, ui
   uint32_t pos = uint32_t(code_.size());
   operand(0);
   end_instr(at);
+  return {at, pos};
+}
+
+std::pair<uint32_t, uint32_t> Translator::fuse_adds_into_branch(uint32_t cmp_start, bool imm) {
+  const uint32_t x = code_[cmp_start + kHandlerWords + 1], y = code_[cmp_start + kHandlerWords + 2];
+  code_.resize(cmp_start);
+  forget_last_def();
+  const uint32_t at = add_run_;
+  if (handler_at(&code_[at]) == handler_table()[size_t(IOp::I32AddImm)]) {
+    // One add: a fixed-size form, no loop.
+    const uint32_t d = code_[at + kHandlerWords], a = code_[at + kHandlerWords + 1], i = code_[at + kHandlerWords + 2];
+    code_.resize(at);
+    emit(imm ? IOp::I32AddImmBrIfNeImm : IOp::I32AddImmBrIfNe);
+    operand(d);
+    operand(a);
+    operand(i);
+  } else {  // an I32AddImmMany: same operands, another handler
+    const IOp fused = imm ? IOp::I32AddImmManyBrIfNeImm : IOp::I32AddImmManyBrIfNe;
+    if (code_.size() - at > kHandlerWords + 1 + 3 * code_[at + kHandlerWords]) code_.pop_back();  // padding
+    const void* h = handler_table()[size_t(fused)];
+    std::memcpy(&code_[at], &h, sizeof h);
+  }
+  operand(x);
+  operand(y);
+  const uint32_t pos = uint32_t(code_.size());
+  operand(0);
+  end_instr(at);
+  add_run_ = add_run_end_ = UINT32_MAX;  // the run is closed
   return {at, pos};
 }
 

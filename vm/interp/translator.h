@@ -97,6 +97,11 @@ class Translator {
   // integer comparison just emitted, the two become one compare-and-branch.
   // Returns the instruction's position and its offset operand's position.
   std::pair<uint32_t, uint32_t> emit_cond_branch(const Entry& cond, uint32_t cond_slot, bool when_false);
+  // emit_cond_branch: the i32 `!=` comparison at `cmp_start` (against an
+  // immediate if `imm`) right after the add-immediate run add_run_ (a
+  // loop's induction updates): the run and the branch become one
+  // I32AddImm(Many)BrIfNe(Imm). Returns as emit_cond_branch does.
+  std::pair<uint32_t, uint32_t> fuse_adds_into_branch(uint32_t cmp_start, bool imm);
   // Points the offset operand at `pos` of instruction `at` to label `l`.
   void set_target(Label& l, uint32_t at, uint32_t pos);
 
