@@ -1,7 +1,8 @@
 // Internal to the interpreter: the single-pass translator's state. See
 // translate.h for the idea; translate.cpp holds the driver, the abstract
 // stack and emission, translate_control.cpp the structured control flow and
-// calls, translate_ops.cpp the remaining instructions.
+// calls, translate_ops.cpp the remaining instructions, translate_fuse.cpp the
+// fusions of an instruction with the ones just emitted.
 #pragma once
 
 #include <array>
@@ -15,6 +16,10 @@
 #include "vm/interp/code.h"
 
 namespace lvm::interp {
+
+// The AddR / AddI forms (address `uint32(a + b)` or `uint32(a + imm)`) of a
+// load or store opcode; IOp::Count for other opcodes.
+std::pair<IOp, IOp> add_forms(Opcode op);
 
 class Translator {
  public:
@@ -125,7 +130,7 @@ class Translator {
   // changing the abstract stack (so it can sit on a conditional path).
   void emit_return();
 
-  // ---- everything else (translate_ops.cpp) ----
+  // ---- everything else (translate_ops.cpp; the fuse_* in translate_fuse.cpp) ----
   void instruction(Opcode op, CodeCursor& c);
   void numeric(Opcode op);
   // If one operand of `op` was loaded by the instruction just emitted, folds
