@@ -9,6 +9,13 @@
 
 namespace lvm::interp {
 
+Translator::Entry* Translator::operand_beside_last_def(Entry& a, Entry& b) {
+  auto produced = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon); };
+  Entry* other = produced(b) ? &a : produced(a) ? &b : nullptr;
+  // A constant would need its code after the producer, which must stay last.
+  return other && other->where != Where::Const ? other : nullptr;
+}
+
 bool Translator::fuse_load_after(Opcode op, Entry& a, Entry& b) {
   if (op != Opcode::F64Sub || a.where != Where::Temp || b.where != Where::Temp || !last_def_is(b.canon)) return false;
   const Def load = prev_def_;
@@ -94,14 +101,12 @@ bool Translator::fuse_mul_add(Opcode op, Entry& a, Entry& b) {
   } else {
     return false;
   }
-  auto product = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon) && last_def_op_ == mul; };
-  const bool swap = !product(b);
-  if (swap && !product(a)) return false;
-  Entry& other = swap ? b : a;
-  if (other.where == Where::Const) return false;  // its constant would need code after the mul
+  if (last_def_op_ != mul) return false;
+  Entry* other = operand_beside_last_def(a, b);
+  if (!other) return false;
   const auto [x, y, unused] = take_last_def(2);
   const uint32_t dst = a.canon;
-  emit_result(fused, op_info(op).sig.results[0], {dst, x, y, loc(other)});
+  emit_result(fused, op_info(op).sig.results[0], {dst, x, y, loc(*other)});
   return true;
 }
 
@@ -132,16 +137,13 @@ bool Translator::fuse_shift(Opcode op, Entry& a, Entry& b) {
   for (int k = 0; k < int(std::size(kShifts)); ++k)
     if (last_def_op_ == kShifts[k]) which = k;
   if (which < 0) return false;
-  auto shifted = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon); };
   // All four operators are commutative: the shifted value may be either side.
-  const bool swap = !shifted(b);
-  if (swap && !shifted(a)) return false;
-  Entry& other = swap ? b : a;
-  if (other.where == Where::Const) return false;  // its constant would need code after the shift
+  Entry* other = operand_beside_last_def(a, b);
+  if (!other) return false;
   const auto [x, k, unused] = take_last_def(2);
   const uint32_t dst = a.canon;
-  if (op == Opcode::I32Xor && fuse_rotate_xor(other, forms[which], dst, x, k)) return true;
-  emit_result(forms[which], ValType::I32, {dst, loc(other), x, k});
+  if (op == Opcode::I32Xor && fuse_rotate_xor(*other, forms[which], dst, x, k)) return true;
+  emit_result(forms[which], ValType::I32, {dst, loc(*other), x, k});
   return true;
 }
 
@@ -149,16 +151,13 @@ bool Translator::fuse_add_rotate_xor(Opcode op, Entry& a, Entry& b) {
   if (op != Opcode::I32Add) return false;
   const bool rotl = last_def_op_ == IOp::I32XorRotlRotlRotl;
   if (!rotl && last_def_op_ != IOp::I32XorRotlRotlShrU) return false;
-  auto fused = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon); };
-  const bool swap = !fused(b);  // add is commutative
-  if (swap && !fused(a)) return false;
-  Entry& other = swap ? b : a;
-  if (other.where == Where::Const) return false;  // its constant would need code after the xor
+  Entry* other = operand_beside_last_def(a, b);  // add is commutative
+  if (!other) return false;
   uint32_t w[4];
   for (uint32_t k = 0; k < 4; ++k) w[k] = code_[last_def_pos_ + 1 + k];
   take_last_def(0);
   emit_result(rotl ? IOp::I32AddOfXorRotlRotlRotl : IOp::I32AddOfXorRotlRotlShrU, ValType::I32,
-              {a.canon, loc(other), w[0], w[1], w[2], w[3]});
+              {a.canon, loc(*other), w[0], w[1], w[2], w[3]});
   return true;
 }
 
@@ -182,18 +181,16 @@ bool Translator::fuse_rotate_xor(const Entry& other, IOp form, uint32_t dst, uin
 bool Translator::fuse_f64_product(Opcode op, Entry& a, Entry& b) {
   if (op != Opcode::F64Add && op != Opcode::F64Mul && op != Opcode::F64Sub) return false;
   if (last_def_op_ != wasm_iop(Opcode::F64Mul)) return false;
-  auto product = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon); };
-  const bool product_right = product(b);
-  if (!product_right && !product(a)) return false;
-  Entry& other = product_right ? a : b;
-  if (other.where == Where::Const) return false;  // its constant would need code after the product
+  Entry* other = operand_beside_last_def(a, b);
+  if (!other) return false;
+  const bool product_right = other == &a;
   IOp form = op == Opcode::F64Add   ? IOp::F64AddMul
              : op == Opcode::F64Mul ? IOp::F64MulMul
              : product_right        ? IOp::F64SubMul
                                     : IOp::F64MulSub;
   const auto [x, y, unused] = take_last_def(2);
   const uint32_t dst = a.canon;
-  emit_result(form, ValType::F64, {dst, loc(other), x, y});
+  emit_result(form, ValType::F64, {dst, loc(*other), x, y});
   return true;
 }
 
@@ -204,15 +201,12 @@ bool Translator::fuse_alu2(Opcode op, Entry& a, Entry& b) {
   LVM_INTERP_ALU2_OPS(X)
 #undef X
   if (form == IOp::Count) return false;
-  auto inner = [&](const Entry& e) { return e.where == Where::Temp && last_def_is(e.canon); };
   // The four outer operators are commutative: the inner result may be either side.
-  const bool inner_right = inner(b);
-  if (!inner_right && !inner(a)) return false;
-  Entry& other = inner_right ? a : b;
-  if (other.where == Where::Const) return false;  // its constant would need code after the inner op
+  Entry* other = operand_beside_last_def(a, b);
+  if (!other) return false;
   const auto [x, y, unused] = take_last_def(2);
   const uint32_t dst = a.canon;
-  emit_result(form, ValType::I32, {dst, loc(other), x, y});
+  emit_result(form, ValType::I32, {dst, loc(*other), x, y});
   return true;
 }
 

@@ -133,6 +133,10 @@ class Translator {
   // ---- everything else (translate_ops.cpp; the fuse_* in translate_fuse.cpp) ----
   void instruction(Opcode op, CodeCursor& c);
   void numeric(Opcode op);
+  // For fusing a binary operator's operand with the instruction just emitted:
+  // if a or b is the temporary it produced, the other operand (not a
+  // constant); else null.
+  Entry* operand_beside_last_def(Entry& a, Entry& b);
   // If one operand of `op` was loaded by the instruction just emitted, folds
   // that load into an <op>Load instruction and returns true.
   bool fuse_load(Opcode op, Entry& a, Entry& b);
