@@ -50,52 +50,70 @@ void Process::begin_wait(uint64_t deadline_ns, bool on_mail, uint64_t start) {
   wait_on_mail_pending_ = on_mail;
 }
 
-Message* Process::drain_inbox() {
-  Message* m = inbox_.exchange(nullptr, std::memory_order_acquire);
-  if (!m) return nullptr;
-  // Newest first: reverse into arrival order, dropping strays. The first
-  // one kept (the newest) becomes the tail.
+void Process::push_inbox(Message* m) {
+  std::atomic_ref(m->next).store(nullptr, std::memory_order_relaxed);
+  // seq_cst: park() stores the wait state, then reads inbox_in_; senders
+  // exchange here, then read the state. One of the two sees the other.
+  Message* prev = inbox_in_.exchange(m, std::memory_order_seq_cst);
+  std::atomic_ref(prev->next).store(m, std::memory_order_release);
+}
+
+Message* Process::pop_inbox() {
   const Pid self = pid();
-  Message* ordered = nullptr;
-  Message* tail = nullptr;
-  while (m) {
-    Message* next = m->next;
-    if (m->to == self) [[likely]] {
-      m->next = ordered;
-      ordered = m;
-      if (!tail) tail = m;
-    } else {
-      Message::free(m);
+  for (;;) {
+    Message* out = inbox_out_;
+    Message* next = std::atomic_ref(out->next).load(std::memory_order_acquire);
+    if (out == &inbox_stub_) {
+      if (!next) return nullptr;
+      inbox_out_ = out = next;
+      next = std::atomic_ref(next->next).load(std::memory_order_acquire);
     }
-    m = next;
+    if (!next) {
+      // `out` is the last message: put the stub behind it, so that it has
+      // a successor and can leave (a message leaves only once linked, so no
+      // sender writes to it afterwards).
+      if (out != inbox_in_.load(std::memory_order_acquire)) return nullptr;  // a push is under way
+      push_inbox(&inbox_stub_);
+      next = std::atomic_ref(out->next).load(std::memory_order_acquire);
+      if (!next) return nullptr;  // another sender got in first; its link is coming
+    }
+    inbox_out_ = next;
+    out->next = nullptr;
+    if (out->to == self) [[likely]]
+      return out;
+    Message::free(out);  // for an earlier process of this table entry
   }
-  if (!ordered) return nullptr;
-  (mail_tail_ ? mail_tail_->next : mail_head_) = ordered;
-  mail_tail_ = tail;
-  return ordered;
+}
+
+void Process::drain_inbox() {
+  while (Message* m = pop_inbox()) {
+    (mail_tail_ ? mail_tail_->next : mail_head_) = m;
+    mail_tail_ = m;
+  }
 }
 
 const Message* Process::take_message(std::span<const int64_t> tags) {
   auto matches = [&](const Message* m) {
     return tags.empty() || std::find(tags.begin(), tags.end(), m->tag) != tags.end();
   };
-  Message* prev = nullptr;
-  Message* m = mail_head_;
-  for (int pass = 0; pass < 2; ++pass) {
-    for (; m; prev = m, m = m->next) {
-      if (!matches(m)) continue;
-      (prev ? prev->next : mail_head_) = m->next;
-      if (mail_tail_ == m) mail_tail_ = prev;
-      m->next = nullptr;
-      if (current_) Message::free(current_);
-      current_ = m;
-      return m;
-    }
-    // Nothing in what we had: look at what arrived since.
-    Message* old_tail = mail_tail_;
-    m = drain_inbox();
-    if (!m) break;
-    prev = old_tail;
+  auto make_current = [&](Message* m) {
+    if (current_) Message::free(current_);
+    current_ = m;
+    return m;
+  };
+  // First what an earlier selective receive skipped...
+  for (Message *prev = nullptr, *m = mail_head_; m; prev = m, m = m->next) {
+    if (!matches(m)) continue;
+    (prev ? prev->next : mail_head_) = m->next;
+    if (mail_tail_ == m) mail_tail_ = prev;
+    m->next = nullptr;
+    return make_current(m);
+  }
+  // ...then the inbox, in arrival order, keeping what does not match.
+  while (Message* m = pop_inbox()) {
+    if (matches(m)) return make_current(m);
+    (mail_tail_ ? mail_tail_->next : mail_head_) = m;
+    mail_tail_ = m;
   }
   return nullptr;
 }
@@ -126,11 +144,8 @@ void Process::free_mail() {
     m = next;
   }
   mail_head_ = mail_tail_ = nullptr;
-  for (Message* m = inbox_.exchange(nullptr); m;) {  // strays that arrived meanwhile
-    Message* next = m->next;
-    Message::free(m);
-    m = next;
-  }
+  // (A message still being pushed stays in the inbox; the next process of
+  // this table entry drops it.)
   if (current_) Message::free(current_);
   current_ = nullptr;
 }

@@ -127,9 +127,20 @@ class Process {
 
   // Selective receive: removes and returns the first message whose tag is
   // in `tags` (any message if empty), making it the current message, or
-  // returns nullptr. Lock-free: senders push onto `inbox_`; the owner moves
-  // what arrived into its private FIFO and searches that.
+  // returns nullptr. Lock-free: senders push onto the inbox (push_inbox);
+  // the owner searches the messages it skipped earlier, then takes from the
+  // inbox in arrival order, keeping those that do not match.
   const Message* take_message(std::span<const int64_t> tags);
+
+  // Appends m to the inbox (any thread; wait-free: one exchange). Vyukov's
+  // intrusive multi-producer queue, so messages come out in arrival order
+  // without a pass to reverse them.
+  void push_inbox(Message* m);
+  // Whether a message is in the inbox or being pushed (for park(): read
+  // after storing the wait state, as senders read it after pushing).
+  bool inbox_pending() const {
+    return inbox_out_ != &inbox_stub_ || inbox_in_.load() != &inbox_stub_;
+  }
 
  private:
   friend class Scheduler;
@@ -156,15 +167,27 @@ class Process {
   std::atomic<State> state_{State::Free};
   std::atomic<uint64_t> wait_seq_{0};         // counts waits, so a stale timer wakes nothing
   std::atomic<bool> kill_requested_{false};
-  alignas(64) std::atomic<Message*> inbox_{nullptr};  // pushed by senders, newest first
+  // The inbox's producer end: the newest message (or the stub), exchanged
+  // by senders, and the stub, which senders link to when the inbox is
+  // empty (on this line, not the owner's next one, which the owner writes
+  // at every receive).
+  alignas(64) std::atomic<Message*> inbox_in_{&inbox_stub_};
+  Message inbox_stub_;
 
-  // The mailbox in arrival order (owner only).
-  alignas(64) Message* mail_head_ = nullptr;
+  // Owner only: the inbox's consumer end (the next message out, or the
+  // stub), and the messages a selective receive skipped, in arrival order.
+  // The inbox lives as long as the table entry: a sender holding an old pid
+  // may push into it at any time, and that message is dropped on the way
+  // out (Message::to).
+  alignas(64) Message* inbox_out_ = &inbox_stub_;
+  Message* mail_head_ = nullptr;
   Message* mail_tail_ = nullptr;
-  // Moves what arrived in the inbox to the end of the private FIFO; returns
-  // the first message moved (null if none). Drops messages for an earlier
-  // process of this table entry.
-  Message* drain_inbox();
+  // The next message out of the inbox, in arrival order, or null (empty, or
+  // a push not finished). Messages for an earlier process of this table
+  // entry are dropped.
+  Message* pop_inbox();
+  // Moves everything in the inbox to the end of the skipped messages.
+  void drain_inbox();
   // Frees every message (at exit).
   void free_mail();
 

@@ -268,9 +268,7 @@ bool Scheduler::send(Pid from, Pid to, int64_t tag, std::span<const uint8_t> dat
 }
 
 bool Scheduler::deliver(Process* p, Pid to, Message* msg, bool urgent) {
-  Message* head = p->inbox_.load(std::memory_order_relaxed);
-  do msg->next = head;
-  while (!p->inbox_.compare_exchange_weak(head, msg, std::memory_order_seq_cst, std::memory_order_relaxed));
+  p->push_inbox(msg);
   // If the addressee ended meanwhile its entry drops the message (Message::to).
   if (p->pid_.load() != to) return false;
   wake(p, true, urgent);
@@ -477,7 +475,7 @@ void Scheduler::park(Process* p) {
   // A message pushed before the store above found it Runnable and woke
   // nobody: look again now. (Senders push, then read the state; we store
   // the state, then read the inbox: one of us sees the other.)
-  if ((on_mail && p->inbox_.load() != nullptr) || p->kill_requested_.load() ||
+  if ((on_mail && p->inbox_pending()) || p->kill_requested_.load() ||
       (deadline != UINT64_MAX && deadline <= now_ns())) {
     wake(p, false);
     return;

@@ -5,6 +5,9 @@
 //               the parent fills its memory, a waiting child's is unchanged
 //   statics     a child sees a static's initial value, not the parent's change
 //   selective   selective receive takes the first match; FIFO per tag
+//   manysenders 4 senders, 20,000 messages each, into one mailbox while it
+//               is read (with selective receives): none lost, each sender's
+//               in order
 //   timeout     receive timeouts, non-blocking receive, sleep
 //   preempt     an infinite loop does not stop others; kill ends it
 //   trapchild   a child traps; the parent keeps running
@@ -146,6 +149,63 @@ static void selective(void) {
   CHECK(lvm_receive_any(LVM_NOWAIT, 0, 0, &info) == LVM_ETIMEDOUT);
   CHECK(strcmp(order, "!beacd") == 0);
   printf("selective: received in order %s\n", order);
+}
+
+// ---- many senders into one mailbox ----
+
+enum { kSenders = 4, kPerSender = 20000 };
+
+// Sends kPerSender messages {index, seq} to the parent: tag 1, except every
+// 100th, which has tag 2 (taken by selective receives).
+static void numbered_sender(void) {
+  struct {
+    lvm_pid_t parent;
+    uint32_t index;
+  } a;
+  lvm_args(&a, sizeof a);
+  for (uint32_t seq = 0; seq < kPerSender; seq++) {
+    const uint32_t msg[2] = {a.index, seq};
+    lvm_send(a.parent, seq % 100 == 99 ? 2 : 1, msg, sizeof msg);
+  }
+}
+
+static void manysenders(void) {
+  for (uint32_t i = 0; i < kSenders; i++) {
+    struct {
+      lvm_pid_t parent;
+      uint32_t index;
+    } a = {lvm_self(), i};
+    lvm_pid_t child;
+    CHECK(lvm_spawn(numbered_sender, &a, sizeof a, &child) == LVM_OK);
+  }
+  // Each sender's tag-1 and tag-2 messages must each arrive in order.
+  uint32_t next1[kSenders] = {0}, next2[kSenders] = {0}, got = 0, bad = 0;
+  const int64_t tag2[] = {2};
+  lvm_msg_info info;
+  uint32_t msg[2];
+  int tag2_left = 1;
+  while (got < kSenders * kPerSender) {
+    // Now and then, a selective receive of tag 2 first (it skips tag-1
+    // messages, which then wait in the mailbox), until one finds none.
+    const int selective = tag2_left && got % 7 == 0;
+    int32_t st = lvm_receive(selective ? tag2 : 0, selective ? 1 : 0, selective ? 1000000 : LVM_INFINITY, msg,
+                             sizeof msg, &info);
+    if (st == LVM_ETIMEDOUT) {
+      tag2_left = 0;
+      continue;
+    }
+    CHECK(st == LVM_OK && info.size == sizeof msg && msg[0] < kSenders);
+    if (msg[0] >= kSenders) return;
+    uint32_t* next = info.tag == 2 ? next2 : next1;
+    uint32_t expect = next[msg[0]];
+    while (expect % 100 == 99 ? info.tag != 2 : info.tag != 1) expect++;  // skip the other tag's numbers
+    bad += msg[1] != expect;
+    next[msg[0]] = msg[1] + 1;
+    got++;
+  }
+  CHECK(bad == 0);
+  CHECK(lvm_receive_any(LVM_NOWAIT, 0, 0, &info) == LVM_ETIMEDOUT);
+  printf("manysenders: %u messages from %d senders, none lost, each sender's in order\n", got, kSenders);
 }
 
 // ---- timeouts ----
@@ -371,6 +431,7 @@ int main(int argc, char **argv) {
   if (!strcmp(what, "isolation")) isolation();
   else if (!strcmp(what, "statics")) statics();
   else if (!strcmp(what, "selective")) selective();
+  else if (!strcmp(what, "manysenders")) manysenders();
   else if (!strcmp(what, "timeout")) timeout();
   else if (!strcmp(what, "preempt")) preempt();
   else if (!strcmp(what, "trapchild")) trapchild();

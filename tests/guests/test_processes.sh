@@ -14,6 +14,8 @@ for threads in 1 2; do
   expect_out statics "child 1 sees static_value = 7 (parent has 42)"
   run "selective ($t)" --threads $threads -- selective
   expect_out selective "received in order !beacd"
+  run "manysenders ($t)" --threads $threads -- manysenders
+  expect_out manysenders "80000 messages from 4 senders, none lost, each sender's in order"
   run "timeout ($t)" --threads $threads -- timeout
   expect_out timeout "sleep(20 ms) slept at least 20 ms"
   run "preempt ($t)" --threads $threads -- preempt
