@@ -136,11 +136,12 @@ class Process {
   // intrusive multi-producer queue, so messages come out in arrival order
   // without a pass to reverse them.
   void push_inbox(Message* m);
-  // Whether a message is in the inbox or being pushed (for park(): read
-  // after storing the wait state, as senders read it after pushing).
-  bool inbox_pending() const {
-    return inbox_out_ != &inbox_stub_ || inbox_in_.load() != &inbox_stub_;
-  }
+  // For park(): whether the owner's end of the inbox holds a message (read
+  // before publishing the wait state: once it is published the process may
+  // run elsewhere), and whether a message was pushed since the inbox was
+  // last empty (read after, as senders read the state after pushing).
+  bool inbox_out_pending() const { return inbox_out_ != &inbox_stub_; }
+  bool inbox_in_pending() const { return inbox_in_.load() != &inbox_stub_; }
 
  private:
   friend class Scheduler;

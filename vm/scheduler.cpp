@@ -470,12 +470,13 @@ void Scheduler::park(Process* p) {
   const uint64_t deadline = p->wait_deadline_;
   const bool on_mail = p->wait_on_mail_pending_;
   const uint64_t seq = p->wait_seq_.load(std::memory_order_relaxed) + 1;
+  const bool mail_waiting = on_mail && p->inbox_out_pending();  // (owner state: read before publishing)
   p->wait_seq_.store(seq, std::memory_order_relaxed);
   p->state_.store(on_mail ? Process::State::WaitMail : Process::State::WaitTime);  // seq_cst
   // A message pushed before the store above found it Runnable and woke
   // nobody: look again now. (Senders push, then read the state; we store
   // the state, then read the inbox: one of us sees the other.)
-  if ((on_mail && p->inbox_pending()) || p->kill_requested_.load() ||
+  if (mail_waiting || (on_mail && p->inbox_in_pending()) || p->kill_requested_.load() ||
       (deadline != UINT64_MAX && deadline <= now_ns())) {
     wake(p, false);
     return;
@@ -639,7 +640,9 @@ void Scheduler::ticker_main() {
     if (now_ns() - last_tick < tick_ns) continue;
     last_tick = now_ns();
     for (auto& w : workers_)
-      if (interp::ExecStack* st = w->running.load(std::memory_order_relaxed)) {
+      // (acquire: pairs with run_slice's store, after the process, and so
+      // its stack, was set up by whichever thread spawned it)
+      if (interp::ExecStack* st = w->running.load(std::memory_order_acquire)) {
         st->slice_over.store(true, std::memory_order_relaxed);
         st->preempt.store(true, std::memory_order_relaxed);
       }
