@@ -533,3 +533,28 @@ TEST_CASE("a loop's add-immediates and its closing br_if (i != n) become one ins
   CHECK(uint32_t(r) == 0);
   CHECK(landing.listing().find("BrIfNe") == std::string::npos);
 }
+
+TEST_CASE("64-bit constants that are extended 32-bit values join a Const32Many run, extended the right way") {
+  // (func (result i64) (local i64 i64 i64)
+  //   i64.const -1 local.set 0  i64.const 0xFFFFFFFF local.set 1  i64.const -2^31 local.set 2
+  //   local.get 0 local.get 1 i64.xor local.get 2 i64.xor)
+  Fixture f(functype({}, {I64}),
+            cat({{0x42}, sleb(-1), {0x21, 0, 0x42}, sleb(0xFFFFFFFFll), {0x21, 1, 0x42}, sleb(-2147483648ll),
+                 {0x21, 2, 0x20, 0, 0x20, 1, 0x85, 0x20, 2, 0x85, 0x0B}}),
+            {0x01, 0x03, I64});
+  uint64_t r = 0;
+  CHECK(f.call({}, &r) == Trap::None);
+  // -1 sign-extended, 0xFFFFFFFF zero-extended, -2^31 sign-extended.
+  CHECK(r == (~uint64_t(0) ^ 0xFFFFFFFFull ^ 0xFFFFFFFF80000000ull));
+  CHECK(r == 0x80000000ull);
+  const std::string listing = f.listing();
+  CHECK(listing.find("Const32Many") != std::string::npos);
+  CHECK(listing.find("Const64") == std::string::npos);
+
+  // A constant that is no extended 32-bit value stays a Const64.
+  // (func (result i64) (local i64) i64.const 0x100000000 local.set 0 local.get 0)
+  Fixture g(functype({}, {I64}), cat({{0x42}, sleb(0x100000000ll), {0x21, 0, 0x20, 0, 0x0B}}), {0x01, 0x01, I64});
+  CHECK(g.call({}, &r) == Trap::None);
+  CHECK(r == 0x100000000ull);
+  CHECK(g.listing().find("Const64") != std::string::npos);
+}

@@ -208,10 +208,16 @@ void Translator::emit_copy(ValType t, uint32_t dst, uint32_t src) {
 }
 
 void Translator::emit_const(ValType t, uint32_t dst, uint64_t bits) {
-  if (t == ValType::I32 || t == ValType::F32) {
-    // Argument set-up before calls is mostly this: runs become Const32Many.
-    if (!extend_run(consts_, IOp::Const32, IOp::Const32Many, dst, uint32_t(bits)))
-      emit_pair(consts_, IOp::Const32, dst, uint32_t(bits));
+  // Argument set-up before calls is mostly constants: runs become
+  // Const32Many. A 64-bit constant joins them when it is a 32-bit value
+  // zero- or sign-extended (0, 8, -1, ...; the latter marked in its slot
+  // word, kConstSignExtend).
+  const bool narrow = t == ValType::I32 || t == ValType::F32 || bits <= UINT32_MAX;
+  const bool sign_extended = !narrow && bits == uint64_t(int64_t(int32_t(uint32_t(bits))));
+  if (narrow || sign_extended) {
+    const uint32_t word = dst | (sign_extended ? kConstSignExtend : 0);
+    if (!extend_run(consts_, IOp::Const32, IOp::Const32Many, word, uint32_t(bits)))
+      emit_pair(consts_, IOp::Const32, word, uint32_t(bits));
     return;
   }
   const uint32_t at = emit(IOp::Const64);
