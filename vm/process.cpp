@@ -85,11 +85,13 @@ Message* Process::pop_inbox() {
   }
 }
 
+void Process::keep_skipped(Message* m) {
+  (mail_tail_ ? mail_tail_->next : mail_head_) = m;
+  mail_tail_ = m;
+}
+
 void Process::drain_inbox() {
-  while (Message* m = pop_inbox()) {
-    (mail_tail_ ? mail_tail_->next : mail_head_) = m;
-    mail_tail_ = m;
-  }
+  while (Message* m = pop_inbox()) keep_skipped(m);
 }
 
 const Message* Process::take_message(std::span<const int64_t> tags) {
@@ -112,8 +114,7 @@ const Message* Process::take_message(std::span<const int64_t> tags) {
   // ...then the inbox, in arrival order, keeping what does not match.
   while (Message* m = pop_inbox()) {
     if (matches(m)) return make_current(m);
-    (mail_tail_ ? mail_tail_->next : mail_head_) = m;
-    mail_tail_ = m;
+    keep_skipped(m);
   }
   return nullptr;
 }
@@ -124,8 +125,9 @@ void Process::drop_messages(int64_t tag, uint64_t first_word) {
   for (Message* m = mail_head_; m;) {
     Message* next = m->next;
     uint64_t w = 0;
-    if (m->tag == tag && m->size >= 8) std::memcpy(&w, m->bytes(), 8);
-    if (m->tag == tag && m->size >= 8 && w == first_word) {
+    const bool candidate = m->tag == tag && m->size >= 8;
+    if (candidate) std::memcpy(&w, m->bytes(), 8);
+    if (candidate && w == first_word) {
       (prev ? prev->next : mail_head_) = next;
       if (mail_tail_ == m) mail_tail_ = prev;
       Message::free(m);

@@ -187,6 +187,8 @@ class Process {
   // a push not finished). Messages for an earlier process of this table
   // entry are dropped.
   Message* pop_inbox();
+  // Appends m to the skipped messages.
+  void keep_skipped(Message* m);
   // Moves everything in the inbox to the end of the skipped messages.
   void drain_inbox();
   // Frees every message (at exit).
