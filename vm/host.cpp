@@ -4,8 +4,9 @@
 
 namespace lvm {
 
-HostCall::HostCall(Instance& caller, const uint64_t* args, uint64_t* results, int64_t* reductions)
-    : caller_(caller), mem_(caller.memory0()), args_(args), results_(results), reductions_(reductions) {}
+HostCall::HostCall(Instance& caller, const HostFunction& fn, const uint64_t* args, uint64_t* results,
+                   int64_t* reductions)
+    : caller_(caller), fn_(fn), mem_(caller.memory0()), args_(args), results_(results), reductions_(reductions) {}
 
 Trap HostCall::trap(std::string message) {
   caller_.trap_message = std::move(message);

@@ -18,16 +18,21 @@
 namespace lvm {
 
 class Instance;
+struct HostFunction;
 
 // What a host function sees of its caller.
 class HostCall {
  public:
-  HostCall(Instance& caller, const uint64_t* args, uint64_t* results, int64_t* reductions = nullptr);
+  HostCall(Instance& caller, const HostFunction& fn, const uint64_t* args, uint64_t* results,
+           int64_t* reductions = nullptr);
   // The same when the caller's memory 0 is at hand (the interpreter's path).
-  HostCall(Instance& caller, LinearMemory* memory0, const uint64_t* args, uint64_t* results, int64_t* reductions)
-      : caller_(caller), mem_(memory0), args_(args), results_(results), reductions_(reductions) {}
+  HostCall(Instance& caller, const HostFunction& fn, LinearMemory* memory0, const uint64_t* args, uint64_t* results,
+           int64_t* reductions)
+      : caller_(caller), fn_(fn), mem_(memory0), args_(args), results_(results), reductions_(reductions) {}
 
   Instance& caller() const { return caller_; }
+  // The function called (for its name in error messages).
+  const HostFunction& function() const { return fn_; }
 
   // Arguments and results, by position.
   int32_t i32(size_t i) const { return int32_t(uint32_t(args_[i])); }
@@ -80,6 +85,7 @@ class HostCall {
 
  private:
   Instance& caller_;
+  const HostFunction& fn_;
   LinearMemory* mem_;
   const uint64_t* args_;
   uint64_t* results_;
@@ -93,6 +99,13 @@ struct HostFunction {
   std::string name;
   FuncType type;
   std::function<Trap(HostCall&)> fn;
+  // The same as a plain function, when it needs no state: calls that go
+  // straight to it skip std::function's indirection (the lvm ABI's message
+  // functions are called millions of times a second).
+  Trap (*direct)(HostCall&) = nullptr;
+
+  // Runs the function.
+  Trap call(HostCall& c) const { return direct ? direct(c) : fn(c); }
 };
 
 }  // namespace lvm

@@ -16,31 +16,15 @@ uint64_t now_ns() {
                       .count());
 }
 
-namespace {
-// Payloads up to this size live in a block from message_blocks.
-constexpr size_t kSmallPayload = message_blocks::kBlockBytes - sizeof(Message);
-}  // namespace
+// The promise message_blocks.h makes: a 24-byte payload fills one line.
+static_assert(sizeof(Message) + 24 <= message_blocks::kClassBytes[0]);
 
-Message* Message::make(Pid to, Pid sender, int64_t tag, std::span<const uint8_t> data) {
-  void* mem;
-  if (data.size() <= kSmallPayload) {
-    mem = message_blocks::take();
-  } else {
-    mem = std::malloc(sizeof(Message) + data.size());
-    if (!mem) throw std::bad_alloc();  // as a std::vector would: the VM is out of memory
-  }
-  auto* m = new (mem) Message();
-  m->to = to;
-  m->sender = sender;
-  m->tag = tag;
-  m->size = uint32_t(data.size());
-  copy_bytes(m->bytes(), data.data(), data.size());
+Message* Message::make_large(Pid to, Pid sender, int64_t tag, std::span<const uint8_t> data) {
+  void* mem = std::malloc(footprint(data.size()));
+  if (!mem) throw std::bad_alloc();  // as a std::vector would: the VM is out of memory
+  auto* m = new (mem) Message{nullptr, to, sender, tag, uint32_t(data.size())};
+  std::memcpy(m->bytes(), data.data(), data.size());
   return m;
-}
-
-void Message::free(Message* m) {
-  if (m->size <= kSmallPayload) message_blocks::give(m);
-  else std::free(m);
 }
 
 void Process::begin_wait(uint64_t deadline_ns, bool on_mail, uint64_t start) {
@@ -50,15 +34,7 @@ void Process::begin_wait(uint64_t deadline_ns, bool on_mail, uint64_t start) {
   wait_on_mail_pending_ = on_mail;
 }
 
-void Process::push_inbox(Message* m) {
-  std::atomic_ref(m->next).store(nullptr, std::memory_order_relaxed);
-  // seq_cst: park() stores the wait state, then reads inbox_in_; senders
-  // exchange here, then read the state. One of the two sees the other.
-  Message* prev = inbox_in_.exchange(m, std::memory_order_seq_cst);
-  std::atomic_ref(prev->next).store(m, std::memory_order_release);
-}
-
-Message* Process::pop_inbox() {
+Message* Process::pop_inbox_slow() {
   const Pid self = pid();
   for (;;) {
     Message* out = inbox_out_;
@@ -94,14 +70,9 @@ void Process::drain_inbox() {
   while (Message* m = pop_inbox()) keep_skipped(m);
 }
 
-const Message* Process::take_message(std::span<const int64_t> tags) {
+Message* Process::take_matching(std::span<const int64_t> tags) {
   auto matches = [&](const Message* m) {
     return tags.empty() || std::find(tags.begin(), tags.end(), m->tag) != tags.end();
-  };
-  auto make_current = [&](Message* m) {
-    if (current_) Message::free(current_);
-    current_ = m;
-    return m;
   };
   // First what an earlier selective receive skipped...
   for (Message *prev = nullptr, *m = mail_head_; m; prev = m, m = m->next) {
@@ -109,11 +80,11 @@ const Message* Process::take_message(std::span<const int64_t> tags) {
     (prev ? prev->next : mail_head_) = m->next;
     if (mail_tail_ == m) mail_tail_ = prev;
     m->next = nullptr;
-    return make_current(m);
+    return m;
   }
   // ...then the inbox, in arrival order, keeping what does not match.
   while (Message* m = pop_inbox()) {
-    if (matches(m)) return make_current(m);
+    if (matches(m)) return m;
     keep_skipped(m);
   }
   return nullptr;

@@ -11,15 +11,18 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "vm/instance.h"
 #include "vm/interp/exec_state.h"
+#include "vm/message_blocks.h"
 #include "vm/module_image.h"
 
 namespace lvm {
@@ -43,15 +46,53 @@ struct Message {
   // A message holding a copy of `data`.
   static Message* make(Pid to, Pid sender, int64_t tag, std::span<const uint8_t> data);
   static void free(Message* m);
+
+ private:
+  // Header and payload bytes of a message of `size`, and their home: a
+  // block when there is a class for them (message_blocks.h), else malloc.
+  static size_t footprint(size_t size) { return sizeof(Message) + size; }
+  static Message* make_large(Pid to, Pid sender, int64_t tag, std::span<const uint8_t> data);
 };
 
 // Copies n bytes; small messages (most of them) without a libc call.
 inline void copy_bytes(uint8_t* dst, const uint8_t* src, size_t n) {
-  if (n <= 16) {
+  // Up to 16 bytes: two copies of a power-of-two width that overlap in the
+  // middle (both read before either is written).
+  if (n >= 8 && n <= 16) {
+    uint64_t a, b;
+    std::memcpy(&a, src, 8);
+    std::memcpy(&b, src + n - 8, 8);
+    std::memcpy(dst, &a, 8);
+    std::memcpy(dst + n - 8, &b, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t a, b;
+    std::memcpy(&a, src, 4);
+    std::memcpy(&b, src + n - 4, 4);
+    std::memcpy(dst, &a, 4);
+    std::memcpy(dst + n - 4, &b, 4);
+  } else if (n < 4) {
     for (size_t i = 0; i < n; ++i) dst[i] = src[i];
-    return;
+  } else {
+    std::memcpy(dst, src, n);
   }
-  std::memcpy(dst, src, n);
+}
+
+inline Message* Message::make(Pid to, Pid sender, int64_t tag, std::span<const uint8_t> data) {
+  const size_t bytes = footprint(data.size());
+  if (bytes > message_blocks::kMaxBlockBytes) [[unlikely]]
+    return make_large(to, sender, tag, data);
+  auto* m = new (message_blocks::take(message_blocks::class_of(bytes)))
+      Message{nullptr, to, sender, tag, uint32_t(data.size())};
+  copy_bytes(m->bytes(), data.data(), data.size());
+  return m;
+}
+
+inline void Message::free(Message* m) {
+  const size_t bytes = footprint(m->size);
+  if (bytes <= message_blocks::kMaxBlockBytes) [[likely]]
+    message_blocks::give(m, message_blocks::class_of(bytes));
+  else
+    std::free(m);
 }
 
 // Why a process ended.
@@ -187,6 +228,11 @@ class Process {
   // a push not finished). Messages for an earlier process of this table
   // entry are dropped.
   Message* pop_inbox();
+  // pop_inbox() when the first message is not simply there to take.
+  Message* pop_inbox_slow();
+  // The first message whose tag is in `tags` (any if empty), from the
+  // skipped list and then the inbox, unlinked; nullptr if none.
+  Message* take_matching(std::span<const int64_t> tags);
   // Appends m to the skipped messages.
   void keep_skipped(Message* m);
   // Moves everything in the inbox to the end of the skipped messages.
@@ -220,6 +266,40 @@ class Process {
   uint32_t index_ = 0;  // in the process table
   uint32_t generation_ = 0;
 };
+
+// The message paths, inline: a send and a receive are a few dozen
+// instructions each, and calls would be a good part of them.
+
+inline void Process::push_inbox(Message* m) {
+  std::atomic_ref(m->next).store(nullptr, std::memory_order_relaxed);
+  // seq_cst: park() stores the wait state, then reads inbox_in_; senders
+  // exchange here, then read the state. One of the two sees the other.
+  Message* prev = inbox_in_.exchange(m, std::memory_order_seq_cst);
+  std::atomic_ref(prev->next).store(m, std::memory_order_release);
+}
+
+inline Message* Process::pop_inbox() {
+  // The common case: a message for this process with a successor.
+  Message* out = inbox_out_;
+  if (out != &inbox_stub_) [[likely]] {
+    Message* next = std::atomic_ref(out->next).load(std::memory_order_acquire);
+    if (next && out->to == pid()) [[likely]] {
+      inbox_out_ = next;
+      out->next = nullptr;
+      return out;
+    }
+  }
+  return pop_inbox_slow();
+}
+
+inline const Message* Process::take_message(std::span<const int64_t> tags) {
+  // Any message, with nothing skipped earlier: the inbox's first.
+  Message* m = tags.empty() && !mail_head_ ? pop_inbox() : take_matching(tags);
+  if (!m) return nullptr;
+  if (current_) Message::free(current_);
+  current_ = m;
+  return m;
+}
 
 // Steady-clock time in nanoseconds (the timebase of deadlines).
 uint64_t now_ns();

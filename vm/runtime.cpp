@@ -1,5 +1,6 @@
 #include "vm/runtime.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -20,6 +21,8 @@ void FuncInst::set_host(const HostFunction& h) {
   host = &h;
   host_params = uint16_t(h.type.params().size());
   host_results = uint16_t(h.type.results().size());
+  host_frame_slots = uint32_t(std::max(host_params, host_results)) + 2;
+  host_direct = h.direct;
 }
 
 int64_t TableInst::grow(uint32_t delta, void* init) {

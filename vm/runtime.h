@@ -29,6 +29,9 @@ struct FuncInst {
   // Host functions: the number of parameters and results of `type`, kept
   // here so the interpreter's call path reads one cache line.
   uint16_t host_params = 0, host_results = 0;
+  // Slots above the arguments a host call keeps from nested invocations.
+  uint32_t host_frame_slots = 0;
+  Trap (*host_direct)(HostCall&) = nullptr;  // HostFunction::direct
   // Makes this the function instance of host function `h`.
   void set_host(const HostFunction& h);
 };

@@ -10,6 +10,8 @@
  *                  them and acknowledges the last; median messages/s
  *   switch N       two processes hand the worker to each other with yield,
  *                  N times each; ns per switch (run it with --threads 1)
+ *   hostcall N     N calls of lvm_self(), the cheapest host function: the
+ *                  cost of crossing into the host and back; ns per call
  *   idle N         spawns N processes that wait in receive forever; prints
  *                  BASE before and READY after, pausing so the harness can
  *                  read the RSS
@@ -150,6 +152,16 @@ static void bench_switch(uint32_t n) {
   printf("RESULT switch %.1f ns\n", dt / (2.0 * n));
 }
 
+/* ---- host call ---- */
+static void bench_hostcall(uint32_t n) {
+  volatile lvm_pid_t sink = 0;
+  const double t0 = now_ns();
+  for (uint32_t i = 0; i < n; i++) sink = lvm_self();
+  const double dt = now_ns() - t0;
+  (void)sink;
+  printf("RESULT hostcall %.1f ns\n", dt / n);
+}
+
 /* ---- idle processes ---- */
 static void idler(void) { lvm_receive_any(LVM_INFINITY, 0, 0, &info); }
 
@@ -174,7 +186,7 @@ static void bench_idle(uint32_t n) {
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: procbench.wasm spawn|pingpong|throughput|switch|idle N [ROUNDS]\n");
+    fprintf(stderr, "usage: procbench.wasm spawn|pingpong|throughput|switch|hostcall|idle N [ROUNDS]\n");
     return 2;
   }
   const uint32_t n = (uint32_t)strtoul(argv[2], 0, 10);
@@ -184,6 +196,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(argv[1], "pingpong")) bench_pingpong(n, rounds);
   else if (!strcmp(argv[1], "throughput")) bench_throughput(n, rounds);
   else if (!strcmp(argv[1], "switch")) bench_switch(n);
+  else if (!strcmp(argv[1], "hostcall")) bench_hostcall(n);
   else if (!strcmp(argv[1], "idle")) bench_idle(n);
   else return 2;
   return 0;

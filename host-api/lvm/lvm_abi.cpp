@@ -30,6 +30,13 @@ using Fn = std::function<Trap(HostCall&)>;
 // then, so its children run while their instances are still in cache.
 constexpr int64_t kSpawnReductions = 40;
 
+// What a send costs the sender, in reductions, beyond the call: its copy
+// and queueing are worth several calls, and a process that sends in a loop
+// then yields after a few hundred messages, so that the receiver reads
+// them while they are still in the cache (a burst of 64-byte blocks that
+// fits in L1).
+constexpr int64_t kSendReductions = 8;
+
 // A guest buffer argument checked against the caller's memory: the span,
 // or a trap naming the function and the bad range.
 struct Buffer {
@@ -57,14 +64,8 @@ inline bool buffer(HostCall& call, const char* fn, const char* what, uint32_t pt
   return true;
 }
 
-[[gnu::noinline, gnu::cold]] Trap not_a_process(HostCall& call, const char* fn) {
-  return call.trap(std::string("lvm.") + fn + ": called outside a process");
-}
-
-inline Process* process_of(HostCall& call, const char* fn, Trap& trap) {
-  Process* p = call.caller().process;
-  if (!p) [[unlikely]] trap = not_a_process(call, fn);
-  return p;
+[[gnu::noinline, gnu::cold]] Trap not_a_process(HostCall& call) {
+  return call.trap("lvm." + call.function().name + ": called outside a process");
 }
 
 // Spawns `func` of `image` with the bytes at [args, args+len), writing the
@@ -125,16 +126,22 @@ void add(std::vector<HostFunction>& out, const char* name, std::vector<ValType> 
   out.push_back(HostFunction{kLvmModule, name, FuncType(std::move(params), std::move(results)), std::move(fn)});
 }
 
-// A function that acts on the calling process: `fn(call, process)` runs
+// A function that acts on the calling process: `F{}(call, process)` runs
 // only when the caller is one (else it traps, naming the function).
+template <class F>
+Trap on_process(HostCall& call, const F& fn) {
+  Process* p = call.caller().process;
+  if (!p) [[unlikely]] return not_a_process(call);
+  return fn(call, p);
+}
+
 template <class F>
 void add_process_fn(std::vector<HostFunction>& out, const char* name, std::vector<ValType> params,
                     std::vector<ValType> results, F fn) {
-  add(out, name, std::move(params), std::move(results), [name, fn = std::move(fn)](HostCall& call) {
-    Trap trap = Trap::None;
-    Process* p = process_of(call, name, trap);
-    return p ? fn(call, p) : trap;
-  });
+  add(out, name, std::move(params), std::move(results), [fn](HostCall& call) { return on_process(call, fn); });
+  // A lambda without captures is also a plain function (C++20 lets it be
+  // made from nothing), which the interpreter calls directly.
+  if constexpr (std::is_default_constructible_v<F>) out.back().direct = [](HostCall& call) { return on_process(call, F{}); };
 }
 
 }  // namespace
@@ -280,15 +287,22 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     if (!buffer(call, "receive", "tag array", call.u32(0), ntags * 8, tags, trap)) return trap;
     if (!buffer(call, "receive", "buffer", call.u32(3), call.u32(4), buf, trap, true)) return trap;
     if (!buffer(call, "receive", "info output", call.u32(5), 24, info, trap, true)) return trap;
-    int64_t tag_storage[16];
-    std::vector<int64_t> tag_heap;
-    int64_t* tag_list = tag_storage;
-    if (ntags > 16) {
-      tag_heap.resize(ntags);
-      tag_list = tag_heap.data();
+    const Message* m;
+    if (ntags == 0) {
+      m = p->take_message({});
+    } else {
+      // The tags, copied out of guest memory (aligned, and few: the stack).
+      int64_t tag_storage[16];
+      std::vector<int64_t> tag_heap;
+      int64_t* tag_list = tag_storage;
+      if (ntags > 16) {
+        tag_heap.resize(ntags);
+        tag_list = tag_heap.data();
+      }
+      std::memcpy(tag_list, tags.data, size_t(ntags) * 8);
+      m = p->take_message({tag_list, ntags});
     }
-    if (ntags) std::memcpy(tag_list, tags.data, size_t(ntags) * 8);
-    if (const Message* m = p->take_message({tag_list, ntags})) {
+    if (m) {
       p->finish_wait();
       const uint32_t copied = std::min(m->size, buf.size);
       copy_bytes(buf.data, const_cast<Message*>(m)->bytes(), copied);

@@ -78,8 +78,8 @@ struct Guest {
     REQUIRE_MESSAGE(it != fns.end(), name);
     REQUIRE_MESSAGE(args.size() == it->second.type.params().size(), name);
     uint64_t results[1] = {0xDEADBEEF};
-    HostCall hc(*inst, args.data(), results);
-    Trap t = it->second.fn(hc);
+    HostCall hc(*inst, it->second, args.data(), results);
+    Trap t = it->second.call(hc);
     if (trap) *trap = t;
     else CHECK(t == Trap::None);
     return int32_t(uint32_t(results[0]));

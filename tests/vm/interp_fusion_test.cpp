@@ -290,7 +290,7 @@ TEST_CASE("a shift right then a constant mask becomes one bit-field extraction")
   CHECK(f.listing().find("I32ShrUAndImm") != std::string::npos);
 }
 
-TEST_CASE("consecutive 32-bit constants into slots merge into one Const32Many, never across a branch target") {
+TEST_CASE("consecutive constants into slots merge into one ConstMany, never across a branch target") {
   // (func (param i32 i32 i32) (result i32)
   //   i32.const 5 local.set 0   i32.const 7 local.set 1     ;; merged
   //   (block (br_if 0 (local.get 2)) i32.const 1 local.set 0) ;; a branch lands after the block
@@ -305,7 +305,7 @@ TEST_CASE("consecutive 32-bit constants into slots merge into one Const32Many, n
   CHECK(f.call({0, 0, 1}, &r) == Trap::None);  // branch: a stays 5; 5 - 7 + 100
   CHECK(uint32_t(r) == 98);
   const std::string listing = f.listing();
-  CHECK(listing.find("Const32Many") != std::string::npos);
+  CHECK(listing.find("ConstMany") != std::string::npos);
   CHECK(listing.find("Const32 ") != std::string::npos);  // the one at the landing point stands alone
 }
 
@@ -534,24 +534,29 @@ TEST_CASE("a loop's add-immediates and its closing br_if (i != n) become one ins
   CHECK(landing.listing().find("BrIfNe") == std::string::npos);
 }
 
-TEST_CASE("64-bit constants that are extended 32-bit values join a Const32Many run, extended the right way") {
-  // (func (result i64) (local i64 i64 i64)
+TEST_CASE("64-bit constants join a ConstMany run whole; alone, extended 32-bit values take a Const32") {
+  // (func (result i64) (local i64 i64 i64 i64)
   //   i64.const -1 local.set 0  i64.const 0xFFFFFFFF local.set 1  i64.const -2^31 local.set 2
-  //   local.get 0 local.get 1 i64.xor local.get 2 i64.xor)
+  //   i64.const 0x123456789 local.set 3
+  //   local.get 0 local.get 1 i64.xor local.get 2 i64.xor local.get 3 i64.xor)
   Fixture f(functype({}, {I64}),
             cat({{0x42}, sleb(-1), {0x21, 0, 0x42}, sleb(0xFFFFFFFFll), {0x21, 1, 0x42}, sleb(-2147483648ll),
-                 {0x21, 2, 0x20, 0, 0x20, 1, 0x85, 0x20, 2, 0x85, 0x0B}}),
-            {0x01, 0x03, I64});
+                 {0x21, 2, 0x42}, sleb(0x123456789ll),
+                 {0x21, 3, 0x20, 0, 0x20, 1, 0x85, 0x20, 2, 0x85, 0x20, 3, 0x85, 0x0B}}),
+            {0x01, 0x04, I64});
   uint64_t r = 0;
   CHECK(f.call({}, &r) == Trap::None);
-  // -1 sign-extended, 0xFFFFFFFF zero-extended, -2^31 sign-extended.
-  CHECK(r == (~uint64_t(0) ^ 0xFFFFFFFFull ^ 0xFFFFFFFF80000000ull));
-  CHECK(r == 0x80000000ull);
+  CHECK(r == (~uint64_t(0) ^ 0xFFFFFFFFull ^ 0xFFFFFFFF80000000ull ^ 0x123456789ull));
   const std::string listing = f.listing();
-  CHECK(listing.find("Const32Many") != std::string::npos);
+  CHECK(listing.find("ConstMany") != std::string::npos);
   CHECK(listing.find("Const64") == std::string::npos);
 
-  // A constant that is no extended 32-bit value stays a Const64.
+  // Alone: a sign-extended value is a flagged Const32, others a Const64.
+  // (func (result i64) (local i64) i64.const -5 local.set 0 local.get 0)
+  Fixture neg(functype({}, {I64}), cat({{0x42}, sleb(-5), {0x21, 0, 0x20, 0, 0x0B}}), {0x01, 0x01, I64});
+  CHECK(neg.call({}, &r) == Trap::None);
+  CHECK(r == uint64_t(-5));
+  CHECK(neg.listing().find("Const32 ") != std::string::npos);
   // (func (result i64) (local i64) i64.const 0x100000000 local.set 0 local.get 0)
   Fixture g(functype({}, {I64}), cat({{0x42}, sleb(0x100000000ll), {0x21, 0, 0x20, 0, 0x0B}}), {0x01, 0x01, I64});
   CHECK(g.call({}, &r) == Trap::None);

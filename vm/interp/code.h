@@ -31,7 +31,7 @@ namespace interp {
 // Words taken by a handler address at the start of each instruction.
 inline constexpr uint32_t kHandlerWords = 2;
 
-// In the slot word of a Const32 / Const32Many pair: the 32-bit value is
+// In the slot word of a Const32: the 32-bit value is
 // sign-extended to 64 bits (an i64/f64 constant such as -1) rather than
 // zero-extended. Frames have far fewer than 2^31 slots.
 inline constexpr uint32_t kConstSignExtend = 0x80000000u;

@@ -61,8 +61,8 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
   for (ValType t : type.results()) nresults += t == ValType::V128 ? 2 : 1;
   if (f->host) {
     uint64_t out[16] = {};
-    HostCall call(inst, args, out);
-    Trap t = f->host->fn(call);
+    HostCall call(inst, *f->host, args, out);
+    Trap t = f->host->call(call);
     if (t == Trap::None && results) std::copy(out, out + nresults, results);
     return t;
   }

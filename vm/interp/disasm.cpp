@@ -70,7 +70,8 @@ std::string disassemble(const CompiledFunction& f) {
     IOp op = it->second;
     uint32_t n = iop_operands(op);
     if (op == IOp::BrTable) n += f.code[pc + kHandlerWords + 1] + 1;
-    if (op == IOp::CopyMany || op == IOp::Const32Many) n += 2 * f.code[pc + kHandlerWords];
+    if (op == IOp::CopyMany) n += 2 * f.code[pc + kHandlerWords];
+    if (op == IOp::ConstMany) n += 3 * f.code[pc + kHandlerWords];
     if (op == IOp::I32AddImmMany) n += 3 * f.code[pc + kHandlerWords];
     if (op == IOp::I32AddImmManyBrIfNe || op == IOp::I32AddImmManyBrIfNeImm) n += 3 * f.code[pc + kHandlerWords] + 3;
     std::snprintf(line, sizeof line, "  %5zu  %-22s", pc, iop_name(op).c_str());

@@ -165,35 +165,37 @@ void Translator::emit_result(IOp form, ValType result, std::initializer_list<uin
   set_last_def(form, pos, *operands.begin());
 }
 
-bool Translator::extend_run(PairRun& run, IOp single, IOp many, uint32_t x, uint32_t y) {
+namespace {
+// Operand words per entry of a run instruction.
+uint32_t run_entry_words(IOp many) { return many == IOp::ConstMany ? 3 : 2; }
+}  // namespace
+
+bool Translator::extend_run(Run& run, IOp many, std::initializer_list<uint32_t> entry) {
   if (run.at == UINT32_MAX || run.at < barrier_ || run.end != code_.size()) return false;
   // Extend the instruction just emitted into `many` (same order, one
-  // dispatch): count, then (x, y) pairs.
-  const uint32_t at = run.at;
-  if (handler_at(&code_[at]) == handler_table()[size_t(single)]) {
-    const uint32_t x0 = code_[at + kHandlerWords], y0 = code_[at + kHandlerWords + 1];
+  // dispatch): count, then the entries.
+  const uint32_t at = run.at, k = run_entry_words(many);
+  if (handler_at(&code_[at]) != handler_table()[size_t(many)]) {
     code_.resize(at);
     emit(many);
     operand(1);
-    operand(x0);
-    operand(y0);
-  } else if (code_.size() - at > kHandlerWords + 1 + 2 * code_[at + kHandlerWords]) {
-    code_.pop_back();  // the padding word (1 + 2n operand words is odd)
+    for (uint32_t i = 0; i < k; ++i) operand(run.first[i]);
+  } else if (code_.size() - at > kHandlerWords + 1 + k * code_[at + kHandlerWords]) {
+    code_.pop_back();  // the padding word
   }
   ++code_[at + kHandlerWords];
-  operand(x);
-  operand(y);
+  for (uint32_t w : entry) operand(w);
   end_instr(at);
   run.end = uint32_t(code_.size());
   return true;
 }
 
-void Translator::emit_pair(PairRun& run, IOp single, uint32_t x, uint32_t y) {
+void Translator::start_run(Run& run, IOp single, std::initializer_list<uint32_t> operands,
+                           std::array<uint32_t, 3> first) {
   const uint32_t at = emit(single);
-  operand(x);
-  operand(y);
+  for (uint32_t w : operands) operand(w);
   end_instr(at);
-  run = {at, uint32_t(code_.size())};
+  run = {at, uint32_t(code_.size()), first};
 }
 
 void Translator::emit_copy(ValType t, uint32_t dst, uint32_t src) {
@@ -204,27 +206,20 @@ void Translator::emit_copy(ValType t, uint32_t dst, uint32_t src) {
     end_instr(at);
     return;
   }
-  if (!extend_run(copies_, IOp::Copy, IOp::CopyMany, dst, src)) emit_pair(copies_, IOp::Copy, dst, src);
+  if (!extend_run(copies_, IOp::CopyMany, {dst, src})) start_run(copies_, IOp::Copy, {dst, src}, {dst, src});
 }
 
 void Translator::emit_const(ValType t, uint32_t dst, uint64_t bits) {
-  // Argument set-up before calls is mostly constants: runs become
-  // Const32Many. A 64-bit constant joins them when it is a 32-bit value
-  // zero- or sign-extended (0, 8, -1, ...; the latter marked in its slot
-  // word, kConstSignExtend).
-  const bool narrow = t == ValType::I32 || t == ValType::F32 || bits <= UINT32_MAX;
-  const bool sign_extended = !narrow && bits == uint64_t(int64_t(int32_t(uint32_t(bits))));
-  if (narrow || sign_extended) {
-    const uint32_t word = dst | (sign_extended ? kConstSignExtend : 0);
-    if (!extend_run(consts_, IOp::Const32, IOp::Const32Many, word, uint32_t(bits)))
-      emit_pair(consts_, IOp::Const32, word, uint32_t(bits));
-    return;
-  }
-  const uint32_t at = emit(IOp::Const64);
-  operand(dst);
-  operand(uint32_t(bits));
-  operand(uint32_t(bits >> 32));
-  end_instr(at);
+  // Argument set-up before calls is mostly constants: runs of them become
+  // one ConstMany of 64-bit values. Alone, a constant that is a 32-bit
+  // value zero- or sign-extended (0, 8, -1, ...; the latter marked in its
+  // slot word, kConstSignExtend) takes a Const32, others a Const64.
+  if (t == ValType::I32 || t == ValType::F32) bits = uint32_t(bits);
+  const uint32_t lo = uint32_t(bits), hi = uint32_t(bits >> 32);
+  if (extend_run(consts_, IOp::ConstMany, {dst, lo, hi})) return;
+  if (bits <= UINT32_MAX) start_run(consts_, IOp::Const32, {dst, lo}, {dst, lo, hi});
+  else if (bits == uint64_t(int64_t(int32_t(lo)))) start_run(consts_, IOp::Const32, {dst | kConstSignExtend, lo}, {dst, lo, hi});
+  else start_run(consts_, IOp::Const64, {dst, lo, hi}, {dst, lo, hi});
 }
 
 CompiledFunction translate(const Module& m, uint32_t func_index) { return Translator(m, func_index).run(); }

@@ -345,11 +345,20 @@ void Translator::call(uint32_t func_index) {
   size_t nargs = t.params().size();
   for (size_t i = stack_.size() - nargs; i < stack_.size(); ++i) materialize(stack_[i]);
   uint32_t arg_base = nargs ? stack_[stack_.size() - nargs].canon : next_slot();
-  uint32_t at = emit(IOp::Call);
-  operand(func_index);
-  operand(arg_base);
-  operand(0);  // callee code cache, filled by the first call
-  operand(0);
+  uint32_t at;
+  if (func_index < m_.num_imported_functions) {
+    // An import: a host function, or one of another instance (resolved at
+    // instantiation, so there is no code to cache).
+    at = emit(IOp::CallImport);
+    operand(func_index);
+    operand(arg_base);
+  } else {
+    at = emit(IOp::Call);
+    operand(func_index);
+    operand(arg_base);
+    operand(0);  // callee code cache, filled by the first call
+    operand(0);
+  }
   end_instr(at);
   stack_.resize(stack_.size() - nargs);
   for (ValType r : t.results()) push_temp(r);

@@ -218,18 +218,22 @@ class Translator {
   // local_set: the destination operand's position of a lone I32AddImm
   // whose result a local.tee just stored to a local (else UINT32_MAX).
   uint32_t tee_add_ = UINT32_MAX;
-  // The last Copy/CopyMany (Const32/Const32Many) emitted: where it starts
-  // and ends; the next one extends it while code_.size() is still `end`
+  // The last Copy/CopyMany (Const32/Const64/ConstMany) emitted: where it
+  // starts and ends, and a lone instruction's entry as the `many` form
+  // states it; the next one extends it while code_.size() is still `end`
   // and no branch target lies between.
-  struct PairRun {
+  struct Run {
     uint32_t at = UINT32_MAX, end = UINT32_MAX;
+    std::array<uint32_t, 3> first{};
   };
-  PairRun copies_, consts_;
-  // Appends (x, y) to `run` if it ends here (turning a lone `single` into
-  // `many`); false if there is no such run.
-  bool extend_run(PairRun& run, IOp single, IOp many, uint32_t x, uint32_t y);
-  // Emits `single x y` and starts a run with it.
-  void emit_pair(PairRun& run, IOp single, uint32_t x, uint32_t y);
+  Run copies_, consts_;
+  // Appends `entry` (as many words as `many` takes per entry) to `run` if
+  // it ends here, turning a lone instruction into `many`; false if there is
+  // no such run.
+  bool extend_run(Run& run, IOp many, std::initializer_list<uint32_t> entry);
+  // Emits `single` with `operands` and starts a run with it; `first` is its
+  // entry in the `many` form.
+  void start_run(Run& run, IOp single, std::initializer_list<uint32_t> operands, std::array<uint32_t, 3> first);
   // The instruction right before the last definition, when it was one too
   // (valid while the last definition is: see set_last_def).
   struct Def {
