@@ -53,9 +53,10 @@ class LinearMemory {
   uint8_t* dirty_map() const { return dirty_; }
   void mark_dirty(uint64_t addr, uint64_t len) {
     if (!len) return;
+    uint8_t* const d = dirty_;  // (the byte stores could alias dirty_ itself)
     const uint64_t first = addr >> kDirtyShift, last = (addr + len - 1) >> kDirtyShift;
-    dirty_[first] = dirty_[last] = 1;  // a small write touches one or two granules
-    for (uint64_t p = first + 1; p < last; ++p) dirty_[p] = 1;
+    d[first] = d[last] = 1;  // a small write touches one or two granules
+    for (uint64_t p = first + 1; p < last; ++p) d[p] = 1;
   }
   // Puts the memory back in its initial state without a system call when it
   // did not grow: every written granule is zeroed and then gets its bytes of

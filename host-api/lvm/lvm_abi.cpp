@@ -144,6 +144,55 @@ void add_process_fn(std::vector<HostFunction>& out, const char* name, std::vecto
   if constexpr (std::is_default_constructible_v<F>) out.back().direct = [](HostCall& call) { return on_process(call, F{}); };
 }
 
+// receive's end: message `m` (if any) copied into the caller's buffer and
+// info, or the wait for one.
+inline Trap receive_into(HostCall& call, Process* p, const Message* m, const Buffer& buf, const Buffer& info) {
+  if (m) [[likely]] {
+    p->finish_wait();
+    const uint32_t copied = std::min(m->size, buf.size);
+    copy_bytes(buf.data, const_cast<Message*>(m)->bytes(), copied);
+    const uint64_t sender = m->sender;
+    std::memcpy(info.data, &m->tag, 8);
+    std::memcpy(info.data + 8, &sender, 8);
+    std::memcpy(info.data + 16, &m->size, 4);
+    std::memcpy(info.data + 20, &copied, 4);
+    call.set_i32(0, kLvmOk);
+    return Trap::None;
+  }
+  const int64_t timeout = call.i64(2);
+  if (timeout == 0 || (p->waiting() && p->wait_deadline() != UINT64_MAX && now_ns() >= p->wait_deadline())) {
+    p->finish_wait();
+    call.set_i32(0, kLvmTimedOut);
+    return Trap::None;
+  }
+  if (!p->waiting()) p->begin_wait(timeout < 0 ? UINT64_MAX : now_ns() + uint64_t(timeout), true);
+  return Trap::Yield;  // runs again when a message arrives or the deadline passes
+}
+
+// receive with `ntags` tags: a selective receive (out of line, so that
+// receiving any message needs no room for the tags).
+[[gnu::noinline]] Trap receive_tagged(HostCall& call, Process* p, uint32_t ntags) {
+  if (ntags > (UINT32_MAX >> 3)) {
+    call.set_i32(0, kLvmInvalid);
+    return Trap::None;
+  }
+  Trap trap = Trap::None;
+  Buffer tags, buf, info;
+  if (!buffer(call, "receive", "tag array", call.u32(0), ntags * 8, tags, trap)) return trap;
+  if (!buffer(call, "receive", "buffer", call.u32(3), call.u32(4), buf, trap, true)) return trap;
+  if (!buffer(call, "receive", "info output", call.u32(5), 24, info, trap, true)) return trap;
+  // The tags, copied out of guest memory (aligned, and few: the stack).
+  int64_t tag_storage[16];
+  std::vector<int64_t> tag_heap;
+  int64_t* tag_list = tag_storage;
+  if (ntags > 16) {
+    tag_heap.resize(ntags);
+    tag_list = tag_heap.data();
+  }
+  std::memcpy(tag_list, tags.data, size_t(ntags) * 8);
+  return receive_into(call, p, p->take_message({tag_list, ntags}), buf, info);
+}
+
 }  // namespace
 
 std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
@@ -277,51 +326,15 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
 
   // receive(tags, ntags, timeout_ns, buf, cap, info) -> status
   add_process_fn(fns, "receive", {I, I, L, I, I, I}, {I}, [](HostCall& call, Process* p) {
-    Trap trap = Trap::None;
     const uint32_t ntags = call.u32(1);
-    if (ntags > (UINT32_MAX >> 3)) {
-      call.set_i32(0, kLvmInvalid);
-      return Trap::None;
-    }
+    if (ntags) [[unlikely]]
+      return receive_tagged(call, p, ntags);
+    Trap trap = Trap::None;
     Buffer tags, buf, info;
-    if (!buffer(call, "receive", "tag array", call.u32(0), ntags * 8, tags, trap)) return trap;
+    if (!buffer(call, "receive", "tag array", call.u32(0), 0, tags, trap)) return trap;
     if (!buffer(call, "receive", "buffer", call.u32(3), call.u32(4), buf, trap, true)) return trap;
     if (!buffer(call, "receive", "info output", call.u32(5), 24, info, trap, true)) return trap;
-    const Message* m;
-    if (ntags == 0) {
-      m = p->take_message({});
-    } else {
-      // The tags, copied out of guest memory (aligned, and few: the stack).
-      int64_t tag_storage[16];
-      std::vector<int64_t> tag_heap;
-      int64_t* tag_list = tag_storage;
-      if (ntags > 16) {
-        tag_heap.resize(ntags);
-        tag_list = tag_heap.data();
-      }
-      std::memcpy(tag_list, tags.data, size_t(ntags) * 8);
-      m = p->take_message({tag_list, ntags});
-    }
-    if (m) {
-      p->finish_wait();
-      const uint32_t copied = std::min(m->size, buf.size);
-      copy_bytes(buf.data, const_cast<Message*>(m)->bytes(), copied);
-      const uint64_t sender = m->sender;
-      std::memcpy(info.data, &m->tag, 8);
-      std::memcpy(info.data + 8, &sender, 8);
-      std::memcpy(info.data + 16, &m->size, 4);
-      std::memcpy(info.data + 20, &copied, 4);
-      call.set_i32(0, kLvmOk);
-      return Trap::None;
-    }
-    const int64_t timeout = call.i64(2);
-    if (timeout == 0 || (p->waiting() && p->wait_deadline() != UINT64_MAX && now_ns() >= p->wait_deadline())) {
-      p->finish_wait();
-      call.set_i32(0, kLvmTimedOut);
-      return Trap::None;
-    }
-    if (!p->waiting()) p->begin_wait(timeout < 0 ? UINT64_MAX : now_ns() + uint64_t(timeout), true);
-    return Trap::Yield;  // runs again when a message arrives or the deadline passes
+    return receive_into(call, p, p->take_message({}), buf, info);
   });
 
   // message_read(offset, buf, cap) -> bytes copied, or -status

@@ -534,6 +534,29 @@ TEST_CASE("a loop's add-immediates and its closing br_if (i != n) become one ins
   CHECK(landing.listing().find("BrIfNe") == std::string::npos);
 }
 
+TEST_CASE("a run of constants keeps only the last one into each slot") {
+  // (func (result i32) (local i32 i32)
+  //   i32.const 1 local.set 0  i32.const 2 local.set 1  i32.const 3 local.set 0  i32.const 9 local.set 1
+  //   local.get 0 i32.const 10 i32.mul local.get 1 i32.add)
+  Fixture f(functype({}, {I32}),
+            {0x41, 1, 0x21, 0, 0x41, 2, 0x21, 1, 0x41, 3, 0x21, 0, 0x41, 9, 0x21, 1, 0x20, 0, 0x41, 10, 0x6C, 0x20, 1,
+             0x6A, 0x0B},
+            {0x01, 0x02, I32});
+  uint64_t r = 0;
+  CHECK(f.call({}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 39);
+  const std::string listing = f.listing();
+  CHECK(listing.find("ConstMany              2 ") != std::string::npos);  // two entries, not four
+
+  // A lone constant overwritten at once is dropped.
+  // (func (result i32) (local i32) i32.const 1 local.set 0 i32.const 3 local.set 0 local.get 0)
+  Fixture g(functype({}, {I32}), {0x41, 1, 0x21, 0, 0x41, 3, 0x21, 0, 0x20, 0, 0x0B}, {0x01, 0x01, I32});
+  CHECK(g.call({}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 3);
+  CHECK(g.listing().find("ConstMany") == std::string::npos);
+  CHECK(g.listing().find("Const32                0 1\n") == std::string::npos);
+}
+
 TEST_CASE("64-bit constants join a ConstMany run whole; alone, extended 32-bit values take a Const32") {
   // (func (result i64) (local i64 i64 i64 i64)
   //   i64.const -1 local.set 0  i64.const 0xFFFFFFFF local.set 1  i64.const -2^31 local.set 2

@@ -216,6 +216,23 @@ void Translator::emit_const(ValType t, uint32_t dst, uint64_t bits) {
   // slot word, kConstSignExtend) takes a Const32, others a Const64.
   if (t == ValType::I32 || t == ValType::F32) bits = uint32_t(bits);
   const uint32_t lo = uint32_t(bits), hi = uint32_t(bits >> 32);
+  // Within a run only the last constant into a slot counts: a ConstMany
+  // writes each slot once, in any order (see its handler).
+  if (consts_.at != UINT32_MAX && consts_.at >= barrier_ && consts_.end == code_.size()) {
+    const uint32_t at = consts_.at;
+    if (handler_at(&code_[at]) == handler_table()[size_t(IOp::ConstMany)]) {
+      for (uint32_t k = 0, n = code_[at + kHandlerWords]; k < n; ++k) {
+        uint32_t* e = &code_[at + kHandlerWords + 1 + 3 * k];
+        if (e[0] == dst) {
+          e[1] = lo;
+          e[2] = hi;
+          return;
+        }
+      }
+    } else if (consts_.first[0] == dst) {
+      code_.resize(at);  // a lone constant into the same slot: this one replaces it
+    }
+  }
   if (extend_run(consts_, IOp::ConstMany, {dst, lo, hi})) return;
   if (bits <= UINT32_MAX) start_run(consts_, IOp::Const32, {dst, lo}, {dst, lo, hi});
   else if (bits == uint64_t(int64_t(int32_t(lo)))) start_run(consts_, IOp::Const32, {dst | kConstSignExtend, lo}, {dst, lo, hi});
