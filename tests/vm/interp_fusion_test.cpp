@@ -534,6 +534,40 @@ TEST_CASE("a loop's add-immediates and its closing br_if (i != n) become one ins
   CHECK(landing.listing().find("BrIfNe") == std::string::npos);
 }
 
+TEST_CASE("loads and stores at a constant address fold it in, and still trap out of bounds") {
+  // (func (param i32) (result i32)
+  //   i32.const 16 local.get 0 i32.store offset=4     ;; mem[20] = x
+  //   i32.const 0 i32.load offset=20 i32.const 1 i32.add)
+  Fixture f(functype({I32}, {I32}),
+            {0x41, 16, 0x20, 0, 0x36, 2, 4, 0x41, 0, 0x28, 2, 20, 0x41, 1, 0x6A, 0x0B});
+  uint64_t r = 0;
+  CHECK(f.call({41}, &r) == Trap::None);
+  CHECK(uint32_t(r) == 42);
+  uint32_t stored;
+  std::memcpy(&stored, f.mem() + 20, 4);
+  CHECK(stored == 41);
+  const std::string listing = f.listing();
+  CHECK(listing.find("I32StoreAbs") != std::string::npos);
+  CHECK(listing.find("I32LoadAbs") != std::string::npos);
+  CHECK(listing.find("Const32") == std::string::npos);  // no address is materialized
+
+  // The last bytes of the page are in bounds; one further is not.
+  // (func (param i32) (result i32) i32.const 65532 i32.load)  and  i32.const 65533
+  Fixture edge(functype({I32}, {I32}), cat({{0x41}, sleb(65532), {0x28, 2, 0, 0x0B}}));
+  CHECK(edge.call({0}, &r) == Trap::None);
+  Fixture over(functype({I32}, {I32}), cat({{0x41}, sleb(65533), {0x28, 2, 0, 0x0B}}));
+  CHECK(over.call({0}, &r) == Trap::MemoryOutOfBounds);
+  CHECK(over.listing().find("I32LoadAbs") != std::string::npos);
+  // (func (param i32) i32.const 65535 local.get 0 i32.store8 offset=1): a store too.
+  Fixture store_over(functype({I32}, {}), cat({{0x41}, sleb(65535), {0x20, 0, 0x3A, 0, 1, 0x0B}}));
+  CHECK(store_over.call({7}) == Trap::MemoryOutOfBounds);
+  // An address and offset beyond 2^32 keep their form (and trap).
+  // (func (param i32) (result i32) i32.const -1 i32.load offset=8)
+  Fixture wrap(functype({I32}, {I32}), cat({{0x41}, sleb(-1), {0x28, 2, 8, 0x0B}}));
+  CHECK(wrap.call({0}, &r) == Trap::MemoryOutOfBounds);
+  CHECK(wrap.listing().find("I32LoadAbs") == std::string::npos);
+}
+
 TEST_CASE("a run of constants keeps only the last one into each slot") {
   // (func (result i32) (local i32 i32)
   //   i32.const 1 local.set 0  i32.const 2 local.set 1  i32.const 3 local.set 0  i32.const 9 local.set 1

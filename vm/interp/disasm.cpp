@@ -15,7 +15,8 @@ std::string iop_name(IOp op) {
 #undef X
 #define LOAD(name, S, M)                           \
   case IOp::name##AddR: return #name "AddR";       \
-  case IOp::name##AddI: return #name "AddI";
+  case IOp::name##AddI: return #name "AddI";       \
+  case IOp::name##Abs: return #name "Abs";
 #define STORE(name, S, M)                          \
   LOAD(name, S, M)                                 \
   case IOp::name##Imm: return #name "Imm";         \

@@ -137,7 +137,8 @@ Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* f
 #undef X
 #define LOAD(name, S, M)                                 \
   table[size_t(IOp::name##AddR)] = &&L_##name##AddR;     \
-  table[size_t(IOp::name##AddI)] = &&L_##name##AddI;
+  table[size_t(IOp::name##AddI)] = &&L_##name##AddI;     \
+  table[size_t(IOp::name##Abs)] = &&L_##name##Abs;
 #define STORE(name, S, M)                                      \
   LOAD(name, S, M)                                             \
   table[size_t(IOp::name##Imm)] = &&L_##name##Imm;             \

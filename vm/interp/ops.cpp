@@ -38,8 +38,9 @@ uint32_t iop_operands(IOp op) {
 #define X(name) case IOp::name##Imm: return op_info(Opcode::name).sig.params[0] == ValType::I64 ? 4 : 3;
     LVM_INTERP_IMM_OPS(X)
 #undef X
-#define LOAD(name, S, M) case IOp::name##AddR: case IOp::name##AddI: return 4;
+#define LOAD(name, S, M) case IOp::name##AddR: case IOp::name##AddI: return 4; case IOp::name##Abs: return 2;
 #define STORE(name, S, M)                              \
+  case IOp::name##Abs: return 2;                        \
   case IOp::name##AddR: case IOp::name##AddI: return 4; \
   case IOp::name##Imm: return 4;                        \
   case IOp::name##AddRImm: case IOp::name##AddIImm: return 5;

@@ -92,6 +92,14 @@ enum class IOp : uint16_t {
 #include "vm/memory_ops.def"
 #undef LOAD
 #undef STORE
+  // Loads and stores at a constant address (a C static: i32.const base,
+  // with the offset folded in): <load>Abs: dst, address; <store>Abs:
+  // value, address.
+#define LOAD(name, S, M) name##Abs,
+#define STORE(name, S, M) name##Abs,
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
   // Stores of a constant (value bits as two words lo, hi):
   // <store>Imm: address, lo, hi, offset; <store>AddRImm: a, b, lo, hi,
   // offset; <store>AddIImm: a, imm, lo, hi, offset.

@@ -106,6 +106,29 @@ StoreImmForms store_imm_forms(Opcode op) {
 }
 }  // namespace
 
+namespace {
+// The <load>Abs / <store>Abs form of a load or store.
+IOp abs_form(Opcode op) {
+  switch (op) {
+#define LOAD(name, S, M) case Opcode::name: return IOp::name##Abs;
+#define STORE(name, S, M) LOAD(name, S, M)
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
+    default: return IOp::Count;
+  }
+}
+
+}  // namespace
+
+bool Translator::constant_address(const Entry& base, uint32_t offset, uint32_t& ea) {
+  if (base.where != Where::Const) return false;
+  const uint64_t a = uint64_t(uint32_t(base.value)) + offset;
+  if (a > UINT32_MAX) return false;
+  ea = uint32_t(a);
+  return true;
+}
+
 std::pair<IOp, IOp> add_forms(Opcode op) {
   switch (op) {
 #define LOAD(name, S, M) case Opcode::name: return {IOp::name##AddR, IOp::name##AddI};
@@ -141,6 +164,11 @@ void Translator::memory_access(Opcode op, CodeCursor& c) {
     Entry addr = pop();
     if (take_address_add(addr, form, a, b, op)) {
       emit_result(form, sig.results[0], {addr.canon, a, b, offset});
+      return;
+    }
+    uint32_t ea;
+    if (constant_address(addr, offset, ea)) {
+      emit_result(abs_form(op), sig.results[0], {addr.canon, ea});
       return;
     }
     uint32_t la = loc(addr);
@@ -180,6 +208,15 @@ void Translator::memory_access(Opcode op, CodeCursor& c) {
       operand(b);
       operand(lv);
       operand(offset);
+      end_instr(at);
+      return;
+    }
+    uint32_t ea;
+    if (constant_address(addr, offset, ea)) {
+      const uint32_t lv = loc(value);
+      const uint32_t at = emit(abs_form(op));
+      operand(lv);
+      operand(ea);
       end_instr(at);
       return;
     }

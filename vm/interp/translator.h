@@ -182,6 +182,9 @@ class Translator {
   // If `addr` is the result of the i32.add (or add-immediate) just emitted,
   // removes that instruction, returns its operands and the AddR/AddI form
   // of memory instruction `op`.
+  // The effective address of an access at constant `base`, when it is
+  // below 2^32 (else the access keeps its form and traps at run time).
+  static bool constant_address(const Entry& base, uint32_t offset, uint32_t& ea);
   bool take_address_add(const Entry& addr, IOp& form, uint32_t& a, uint32_t& b, Opcode op);
   // local.set / local.tee (`tee`) of local `index`; `branch_next`: a br_if
   // or if tests the teed value next.
