@@ -58,6 +58,12 @@ class HostCall {
   }
   // The same for reading only.
   const uint8_t* cptr(uint64_t ptr, uint64_t len) const { return check(ptr, len) ? mem_->base() + ptr : nullptr; }
+  // A range already check()ed, for writing: for a host function that checks
+  // its buffers before it acts and then writes only part of them.
+  uint8_t* checked_ptr(uint64_t ptr, uint64_t len) const {
+    mem_->mark_dirty(ptr, len);
+    return mem_->base() + ptr;
+  }
   template <class T> bool load(uint64_t addr, T& out) const {
     const uint8_t* p = cptr(addr, sizeof(T));
     if (!p) return false;

@@ -144,18 +144,20 @@ void add_process_fn(std::vector<HostFunction>& out, const char* name, std::vecto
   if constexpr (std::is_default_constructible_v<F>) out.back().direct = [](HostCall& call) { return on_process(call, F{}); };
 }
 
-// receive's end: message `m` (if any) copied into the caller's buffer and
-// info, or the wait for one.
-inline Trap receive_into(HostCall& call, Process* p, const Message* m, const Buffer& buf, const Buffer& info) {
+// receive's end: message `m` (if any) copied into the caller's buffer
+// (`cap` bytes at `buf`) and info (24 bytes at `info`), both checked, or
+// the wait for one.
+inline Trap receive_into(HostCall& call, Process* p, const Message* m, uint32_t buf, uint32_t cap, uint32_t info) {
   if (m) [[likely]] {
     p->finish_wait();
-    const uint32_t copied = std::min(m->size, buf.size);
-    copy_bytes(buf.data, const_cast<Message*>(m)->bytes(), copied);
+    const uint32_t copied = std::min(m->size, cap);
     const uint64_t sender = m->sender;
-    std::memcpy(info.data, &m->tag, 8);
-    std::memcpy(info.data + 8, &sender, 8);
-    std::memcpy(info.data + 16, &m->size, 4);
-    std::memcpy(info.data + 20, &copied, 4);
+    copy_bytes(call.checked_ptr(buf, copied), const_cast<Message*>(m)->bytes(), copied);
+    uint8_t* out = call.checked_ptr(info, 24);
+    std::memcpy(out, &m->tag, 8);
+    std::memcpy(out + 8, &sender, 8);
+    std::memcpy(out + 16, &m->size, 4);
+    std::memcpy(out + 20, &copied, 4);
     call.set_i32(0, kLvmOk);
     return Trap::None;
   }
@@ -169,6 +171,20 @@ inline Trap receive_into(HostCall& call, Process* p, const Message* m, const Buf
   return Trap::Yield;  // runs again when a message arrives or the deadline passes
 }
 
+// Checks receive's buffer and info arguments (before a message is taken:
+// a bad one traps and leaves the mailbox as it was).
+inline bool receive_buffers_ok(HostCall& call, Trap& trap) {
+  if (!call.check(call.u32(3), call.u32(4))) [[unlikely]] {
+    trap = out_of_bounds(call, "receive", "buffer", call.u32(3), call.u32(4));
+    return false;
+  }
+  if (!call.check(call.u32(5), 24)) [[unlikely]] {
+    trap = out_of_bounds(call, "receive", "info output", call.u32(5), 24);
+    return false;
+  }
+  return true;
+}
+
 // receive with `ntags` tags: a selective receive (out of line, so that
 // receiving any message needs no room for the tags).
 [[gnu::noinline]] Trap receive_tagged(HostCall& call, Process* p, uint32_t ntags) {
@@ -177,10 +193,9 @@ inline Trap receive_into(HostCall& call, Process* p, const Message* m, const Buf
     return Trap::None;
   }
   Trap trap = Trap::None;
-  Buffer tags, buf, info;
+  Buffer tags;
   if (!buffer(call, "receive", "tag array", call.u32(0), ntags * 8, tags, trap)) return trap;
-  if (!buffer(call, "receive", "buffer", call.u32(3), call.u32(4), buf, trap, true)) return trap;
-  if (!buffer(call, "receive", "info output", call.u32(5), 24, info, trap, true)) return trap;
+  if (!receive_buffers_ok(call, trap)) return trap;
   // The tags, copied out of guest memory (aligned, and few: the stack).
   int64_t tag_storage[16];
   std::vector<int64_t> tag_heap;
@@ -190,7 +205,7 @@ inline Trap receive_into(HostCall& call, Process* p, const Message* m, const Buf
     tag_list = tag_heap.data();
   }
   std::memcpy(tag_list, tags.data, size_t(ntags) * 8);
-  return receive_into(call, p, p->take_message({tag_list, ntags}), buf, info);
+  return receive_into(call, p, p->take_message({tag_list, ntags}), call.u32(3), call.u32(4), call.u32(5));
 }
 
 }  // namespace
@@ -330,11 +345,10 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     if (ntags) [[unlikely]]
       return receive_tagged(call, p, ntags);
     Trap trap = Trap::None;
-    Buffer tags, buf, info;
-    if (!buffer(call, "receive", "tag array", call.u32(0), 0, tags, trap)) return trap;
-    if (!buffer(call, "receive", "buffer", call.u32(3), call.u32(4), buf, trap, true)) return trap;
-    if (!buffer(call, "receive", "info output", call.u32(5), 24, info, trap, true)) return trap;
-    return receive_into(call, p, p->take_message({}), buf, info);
+    if (!call.check(call.u32(0), 0)) [[unlikely]]
+      return out_of_bounds(call, "receive", "tag array", call.u32(0), 0);
+    if (!receive_buffers_ok(call, trap)) return trap;
+    return receive_into(call, p, p->take_message({}), call.u32(3), call.u32(4), call.u32(5));
   });
 
   // message_read(offset, buf, cap) -> bytes copied, or -status
