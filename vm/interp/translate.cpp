@@ -217,7 +217,7 @@ void Translator::emit_const(ValType t, uint32_t dst, uint64_t bits) {
   if (t == ValType::I32 || t == ValType::F32) bits = uint32_t(bits);
   const uint32_t lo = uint32_t(bits), hi = uint32_t(bits >> 32);
   // Within a run only the last constant into a slot counts: a ConstMany
-  // writes each slot once, in any order (see its handler).
+  // writes each slot once.
   if (consts_.at != UINT32_MAX && consts_.at >= barrier_ && consts_.end == code_.size()) {
     const uint32_t at = consts_.at;
     if (handler_at(&code_[at]) == handler_table()[size_t(IOp::ConstMany)]) {
