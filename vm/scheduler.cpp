@@ -546,27 +546,26 @@ void Scheduler::fire_timers(uint64_t now) {
     }
     next_deadline_.store(timers_.empty() ? UINT64_MAX : timers_.front().deadline);
   }
-  bool woke = false;
   for (const Timer& t : due)
-    if (t.proc->pid_.load() == t.pid && t.proc->wait_seq_.load() == t.wait_seq) {
-      wake(t.proc, false, true);
-      woke = true;
-    }
+    if (t.proc->pid_.load() == t.pid && t.proc->wait_seq_.load() == t.wait_seq) wake(t.proc, false, true);
   for (auto [to, msg] : mail) {
     Process* p = lookup(to);
-    if (p && p->pid_.load(std::memory_order_acquire) == to && alive(p->state_.load())) {
+    if (p && p->pid_.load(std::memory_order_acquire) == to && alive(p->state_.load()))
       deliver(p, to, msg, true);
-      woke = true;
-    } else {
+    else
       Message::free(msg);
-    }
   }
   firing_.fetch_sub(1);
-  if (!woke && parked_.load() > 0) {
-    // Nothing came of these timers: a worker that parked while they were
-    // being fired skipped the deadlock check, and must make it again.
-    { std::lock_guard lock(park_mu_); }
-    park_cv_.notify_all();
+  // A worker that parked while these timers were being fired skipped the
+  // deadlock check. If every worker is parked now, one must make it again:
+  // whatever the timers woke may already have run and waited again (a
+  // process woken here can finish its slice before this line), and a worker
+  // still running will make the check itself when it parks. (A worker raises
+  // parked_ and then reads firing_; we lower firing_ and then read parked_:
+  // one of us sees the other.)
+  if (parked_.load() == workers_.size()) {
+    std::lock_guard lock(park_mu_);
+    park_cv_.notify_one();
   }
 }
 
