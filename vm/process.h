@@ -48,8 +48,9 @@ struct Message {
   static void free(Message* m);
 
  private:
-  // Header and payload bytes of a message of `size`, and their home: a
-  // block when there is a class for them (message_blocks.h), else malloc.
+  // Header and payload bytes of a message of `size`: up to
+  // message_blocks::kMaxBlockBytes they live in a block, beyond in malloc
+  // (make_large).
   static size_t footprint(size_t size) { return sizeof(Message) + size; }
   static Message* make_large(Pid to, Pid sender, int64_t tag, std::span<const uint8_t> data);
 };

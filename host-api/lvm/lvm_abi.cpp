@@ -30,13 +30,6 @@ using Fn = std::function<Trap(HostCall&)>;
 // then, so its children run while their instances are still in cache.
 constexpr int64_t kSpawnReductions = 40;
 
-// What a send costs the sender, in reductions, beyond the call: its copy
-// and queueing are worth several calls, and a process that sends in a loop
-// then yields after a few hundred messages, so that the receiver reads
-// them while they are still in the cache (a burst of 64-byte blocks that
-// fits in L1).
-constexpr int64_t kSendReductions = 8;
-
 // A guest buffer argument checked against the caller's memory: the span,
 // or a trap naming the function and the bad range.
 struct Buffer {
@@ -141,7 +134,8 @@ void add_process_fn(std::vector<HostFunction>& out, const char* name, std::vecto
   add(out, name, std::move(params), std::move(results), [fn](HostCall& call) { return on_process(call, fn); });
   // A lambda without captures is also a plain function (C++20 lets it be
   // made from nothing), which the interpreter calls directly.
-  if constexpr (std::is_default_constructible_v<F>) out.back().direct = [](HostCall& call) { return on_process(call, F{}); };
+  if constexpr (std::is_default_constructible_v<F>)
+    out.back().direct = [](HostCall& call) { return on_process(call, F{}); };
 }
 
 // receive's end: message `m` (if any) copied into the caller's buffer

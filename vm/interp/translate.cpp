@@ -171,7 +171,7 @@ uint32_t run_entry_words(IOp many) { return many == IOp::ConstMany ? 3 : 2; }
 }  // namespace
 
 bool Translator::extend_run(Run& run, IOp many, std::initializer_list<uint32_t> entry) {
-  if (run.at == UINT32_MAX || run.at < barrier_ || run.end != code_.size()) return false;
+  if (!run_open(run)) return false;
   // Extend the instruction just emitted into `many` (same order, one
   // dispatch): count, then the entries.
   const uint32_t at = run.at, k = run_entry_words(many);
@@ -218,7 +218,7 @@ void Translator::emit_const(ValType t, uint32_t dst, uint64_t bits) {
   const uint32_t lo = uint32_t(bits), hi = uint32_t(bits >> 32);
   // Within a run only the last constant into a slot counts: a ConstMany
   // writes each slot once.
-  if (consts_.at != UINT32_MAX && consts_.at >= barrier_ && consts_.end == code_.size()) {
+  if (run_open(consts_)) {
     const uint32_t at = consts_.at;
     if (handler_at(&code_[at]) == handler_table()[size_t(IOp::ConstMany)]) {
       for (uint32_t k = 0, n = code_[at + kHandlerWords]; k < n; ++k) {
@@ -234,9 +234,12 @@ void Translator::emit_const(ValType t, uint32_t dst, uint64_t bits) {
     }
   }
   if (extend_run(consts_, IOp::ConstMany, {dst, lo, hi})) return;
-  if (bits <= UINT32_MAX) start_run(consts_, IOp::Const32, {dst, lo}, {dst, lo, hi});
-  else if (bits == uint64_t(int64_t(int32_t(lo)))) start_run(consts_, IOp::Const32, {dst | kConstSignExtend, lo}, {dst, lo, hi});
-  else start_run(consts_, IOp::Const64, {dst, lo, hi}, {dst, lo, hi});
+  if (bits <= UINT32_MAX)
+    start_run(consts_, IOp::Const32, {dst, lo}, {dst, lo, hi});
+  else if (bits == uint64_t(int64_t(int32_t(lo))))
+    start_run(consts_, IOp::Const32, {dst | kConstSignExtend, lo}, {dst, lo, hi});
+  else
+    start_run(consts_, IOp::Const64, {dst, lo, hi}, {dst, lo, hi});
 }
 
 CompiledFunction translate(const Module& m, uint32_t func_index) { return Translator(m, func_index).run(); }

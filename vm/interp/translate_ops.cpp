@@ -104,9 +104,7 @@ StoreImmForms store_imm_forms(Opcode op) {
     default: return {IOp::Count, IOp::Count, IOp::Count};
   }
 }
-}  // namespace
 
-namespace {
 // The <load>Abs / <store>Abs form of a load or store.
 IOp abs_form(Opcode op) {
   switch (op) {
@@ -118,7 +116,6 @@ IOp abs_form(Opcode op) {
     default: return IOp::Count;
   }
 }
-
 }  // namespace
 
 bool Translator::constant_address(const Entry& base, uint32_t offset, uint32_t& ea) {

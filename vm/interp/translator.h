@@ -179,12 +179,12 @@ class Translator {
   // roundings kept, and returns true.
   bool fuse_axpy(uint32_t rmw_start, uint32_t a, uint32_t addr, uint32_t offset);
   void memory_access(Opcode op, CodeCursor& c);
-  // If `addr` is the result of the i32.add (or add-immediate) just emitted,
-  // removes that instruction, returns its operands and the AddR/AddI form
-  // of memory instruction `op`.
   // The effective address of an access at constant `base`, when it is
   // below 2^32 (else the access keeps its form and traps at run time).
   static bool constant_address(const Entry& base, uint32_t offset, uint32_t& ea);
+  // If `addr` is the result of the i32.add (or add-immediate) just emitted,
+  // removes that instruction, returns its operands and the AddR/AddI form
+  // of memory instruction `op`.
   bool take_address_add(const Entry& addr, IOp& form, uint32_t& a, uint32_t& b, Opcode op);
   // local.set / local.tee (`tee`) of local `index`; `branch_next`: a br_if
   // or if tests the teed value next.
@@ -230,6 +230,10 @@ class Translator {
     std::array<uint32_t, 3> first{};
   };
   Run copies_, consts_;
+  // True if `run` is the last thing emitted and no branch lands after its start.
+  bool run_open(const Run& run) const {
+    return run.at != UINT32_MAX && run.at >= barrier_ && run.end == code_.size();
+  }
   // Appends `entry` (as many words as `many` takes per entry) to `run` if
   // it ends here, turning a lone instruction into `many`; false if there is
   // no such run.
