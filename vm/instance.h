@@ -28,6 +28,7 @@ class FuncSpace {
  public:
   const FuncInst* operator[](size_t i) const { return data_[i]; }
   size_t size() const { return size_; }
+  const FuncInst* const* data() const { return data_; }
   void push_back(const FuncInst* f) {
     own_.push_back(f);
     data_ = own_.data();
@@ -99,6 +100,11 @@ class Instance {
   // Set by a trap with a message (HostCall::trap) or by exit.
   std::string trap_message;
   int32_t exit_code = 0;
+
+  // Compiled code's flat views of `globals` (each value's address) and
+  // `tables`, built on the instance's first entry into compiled code.
+  std::vector<uint64_t*> jit_globals;
+  std::vector<TableInst*> jit_tables;
 
   // The process running this instance, if it is one (host functions of the
   // lvm ABI find their caller's process here).

@@ -33,12 +33,24 @@ class CodeCache {
     return f ? *f : translate_now(func_index);
   }
 
+  // What another tier keeps per module beside the interpreter's code (the
+  // JIT's compiled functions), owned by the cache and so shared the same way.
+  struct TierData {
+    virtual ~TierData() = default;
+  };
+  TierData* tier_data() const { return tier_data_.load(std::memory_order_acquire); }
+  // Installs `d` unless another thread installed one first (then `d` is dropped).
+  void set_tier_data(std::unique_ptr<TierData> d);
+  // The module it translates.
+  const std::shared_ptr<const Module>& module() const;
+
  private:
   const CompiledFunction& translate_now(uint32_t func_index);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   uint32_t num_imported_ = 0;
   std::unique_ptr<std::atomic<const CompiledFunction*>[]> functions_;  // by body index
+  std::atomic<TierData*> tier_data_{nullptr};
 };
 
 // Calls function `func_index` of `inst` (spec 4.5.5 invocation). `args` holds

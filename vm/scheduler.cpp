@@ -1,4 +1,5 @@
 #include "vm/scheduler.h"
+#include "vm/tier.h"
 
 #include <sys/mman.h>
 
@@ -28,6 +29,7 @@ Scheduler::Scheduler(SchedulerConfig config) : config_(std::move(config)), id_(+
   if (config_.threads == 0) config_.threads = std::max(1u, std::thread::hardware_concurrency());
   config_.max_processes = std::clamp<uint32_t>(config_.max_processes, 1u, 1u << kIndexBits);
   config_.stack_bytes = std::max<size_t>(config_.stack_bytes, 64 << 10) & ~size_t(4095);
+  if (!config_.tier) config_.tier = &default_tier();
   for (unsigned i = 0; i < config_.threads; ++i) workers_.push_back(std::make_unique<Worker>());
   chunk_ptrs_.reset(new std::atomic<Process*>[(size_t(config_.max_processes) >> kChunkBits) + 1]());
 }
@@ -196,7 +198,7 @@ SpawnStatus Scheduler::spawn_impl(const std::shared_ptr<const ModuleImage>& imag
   p->instance_ = std::move(std::get<std::unique_ptr<Instance>>(made));
   p->instance_->process = p;
   p->image_ = image;
-  p->stack_.reset(region, bytes, frame_bytes_for(bytes));
+  p->stack_.reset(region, bytes, frame_bytes_for(bytes), config_.tier->native_stack_bytes(bytes));
   p->stack_region_ = region;
   p->is_root_ = root;
   p->entry_ = func;
@@ -439,16 +441,17 @@ void Scheduler::run_slice(Process* p) {
   }
   Instance& inst = *p->instance_;
   Trap t;
-  if (st.is_suspended) {
-    t = interp::resume(st);
+  ExecTier& tier = *config_.tier;
+  if (tier.suspended(st)) {
+    t = tier.resume(st);
   } else if (p->start_pending_) {
-    t = invoke_on(st, inst, *inst.module().start, nullptr, nullptr);
+    t = tier.invoke_on(st, inst, *inst.module().start, nullptr, nullptr);
   } else {
-    t = invoke_on(st, inst, p->entry_, nullptr, nullptr);
+    t = tier.invoke_on(st, inst, p->entry_, nullptr, nullptr);
   }
   if (t == Trap::None && p->start_pending_) {  // the start function returned: on to the entry
     p->start_pending_ = false;
-    t = invoke_on(st, inst, p->entry_, nullptr, nullptr);
+    t = tier.invoke_on(st, inst, p->entry_, nullptr, nullptr);
   }
   self.running.store(nullptr, std::memory_order_relaxed);
   if (t == Trap::Yield) {

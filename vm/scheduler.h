@@ -35,6 +35,8 @@ struct SchedulerConfig {
   uint32_t max_processes = 1u << 24;    // processes alive at once (table size)
   size_t stack_bytes = size_t(2) << 20; // execution stack per process (virtual)
   size_t root_stack_bytes = size_t(40) << 20;  // the root's (deep C recursion)
+  // The tier processes run in; null: the default tier (vm/tier.h).
+  class ExecTier* tier = nullptr;
   // Every process ends here (on the worker that ran it) before its
   // resources are released: report traps, for example.
   std::function<void(Process&)> on_exit;

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "convert.h"
+#include "jit/jit.h"
 #include "mode.h"
 #include "options.h"
 #include "report.h"
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
     }
     reporter.file(result);
   }
+  if (opts.jit_stats) std::fputs(lvm::jit::totals_report().c_str(), stdout);
   reporter.summary();
   return reporter.any_failed() ? 1 : 0;
 }

@@ -75,5 +75,7 @@ const ModeInfo* find_mode(std::string_view name);
 // The factories, one per mode file.
 std::unique_ptr<Mode> make_validate_mode();
 std::unique_ptr<Mode> make_interp_mode();
+std::unique_ptr<Mode> make_jit_mode();       // (also makes the JIT the default tier)
+std::unique_ptr<Mode> make_jit_lazy_mode();
 
 }  // namespace lvm::spec

@@ -9,11 +9,13 @@ namespace lvm::spec {
 std::string usage() {
   std::string modes;
   for (const auto& m : all_modes()) modes += (modes.empty() ? "" : "|") + std::string(m.name);
-  return "usage: lvm-spec [--mode " + modes + "] [--suite DIR] [--cache DIR] [-v] [FILES...]\n"
+  return "usage: lvm-spec [--mode " + modes + "] [--suite DIR] [--cache DIR] [--jit-stats] [-v] [FILES...]\n"
          "  Runs WebAssembly spec testsuite scripts (.wast) against lvm.\n"
          "  --mode MODE   what to do with each script (default validate)\n"
          "  --suite DIR   the testsuite (default: $LVM_SPEC_TESTSUITE, else the one set at build time)\n"
          "  --cache DIR   where wast2json output is cached (default: spec-cache beside lvm-spec)\n"
+         "  --jit-stats   (jit modes) print how many functions were compiled and each that fell\n"
+         "                back to the interpreter, before the summary\n"
          "  -v            print every check, not only failures\n"
          "  FILES         .wast paths or names relative to the suite, or directories\n"
          "                (default: every *.wast at the top of the suite, the core tests)\n";
@@ -40,6 +42,8 @@ bool parse_options(int argc, char** argv, Options& out, std::string& error) {
     };
     if (value_of("--mode", out.mode) || value_of("--suite", out.suite) || value_of("--cache", out.cache)) {
       if (!error.empty()) return false;
+    } else if (arg == "--jit-stats") {
+      out.jit_stats = true;
     } else if (arg == "-v" || arg == "--verbose") {
       out.verbose = true;
     } else if (arg == "-h" || arg == "--help") {

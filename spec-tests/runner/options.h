@@ -11,6 +11,7 @@ struct Options {
   std::string suite;              // --suite; empty: environment or built-in default
   std::string cache;              // --cache; empty: spec-cache beside the executable
   bool verbose = false;           // -v: print every check
+  bool jit_stats = false;         // --jit-stats: what the JIT compiled and what fell back
   bool help = false;
   std::vector<std::string> files; // FILES...; empty: the core suite
 };

@@ -11,6 +11,7 @@
 #include "vm/interp/exec_state.h"
 #include "vm/interp/translate.h"
 #include "vm/interpreter.h"
+#include "vm/tier.h"
 
 namespace lvm {
 
@@ -18,6 +19,7 @@ struct CodeCache::Impl {
   std::shared_ptr<const Module> module;
   std::mutex mu;
   std::vector<std::unique_ptr<CompiledFunction>> owned;  // by body index
+  std::unique_ptr<CodeCache::TierData> tier_data;
 };
 
 CodeCache::CodeCache(std::shared_ptr<const Module> m) : impl_(std::make_unique<Impl>()) {
@@ -28,6 +30,8 @@ CodeCache::CodeCache(std::shared_ptr<const Module> m) : impl_(std::make_unique<I
 }
 
 CodeCache::~CodeCache() = default;
+
+const std::shared_ptr<const Module>& CodeCache::module() const { return impl_->module; }
 
 std::shared_ptr<CodeCache> CodeCache::for_module(const std::shared_ptr<const Module>& m) {
   static std::mutex mu;
@@ -83,7 +87,40 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
 }
 
 Trap invoke(Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t* results) {
-  return invoke_on(interp::exec_stack(), inst, func_index, args, results);
+  return default_tier().invoke_on(interp::exec_stack(), inst, func_index, args, results);
+}
+
+namespace {
+class InterpreterTier final : public ExecTier {
+ public:
+  Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const uint64_t* args,
+                 uint64_t* results) override {
+    return lvm::invoke_on(st, inst, func_index, args, results);
+  }
+  Trap resume(interp::ExecStack& st) override { return interp::resume(st); }
+  bool suspended(const interp::ExecStack& st) const override { return st.is_suspended; }
+  const char* name() const override { return "interpreter"; }
+};
+std::atomic<ExecTier*> g_default_tier{nullptr};
+}  // namespace
+
+ExecTier& interpreter_tier() {
+  static InterpreterTier tier;
+  return tier;
+}
+
+ExecTier& default_tier() {
+  ExecTier* t = g_default_tier.load(std::memory_order_acquire);
+  return t ? *t : interpreter_tier();
+}
+
+void set_default_tier(ExecTier& tier) { g_default_tier.store(&tier, std::memory_order_release); }
+
+void CodeCache::set_tier_data(std::unique_ptr<TierData> d) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  if (tier_data_.load(std::memory_order_relaxed)) return;
+  impl_->tier_data = std::move(d);
+  tier_data_.store(impl_->tier_data.get(), std::memory_order_release);
 }
 
 std::vector<BacktraceFrame> last_trap_backtrace() {

@@ -9,6 +9,7 @@
 
 #include "vm/instance.h"
 #include "vm/interp/code.h"
+#include "vm/jit_state.h"
 
 namespace lvm::interp {
 
@@ -30,9 +31,10 @@ struct Frame {
 // region is committed by the OS as it is touched.
 struct ExecStack {
   // Uses [region, region + bytes), the frame records taking the first
-  // `frame_bytes` (rounded down to whole records), and clears the rest of
-  // the state. Does not own the region.
-  void reset(void* region, size_t bytes, size_t frame_bytes);
+  // `frame_bytes` (rounded down to whole records) and the JIT's native
+  // stack the last `jit_bytes` (growing down from the region's end), and
+  // clears the rest of the state. Does not own the region.
+  void reset(void* region, size_t bytes, size_t frame_bytes, size_t jit_bytes = 0);
 
   uint64_t* base = nullptr;  // first slot (the region's midpoint)
   uint64_t* end = nullptr;
@@ -78,9 +80,14 @@ struct ExecStack {
 
   // The wasm call stack at the last trap, innermost first.
   std::vector<std::pair<const Instance*, uint32_t>> trap_backtrace;
+
+  // Compiled code's view of this stack (jit/): its native stack, the
+  // running instance, a suspended run.
+  JitState jit;
 };
 
-// This host thread's stack (32 MiB of slots, 100,000 frames), for invoke().
+// This host thread's stack (32 MiB of slots, 100,000 frames, and 64 MiB
+// of native stack for compiled code), for invoke().
 ExecStack& exec_stack();
 
 // Runs `fn` of `inst` with its frame at `fp` (arguments already in place)

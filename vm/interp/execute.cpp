@@ -53,13 +53,19 @@ void* element_ref(Instance* inst, const ConstExpr& e) {
 }
 }  // namespace
 
-void ExecStack::reset(void* region, size_t bytes, size_t frame_bytes) {
+void ExecStack::reset(void* region, size_t bytes, size_t frame_bytes, size_t jit_bytes) {
   auto* lo = static_cast<uint8_t*>(region);
   const size_t nframes = frame_bytes / sizeof(Frame);
   frames_limit = reinterpret_cast<Frame*>(lo);
   frames_base = frame_top = frames_limit + nframes;
   base = top = reinterpret_cast<uint64_t*>(frames_base);
-  end = reinterpret_cast<uint64_t*>(lo + bytes);
+  jit_bytes &= ~size_t(15);
+  end = reinterpret_cast<uint64_t*>(lo + bytes - jit_bytes);
+  jit = {};
+  if (jit_bytes) {
+    jit.stack_top = (uintptr_t(lo) + bytes) & ~uintptr_t(15);
+    jit.stack_bottom = uintptr_t(lo) + bytes - jit_bytes;
+  }
   budget = INT64_MAX;
   preempt.store(false, std::memory_order_relaxed);
   fuel_limited = false;
@@ -71,16 +77,17 @@ void ExecStack::reset(void* region, size_t bytes, size_t frame_bytes) {
 
 ExecStack& exec_stack() {
   // 100,000 frame records, then 32 MiB of slots; the records end mid-page so
-  // that shallow use touches one page.
-  static constexpr size_t kFrameBytes = 100'000 * sizeof(Frame), kSlotBytes = size_t(32) << 20;
+  // that shallow use touches one page. Then the JIT's native stack.
+  static constexpr size_t kFrameBytes = 100'000 * sizeof(Frame), kSlotBytes = size_t(32) << 20,
+                          kJitBytes = size_t(64) << 20;
   struct Owned {
     void* region = nullptr;
-    size_t bytes = kFrameBytes + kSlotBytes;
+    size_t bytes = kFrameBytes + kSlotBytes + kJitBytes;
     ExecStack st;
     Owned() {
       region = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
       if (region == MAP_FAILED) region = nullptr;
-      else st.reset(region, bytes, kFrameBytes);
+      else st.reset(region, bytes, kFrameBytes, kJitBytes);
     }
     ~Owned() {
       if (region) munmap(region, bytes);

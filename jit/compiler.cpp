@@ -1,0 +1,494 @@
+// The compiler's driver: the pre-scan (what the function needs, which
+// locals get registers), the frame, the instruction loop with unreachable
+// code skipped, and the abstract operand stack with its registers.
+#include "jit/compiler.h"
+
+#include <algorithm>
+
+#include "vm/trap.h"
+
+namespace lvm::jit {
+
+CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table) {
+  return Compiler(m, func_index, code_table).run();
+}
+
+Compiler::Compiler(const Module& m, uint32_t func_index, void* const* code_table)
+    : m_(m),
+      func_index_(func_index),
+      type_(m.func_type(func_index)),
+      body_(m.bodies[m.functions[func_index].body_index]),
+      code_table_(code_table),
+      masm_(MacroAssembler::create()) {
+  size_t n;
+  const Gpr* temps = Regs::temps(n);
+  for (size_t i = 0; i < n; ++i) gpr_free_ |= 1u << temps[i].code;
+  const Fpr* ftemps = Regs::ftemps(n);
+  for (size_t i = 0; i < n; ++i) fpr_free_ |= 1u << ftemps[i].code;
+  trap_labels_.resize(size_t(Trap::Yield) + 1);
+}
+
+// ---- pre-scan ----
+
+bool Compiler::prescan() {
+  auto bad_type = [](ValType t) { return t == ValType::V128; };
+  for (ValType t : type_.params())
+    if (bad_type(t)) return unsupported_ = "v128 parameter", false;
+  for (ValType t : type_.results())
+    if (bad_type(t)) return unsupported_ = "v128 result", false;
+  for (ValType t : type_.params()) locals_.push_back({t, false, 0, 0});
+  for (const LocalGroup& g : body_.locals) {
+    if (bad_type(g.type)) return unsupported_ = "v128 local", false;
+    locals_.insert(locals_.end(), g.count, LocalInfo{g.type, false, 0, 0});
+  }
+  std::vector<uint64_t> uses(locals_.size(), 0);
+  uint32_t out = std::max<uint32_t>(uint32_t(type_.params().size()), uint32_t(type_.results().size()));
+  out = 0;
+  bool if_params = false;
+  uint64_t weight = 1;
+  std::vector<bool> loops;  // per open block: is it a loop
+  auto call_arity = [&](const FuncType& t) {
+    out = std::max<uint32_t>(out, uint32_t(std::max(t.params().size(), t.results().size())));
+  };
+  CodeCursor c{m_.bytes.data() + body_.code_offset};
+  const uint8_t* end = m_.bytes.data() + body_.body.offset + body_.body.size;
+  while (c.p < end) {
+    const uint8_t b = *c.p;
+    const Opcode op = c.opcode();
+    if (b == 0xFD) return unsupported_ = std::string("SIMD instruction ") + std::string(op_name(op)), false;
+    const OpInfo& info = op_info(op);
+    if (info.feature != Feature::Mvp && info.feature != Feature::SignExtension &&
+        info.feature != Feature::SaturatingConversions && info.feature != Feature::MultiValue &&
+        info.feature != Feature::BulkMemory && info.feature != Feature::ReferenceTypes)
+      return unsupported_ = std::string("instruction ") + std::string(op_name(op)), false;
+    switch (op) {
+      case Opcode::Block: case Opcode::Loop: case Opcode::If: {
+        std::span<const ValType> params, results;
+        read_block_type(c, params, results);
+        for (ValType t : params)
+          if (bad_type(t)) return unsupported_ = "v128 block type", false;
+        for (ValType t : results)
+          if (bad_type(t)) return unsupported_ = "v128 block type", false;
+        if (op == Opcode::If && !params.empty()) if_params = true;
+        loops.push_back(op == Opcode::Loop);
+        if (op == Opcode::Loop) weight = std::min<uint64_t>(weight * 8, 1u << 20);
+        break;
+      }
+      case Opcode::End:
+        if (!loops.empty()) {
+          if (loops.back()) weight = std::max<uint64_t>(weight / 8, 1);
+          loops.pop_back();
+        }
+        break;
+      case Opcode::LocalGet: case Opcode::LocalSet: case Opcode::LocalTee: uses[c.u32()] += weight; break;
+      case Opcode::Call: call_arity(m_.func_type(c.u32())); break;
+      case Opcode::CallIndirect: {
+        call_arity(m_.types[c.u32()]);
+        c.u32();
+        break;
+      }
+      case Opcode::SelectT: {
+        uint32_t n = c.u32();
+        for (uint32_t i = 0; i < n; ++i)
+          if (bad_type(ValType(*c.p++))) return unsupported_ = "v128 select", false;
+        break;
+      }
+      default: c.skip(info.imm); break;
+    }
+  }
+  out_slots_ = out;
+
+  // Homes: the most used integer locals, in callee-saved registers.
+  size_t nhomes;
+  const Gpr* homes = Regs::homes(nhomes);
+  std::vector<uint32_t> order;
+  for (uint32_t i = 0; i < locals_.size(); ++i)
+    if (!is_float(locals_[i].type) && uses[i] > 0) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return uses[a] > uses[b]; });
+  for (size_t k = 0; k < order.size() && k < nhomes; ++k) {
+    locals_[order[k]].homed = true;
+    locals_[order[k]].reg = homes[k].code;
+    saved_.push_back(homes[k]);
+  }
+  // Frame offsets.
+  const int32_t base = -8 * int32_t(saved_.size());
+  int32_t next = base;
+  const size_t nparams = type_.params().size();
+  for (size_t i = 0; i < locals_.size(); ++i) {
+    if (locals_[i].homed) continue;
+    if (i < nparams) {
+      locals_[i].disp = kArgsOffset + 8 * int32_t(i);
+    } else {
+      next -= 8;
+      locals_[i].disp = next;
+    }
+  }
+  slots_base_ = next;
+  save_base_ = slots_base_ - 8 * int32_t(body_.max_stack);
+  const int32_t save_slots = if_params ? int32_t(body_.max_stack) : 0;
+  const int32_t lowest = save_base_ - 8 * save_slots;
+  uint32_t below_saved = uint32_t(base - lowest) + 8 * out_slots_;
+  // sp is 16-byte aligned at calls: fp is (pushed fp), then the saved registers.
+  while ((8 * saved_.size() + below_saved) % 16) below_saved += 8;
+  frame_bytes_ = below_saved;
+  return true;
+}
+
+// ---- the driver ----
+
+CompileResult Compiler::run() {
+  CompileResult r;
+  if (!prescan()) {
+    r.fallback = unsupported_;
+    return r;
+  }
+  MacroAssembler& a = *masm_;
+  dynamic_trap_ = a.new_label();
+  a.prologue(saved_, frame_bytes_, Ctx::stack_limit(), trap_label(uint8_t(Trap::CallStackExhausted)));
+  // Parameters homed in registers come from the incoming area; other
+  // locals start at zero.
+  const size_t nparams = type_.params().size();
+  uint32_t zeros = 0;
+  int32_t lowest_zero = 0;
+  for (size_t i = 0; i < locals_.size(); ++i) {
+    const LocalInfo& l = locals_[i];
+    if (l.homed) {
+      if (i < nparams) a.load(wof(l.type), Gpr{l.reg}, a.frame(kArgsOffset + 8 * int32_t(i)),
+                              l.type == ValType::I32 ? LoadKind::U32 : LoadKind::X64);
+      else a.mov_imm(W::W64, Gpr{l.reg}, 0);
+    } else if (i >= nparams) {
+      ++zeros;
+      lowest_zero = std::min(lowest_zero, l.disp);
+    }
+  }
+  if (zeros) a.zero_frame(lowest_zero, zeros);
+  check_point();
+
+  Ctl fn{};
+  fn.kind = LabelKind::Function;
+  fn.results = type_.results();
+  fn.height = 0;
+  ctl_.push_back(fn);
+  CodeCursor c{m_.bytes.data() + body_.code_offset};
+  while (!ctl_.empty()) {
+    const Opcode op = c.opcode();
+    if (dead_) {
+      switch (op) {
+        case Opcode::Block: case Opcode::Loop: case Opcode::If: {
+          Ctl d{};
+          d.kind = LabelKind::Block;
+          read_block_type(c, d.params, d.results);
+          d.dead_entry = true;
+          d.height = uint32_t(stack_.size());
+          ctl_.push_back(d);
+          continue;
+        }
+        case Opcode::Else:
+          if (ctl_.back().dead_entry) continue;
+          else_();
+          continue;
+        case Opcode::End:
+          if (ctl_.back().dead_entry) {
+            ctl_.pop_back();
+            continue;
+          }
+          end();
+          continue;
+        default: c.skip(op_info(op).imm); continue;
+      }
+    }
+    instruction(op, c);
+    if (!unsupported_.empty()) break;
+  }
+  if (unsupported_.empty()) emit_trap_stubs();
+  if (!unsupported_.empty() || a.failed()) {
+    r.fallback = unsupported_.empty() ? "the assembler failed" : unsupported_;
+    return r;
+  }
+  r.size = a.finish();
+  if (a.failed()) {
+    r.fallback = "the assembler failed";
+    return r;
+  }
+  r.masm = std::move(masm_);
+  return r;
+}
+
+Label Compiler::trap_label(uint8_t trap) {
+  Label& l = trap_labels_[trap];
+  if (!l.valid()) l = masm_->new_label();
+  return l;
+}
+
+void Compiler::emit_trap_stubs() {
+  for (const SlowPath& p : slow_paths_) {
+    masm_->bind(p.slow);
+    masm_->call_ctx(Ctx::stub(kStubCheckPoint));
+    masm_->jmp(p.cont);
+  }
+  for (size_t t = 0; t < trap_labels_.size(); ++t)
+    if (trap_labels_[t].valid()) masm_->trap_stub(trap_labels_[t], TrapCode(t), Ctx::stub(kStubTrap));
+  masm_->trap_stub_dynamic(dynamic_trap_, Ctx::stub(kStubTrap));
+}
+
+// ---- registers ----
+
+Gpr Compiler::alloc_gpr() {
+  if (!(gpr_free_ & 0xFFFF)) spill_one(false);
+  const unsigned code = unsigned(__builtin_ctz(gpr_free_));
+  gpr_free_ &= ~(1u << code);
+  return Gpr{uint8_t(code)};
+}
+
+Fpr Compiler::alloc_fpr() {
+  if (!(fpr_free_ & 0xFFFF)) spill_one(true);
+  const unsigned code = unsigned(__builtin_ctz(fpr_free_));
+  fpr_free_ &= ~(1u << code);
+  return Fpr{uint8_t(code)};
+}
+
+void Compiler::free_value(const Value& v) {
+  if (v.kind != Kind::Reg) return;
+  if (is_float(v.type)) fpr_free_ |= 1u << v.reg;
+  else gpr_free_ |= 1u << v.reg;
+}
+
+void Compiler::spill(size_t pos) {
+  Value& v = stack_[pos];
+  if (v.kind != Kind::Reg) return;
+  if (is_float(v.type)) masm_->fstore(fwof(v.type), slot_addr(pos), Fpr{v.reg});
+  else masm_->store(slot_addr(pos), Gpr{v.reg}, 8);
+  free_value(v);
+  v.kind = Kind::Slot;
+  v.local = uint32_t(pos);
+}
+
+void Compiler::spill_one(bool fpr) {
+  for (size_t i = 0; i < stack_.size(); ++i)
+    if (stack_[i].kind == Kind::Reg && is_float(stack_[i].type) == fpr) {
+      spill(i);
+      return;
+    }
+  // Every register is held by popped operands: cannot happen, an
+  // instruction takes at most three.
+  unsupported_ = "out of registers";
+}
+
+void Compiler::evict(uint32_t mask) {
+  for (size_t i = 0; i < stack_.size(); ++i) {
+    Value& v = stack_[i];
+    if (v.kind == Kind::Reg && !is_float(v.type) && (mask & (1u << v.reg))) spill(i);
+  }
+}
+
+void Compiler::spill_all_regs() {
+  for (size_t i = 0; i < stack_.size(); ++i) spill(i);
+}
+
+void Compiler::materialize_all() {
+  for (size_t i = 0; i < stack_.size(); ++i) {
+    Value& v = stack_[i];
+    if (v.kind == Kind::Reg) {
+      spill(i);
+    } else if (v.kind == Kind::Local) {
+      store_value(v, slot_addr(i));
+      v.kind = Kind::Slot;
+      v.local = uint32_t(i);
+    }
+  }
+}
+
+void Compiler::load_value(const Value& v, uint8_t r) {
+  MacroAssembler& a = *masm_;
+  if (is_float(v.type)) {
+    const FW w = fwof(v.type);
+    switch (v.kind) {
+      case Kind::Reg: a.fmov(w, Fpr{r}, Fpr{v.reg}); return;
+      case Kind::Const: a.fconst(w, Fpr{r}, v.bits); return;
+      case Kind::Local: a.fload(w, Fpr{r}, local_addr(locals_[v.local])); return;
+      case Kind::Slot: a.fload(w, Fpr{r}, slot_addr(v.local)); return;
+    }
+    return;
+  }
+  const W w = wof(v.type);
+  const LoadKind k = v.type == ValType::I32 ? LoadKind::U32 : LoadKind::X64;
+  switch (v.kind) {
+    case Kind::Reg: a.mov(w, Gpr{r}, Gpr{v.reg}); return;
+    case Kind::Const: a.mov_imm(w, Gpr{r}, v.type == ValType::I32 ? uint32_t(v.bits) : v.bits); return;
+    case Kind::Local: {
+      const LocalInfo& l = locals_[v.local];
+      if (l.homed) a.mov(w, Gpr{r}, Gpr{l.reg});
+      else a.load(w, Gpr{r}, local_addr(l), k);
+      return;
+    }
+    case Kind::Slot: a.load(w, Gpr{r}, slot_addr(v.local), k); return;
+  }
+}
+
+void Compiler::store_value(const Value& v, Address dst) {
+  MacroAssembler& a = *masm_;
+  const Gpr s = Regs::scratch();
+  if (is_float(v.type)) {
+    const FW w = fwof(v.type);
+    if (v.kind == Kind::Reg) {
+      a.fstore(w, dst, Fpr{v.reg});
+      return;
+    }
+    if (v.kind == Kind::Const) {
+      a.store_imm(dst, w == FW::F32 ? uint32_t(v.bits) : v.bits, 8);
+      return;
+    }
+    const Address src = v.kind == Kind::Local ? local_addr(locals_[v.local]) : slot_addr(v.local);
+    a.load(W::W64, s, src, LoadKind::X64);
+    a.store(dst, s, 8);
+    return;
+  }
+  switch (v.kind) {
+    case Kind::Reg: a.store(dst, Gpr{v.reg}, 8); return;
+    case Kind::Const: a.store_imm(dst, v.type == ValType::I32 ? uint32_t(v.bits) : v.bits, 8); return;
+    case Kind::Local: {
+      const LocalInfo& l = locals_[v.local];
+      if (l.homed) {
+        a.store(dst, Gpr{l.reg}, 8);
+      } else {
+        a.load(W::W64, s, local_addr(l), LoadKind::X64);
+        a.store(dst, s, 8);
+      }
+      return;
+    }
+    case Kind::Slot: {
+      const Address src = slot_addr(v.local);
+      if (src.disp == dst.disp && src.base == dst.base) return;
+      a.load(W::W64, s, src, LoadKind::X64);
+      a.store(dst, s, 8);
+      return;
+    }
+  }
+}
+
+Gpr Compiler::use_gpr(Value& v) {
+  if (v.kind == Kind::Reg) return Gpr{v.reg};
+  if (v.kind == Kind::Local && locals_[v.local].homed) return Gpr{locals_[v.local].reg};
+  return own_gpr(v);
+}
+
+Gpr Compiler::own_gpr(Value& v) {
+  if (v.kind == Kind::Reg) return Gpr{v.reg};
+  const Gpr r = alloc_gpr();
+  load_value(v, r.code);
+  v.kind = Kind::Reg;
+  v.reg = r.code;
+  return r;
+}
+
+Fpr Compiler::use_fpr(Value& v) { return own_fpr(v); }
+
+Fpr Compiler::own_fpr(Value& v) {
+  if (v.kind == Kind::Reg) return Fpr{v.reg};
+  const Fpr r = alloc_fpr();
+  load_value(v, r.code);
+  v.kind = Kind::Reg;
+  v.reg = r.code;
+  return r;
+}
+
+Gpr Compiler::result_gpr(const Value& a, Gpr ra, const Value& b, Gpr rb) {
+  if (a.kind == Kind::Reg) {
+    free_value(b);
+    return ra;
+  }
+  if (b.kind == Kind::Reg) return rb;
+  return alloc_gpr();
+}
+
+Fpr Compiler::result_fpr(const Value& a, Fpr ra, const Value& b, Fpr rb) {
+  if (a.kind == Kind::Reg) {
+    free_value(b);
+    return ra;
+  }
+  if (b.kind == Kind::Reg) return rb;
+  return alloc_fpr();
+}
+
+void Compiler::preserve_local(uint32_t index) {
+  for (size_t i = 0; i < stack_.size(); ++i) {
+    Value& v = stack_[i];
+    if (v.kind != Kind::Local || v.local != index) continue;
+    // Into a register if one is free, else to its slot.
+    const bool f = is_float(v.type);
+    if (f ? (fpr_free_ & 0xFFFF) != 0 : (gpr_free_ & 0xFFFF) != 0) {
+      const uint8_t r = f ? alloc_fpr().code : alloc_gpr().code;
+      load_value(v, r);
+      v.kind = Kind::Reg;
+      v.reg = r;
+    } else {
+      store_value(v, slot_addr(i));
+      v.kind = Kind::Slot;
+      v.local = uint32_t(i);
+    }
+  }
+}
+
+// ---- variables ----
+
+void Compiler::local_get(uint32_t i) { stack_.push_back({locals_[i].type, Kind::Local, 0, i, 0}); }
+
+void Compiler::local_set(uint32_t i, bool tee) {
+  const LocalInfo& l = locals_[i];
+  Value v = pop();
+  if (v.kind == Kind::Local && v.local == i) {  // x = x
+    if (tee) stack_.push_back(v);
+    return;
+  }
+  preserve_local(i);
+  if (l.homed) {
+    load_value(v, l.reg);
+    free_value(v);
+  } else {
+    store_value(v, local_addr(l));
+    free_value(v);
+  }
+  if (tee) local_get(i);
+}
+
+}  // namespace lvm::jit
+
+namespace lvm::jit {
+
+void Compiler::instruction(Opcode op, CodeCursor& c) {
+  switch (op) {
+    case Opcode::Unreachable: unreachable_(); return;
+    case Opcode::Nop: return;
+    case Opcode::Block: case Opcode::Loop: case Opcode::If: block(op, c); return;
+    case Opcode::Else: else_(); return;
+    case Opcode::End: end(); return;
+    case Opcode::Br: br(c.u32()); return;
+    case Opcode::BrIf: br_if(c.u32()); return;
+    case Opcode::BrTable: br_table(c); return;
+    case Opcode::Return: return_(); return;
+    case Opcode::Call: call(c.u32()); return;
+    case Opcode::CallIndirect: {
+      const uint32_t type = c.u32(), table = c.u32();
+      call_indirect(type, table);
+      return;
+    }
+    case Opcode::Drop: free_value(pop()); return;
+    case Opcode::Select: select_(); return;
+    case Opcode::SelectT: c.skip(ImmKind::SelectT); select_(); return;
+    case Opcode::LocalGet: local_get(c.u32()); return;
+    case Opcode::LocalSet: local_set(c.u32(), false); return;
+    case Opcode::LocalTee: local_set(c.u32(), true); return;
+    case Opcode::GlobalGet: global_get(c.u32()); return;
+    case Opcode::GlobalSet: global_set(c.u32()); return;
+    default: break;
+  }
+  if (numeric(op, c)) return;
+  if (op_info(op).imm >= ImmKind::Mem1 && op_info(op).imm <= ImmKind::Mem8) {
+    memory_access(op, c);
+    return;
+  }
+  if (misc(op, c)) return;
+  unsupported_ = std::string("instruction ") + std::string(op_name(op));
+}
+
+}  // namespace lvm::jit

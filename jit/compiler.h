@@ -1,0 +1,234 @@
+// The single-pass compiler (brief section 3), in the manner of V8's Liftoff
+// and wasmtime's Winch: it walks a validated function once, keeping an
+// abstract operand stack whose entries are registers, constants, lazy
+// references to locals or spill slots, allocates registers on the fly and
+// makes values canonical (each stack position has its own frame slot) only
+// where control flow merges or calls need it. The most used integer locals
+// live in callee-saved registers for the whole function. It emits through
+// MacroAssembler (jit/masm.h), never an architecture directly.
+//
+// compiler.cpp: the driver, the pre-scan, the value stack and registers;
+// compile_control.cpp: blocks, branches, calls, returns;
+// compile_numeric.cpp: numeric instructions; compile_memory.cpp: memory,
+// globals, tables and references.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "jit/abi.h"
+#include "jit/masm.h"
+#include "loader/code_cursor.h"
+#include "loader/module.h"
+
+namespace lvm::jit {
+
+class ModuleCode;
+
+// What compiling one function produced.
+struct CompileResult {
+  std::unique_ptr<MacroAssembler> masm;  // finished code, to be copied out
+  size_t size = 0;
+  std::string fallback;  // non-empty: not compiled, and why (the interpreter runs it)
+};
+
+// Compiles defined function `func_index` of `m`. `code_table` is the
+// module's table of code pointers (calls to its functions go through it).
+CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table);
+
+class Compiler {
+ public:
+  Compiler(const Module& m, uint32_t func_index, void* const* code_table);
+  CompileResult run();
+
+ private:
+  // ---- the abstract operand stack (compiler.cpp) ----
+  enum class Kind : uint8_t { Reg, Const, Local, Slot };
+  struct Value {
+    ValType type;
+    Kind kind;
+    uint8_t reg;     // Reg: a Gpr or Fpr code, by type
+    uint32_t local;  // Local: the local; Slot: the stack position whose slot it is
+    uint64_t bits;   // Const
+  };
+  struct LocalInfo {
+    ValType type;
+    bool homed;      // in register `reg` for the whole function
+    uint8_t reg;
+    int32_t disp;    // else its frame offset
+  };
+  static bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64; }
+  static W wof(ValType t) { return t == ValType::I32 ? W::W32 : W::W64; }
+  static FW fwof(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
+  int32_t slot_disp(size_t pos) const { return slots_base_ - 8 * int32_t(pos + 1); }
+  int32_t save_disp(size_t i) const { return save_base_ - 8 * int32_t(i + 1); }
+
+  void push_reg(ValType t, uint8_t r) { stack_.push_back({t, Kind::Reg, r, 0, 0}); }
+  void push_const(ValType t, uint64_t bits) { stack_.push_back({t, Kind::Const, 0, 0, bits}); }
+  Value pop() {
+    Value v = stack_.back();
+    stack_.pop_back();
+    return v;
+  }
+  Gpr alloc_gpr();
+  Fpr alloc_fpr();
+  void free_value(const Value& v);  // releases its register if it holds one
+  bool gpr_free(uint8_t code) const { return gpr_free_ & (1u << code); }
+  // Spills the lowest stack entry in a register of the class, to make one free.
+  void spill_one(bool fpr);
+  // Moves stack entries out of the registers in `mask` (x86: division's rax/rdx).
+  void evict(uint32_t gpr_mask);
+  // Stores a register entry into its canonical slot.
+  void spill(size_t pos);
+  void spill_all_regs();  // every register entry to its slot (before calls)
+  // Makes every entry a Slot or a Const (block entries: merges see one state).
+  void materialize_all();
+  // Loads a value into a register it may read (a homed local's own, or a
+  // fresh one, which `v` then owns); the second form into a register the
+  // caller owns and may write.
+  Gpr use_gpr(Value& v);
+  Gpr own_gpr(Value& v);
+  Fpr use_fpr(Value& v);
+  Fpr own_fpr(Value& v);
+  // Writes value `v` (any kind) to frame address `a`.
+  void store_value(const Value& v, Address a);
+  // Loads value `v` into register `r` of its class.
+  void load_value(const Value& v, uint8_t r);
+  // Before local `index` is written: entries still referring to it get its
+  // current value.
+  void preserve_local(uint32_t index);
+  Address local_addr(const LocalInfo& l) const { return masm_->frame(l.disp); }
+  Address slot_addr(size_t pos) const { return masm_->frame(slot_disp(pos)); }
+  // The register a result goes in: one of the operands' if they own one.
+  Gpr result_gpr(const Value& a, Gpr ra, const Value& b, Gpr rb);
+  Fpr result_fpr(const Value& a, Fpr ra, const Value& b, Fpr rb);
+
+  // ---- control (compile_control.cpp) ----
+  enum class LabelKind : uint8_t { Block, Loop, If, Function };
+  struct Ctl {
+    LabelKind kind;
+    uint32_t height;  // stack entries below its params
+    std::span<const ValType> params, results;
+    Label target;     // branch target: end, or the loop header
+    Label else_label; // If: the false path
+    bool dead_entry;  // opened in unreachable code: nothing is emitted for it
+    bool reachable;   // something branches to `target` (blocks, ifs)
+    bool has_else = false;
+    uint32_t save_base = 0;  // If with params: first save slot
+    std::span<const ValType> label_types() const { return kind == LabelKind::Loop ? params : results; }
+  };
+  void read_block_type(CodeCursor& c, std::span<const ValType>& params, std::span<const ValType>& results);
+  // Makes the stack canonical and returns the new block's label (an If's
+  // params also copied to its save area).
+  Ctl open_block(LabelKind kind, std::span<const ValType> params, std::span<const ValType> results);
+  void block(Opcode op, CodeCursor& c);
+  // An `if` on flags: `compare` emits the compare after the stack is
+  // canonical, then the branch to the else path on the negated condition.
+  void if_flags(Cond cond, std::span<const ValType> params, std::span<const ValType> results,
+                const std::function<void()>& compare);
+  void restore_if_params(const Ctl& l);
+  void truncate(size_t height);  // pops (and frees) entries above height
+  void push_slots(std::span<const ValType> types, size_t first_pos);
+  // True unless the values label `l` takes are already in its slots.
+  bool needs_moves(const Ctl& l) const;
+  void emit_return();
+  void else_();
+  void end();
+  void br(uint32_t depth);
+  void br_if(uint32_t depth);
+  // A branch to `depth` taken when `cond` holds after a compare the caller
+  // emitted (flags set): the compare-and-branch fusion.
+  void br_if_flags(uint32_t depth, Cond cond);
+  void br_table(CodeCursor& c);
+  void return_();
+  // Moves the top `n` values into the slots of label `l` (and, for a loop,
+  // checks for preemption), then jumps to it.
+  void jump_to(Ctl& l);
+  void move_top_to_slots(size_t n, size_t first_pos);
+  void check_point();  // preemption / fuel at a function entry or back-edge
+  void call(uint32_t func_index);
+  void call_indirect(uint32_t type_index, uint32_t table);
+  // Prepares a call of `type`: spills what is live and stores the arguments
+  // in the outgoing area; after it, push_call_results takes them back.
+  void prepare_call(const FuncType& type);
+  void push_call_results(const FuncType& type);
+  // Calls C function `fn` on the host stack as fn(ctx, imms..., values...)
+  // with the top `nvalues` stack entries, which it pops. `traps`: fn
+  // returns a Trap code (0: none) and any result is in the context's
+  // scratch word; else its result is the C return value. `result`
+  // (Bottom: none) is pushed.
+  void call_runtime(const void* fn, std::initializer_list<uint64_t> imms, size_t nvalues, bool traps,
+                    ValType result = ValType::Bottom);
+  void unreachable_();
+
+  // ---- instructions (compile_numeric.cpp, compile_memory.cpp) ----
+  void instruction(Opcode op, CodeCursor& c);
+  bool numeric(Opcode op, CodeCursor& c);
+  void int_binary(Opcode op, W w, IntOp iop);
+  void shift_op(Opcode op, W w, ShiftOp sop);
+  void div_op(Opcode op, W w, DivOp dop);
+  // An integer compare; fused with a following br_if / if when there is one.
+  void int_compare(Opcode op, W w, Cond cond, CodeCursor& c);
+  void int_eqz(W w, CodeCursor& c);
+  // If a br_if or if follows, consumes it: `compare` sets the flags for
+  // `cond` at the right moment and the branch takes them. False otherwise.
+  bool fuse_branch(Cond cond, CodeCursor& c, const std::function<void()>& compare);
+  void float_binary(FW w, FOp op);
+  void float_unary(FW w, FUnOp op);
+  void float_compare(FW w, FCond cond);
+  void int_unary(W w, IntUnOp op);
+  void extend(ExtOp op, ValType result);
+  void truncate_op(W to, bool to_signed, FW from, bool saturate);
+  void convert_op(FW to, W from, bool from_signed);
+  void reinterpret(ValType to);
+  void select_();
+  void memory_access(Opcode op, CodeCursor& c);
+  // Checks [addr + offset, + bytes) against memory 0's size (a trap
+  // beyond it) and returns the access's address; `ea_reg`, if valid, then
+  // holds a register the caller frees.
+  Address bounds_checked(Value& addr, uint64_t offset, unsigned bytes, Gpr& ea_reg);
+  // Marks the granule a store at `addr + offset` writes (the instance
+  // reset's dirty map, vm/memory.h).
+  void mark_dirty(Value& addr, uint64_t offset);
+  void local_get(uint32_t i);
+  void local_set(uint32_t i, bool tee);
+  void global_get(uint32_t i);
+  void global_set(uint32_t i);
+  bool misc(Opcode op, CodeCursor& c);  // bulk memory, tables, references
+
+  // Out-of-line trap code, one label per trap kind, emitted at the end.
+  Label trap_label(uint8_t trap);
+  void emit_trap_stubs();
+  bool prescan();
+
+  const Module& m_;
+  const uint32_t func_index_;
+  const FuncType& type_;
+  const FunctionBody& body_;
+  void* const* code_table_;
+  std::unique_ptr<MacroAssembler> masm_;
+  std::vector<LocalInfo> locals_;
+  std::vector<Gpr> saved_;        // home registers this function uses (saved in its prologue)
+  int32_t slots_base_ = 0;        // frame offset above the first spill slot
+  int32_t save_base_ = 0;         // frame offset above the if-param save area
+  uint32_t out_slots_ = 0;        // outgoing area, in slots
+  uint32_t frame_bytes_ = 0;
+  uint32_t save_top_ = 0;         // save slots in use
+  std::vector<Value> stack_;
+  std::vector<Ctl> ctl_;
+  bool dead_ = false;
+  uint32_t gpr_free_ = 0, fpr_free_ = 0;  // masks by register code
+  std::vector<Label> trap_labels_;        // by Trap value (invalid: unused)
+  struct SlowPath {
+    Label slow, cont;
+  };
+  std::vector<SlowPath> slow_paths_;      // preemption checks' calls, out of line
+  Label dynamic_trap_;                    // the trap code is in the C result register
+  std::string unsupported_;
+};
+
+}  // namespace lvm::jit

@@ -1,0 +1,25 @@
+// The JIT's public face (brief section 3): an execution tier that runs
+// every function as compiled x86-64 code, and its statistics.
+#pragma once
+
+#include <string>
+
+#include "vm/tier.h"
+
+namespace lvm::jit {
+
+// The JIT tier. `eager`: compile every function of a module before its
+// first call runs (else each function on its first call).
+ExecTier& tier(bool eager = false);
+
+// True if this machine can run compiled code (x86-64, executable memory).
+bool available();
+
+// What --jit-stats prints: per module, functions compiled, code size,
+// compile time and speed, and every function that fell back to the
+// interpreter with the reason.
+std::string stats_report();
+// The same summed over every module compiled so far, freed ones included.
+std::string totals_report();
+
+}  // namespace lvm::jit

@@ -1,0 +1,369 @@
+// The C++ side of compiled code: the runtime helpers (jit/runtime.h), the
+// targets of the stubs (host calls, calls into other instances and the
+// interpreter, preemption, lazy compilation, traps and their backtraces),
+// and entering compiled code from C++ (jit::invoke_on, jit/tier.cpp).
+#include "jit/runtime.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "jit/invoke.h"
+#include "jit/module_code.h"
+#include "jit/stubs.h"
+#include "vm/instance.h"
+#include "vm/interpreter.h"
+#include "vm/memory.h"
+#include "vm/runtime.h"
+
+namespace lvm::jit {
+
+namespace {
+
+JitInstanceView& view(interp::ExecStack* st) { return st->jit.view; }
+Instance& inst_of(interp::ExecStack* st) { return *st->jit.view.instance; }
+
+// After anything that may have grown memory 0.
+void refresh_memory(JitInstanceView& v) {
+  if (LinearMemory* m = v.memory0) {
+    v.mem_size = m->size();
+    v.dirty = m->dirty_map();
+  }
+}
+
+uint64_t* outgoing_args(interp::ExecStack* st) { return reinterpret_cast<uint64_t*>(st->jit.guest_sp + 8); }
+
+void* element_ref(Instance& inst, const ConstExpr& e) {
+  switch (e.kind) {
+    case ConstExpr::Kind::RefFunc: return const_cast<FuncInst*>(inst.funcs[e.index]);
+    case ConstExpr::Kind::GlobalGet: return reinterpret_cast<void*>(uintptr_t(inst.globals[e.index]->value[0]));
+    default: return nullptr;
+  }
+}
+
+// Runs host function `f` with the arguments at `args`, its results stored
+// over them.
+uint32_t run_host(interp::ExecStack* st, const FuncInst* f, uint64_t* args) {
+  JitState& j = st->jit;
+  uint64_t results[16];
+  HostCall call(inst_of(st), *f->host, j.view.memory0, args, results, &st->budget);
+  const Trap t = f->host_direct ? f->host_direct(call) : f->host->fn(call);
+  refresh_memory(j.view);
+  if (t != Trap::None) {
+    if (t == Trap::Yield) {
+      if (j.depth > 1) {
+        inst_of(st).trap_message = "host function " + f->host->name + " cannot wait inside a nested call";
+        return uint32_t(Trap::HostError);
+      }
+      j.retry = true;  // it runs again when the process is resumed
+    }
+    return uint32_t(t);
+  }
+  std::copy(results, results + f->host_results, args);
+  if (--st->budget <= 0 && j.depth == 1) {  // a host call costs a reduction, plus what it charged
+    j.retry = false;
+    return uint32_t(Trap::Yield);
+  }
+  return 0;
+}
+
+}  // namespace
+
+// ---- runtime helpers ----
+
+namespace rt {
+
+uint64_t memory_grow(Ctx* c, uint64_t delta) {
+  LinearMemory* m = view(c).memory0;
+  const int64_t r = m->grow(uint32_t(delta));
+  refresh_memory(view(c));
+  return uint32_t(int32_t(r));
+}
+
+uint32_t memory_init(Ctx* c, uint64_t seg_index, uint64_t d, uint64_t s, uint64_t n) {
+  Instance& inst = inst_of(c);
+  const DataSegment& seg = inst.module().data[seg_index];
+  const uint64_t size = inst.dropped_data[seg_index] ? 0 : seg.bytes.size;
+  d = uint32_t(d), s = uint32_t(s), n = uint32_t(n);
+  LinearMemory* m = view(c).memory0;
+  if (s + n > size || d + n > m->size()) return uint32_t(Trap::MemoryOutOfBounds);
+  if (n) {
+    m->mark_dirty(d, n);
+    std::memcpy(m->base() + d, inst.module().data_ptr(seg.bytes) + s, n);
+  }
+  return 0;
+}
+
+uint64_t data_drop(Ctx* c, uint64_t seg) {
+  inst_of(c).dropped_data[seg] = true;
+  return 0;
+}
+
+uint32_t memory_copy(Ctx* c, uint64_t d, uint64_t s, uint64_t n) {
+  LinearMemory* m = view(c).memory0;
+  d = uint32_t(d), s = uint32_t(s), n = uint32_t(n);
+  if (s + n > m->size() || d + n > m->size()) return uint32_t(Trap::MemoryOutOfBounds);
+  if (n) {
+    m->mark_dirty(d, n);
+    std::memmove(m->base() + d, m->base() + s, n);
+  }
+  return 0;
+}
+
+uint32_t memory_fill(Ctx* c, uint64_t d, uint64_t v, uint64_t n) {
+  LinearMemory* m = view(c).memory0;
+  d = uint32_t(d), n = uint32_t(n);
+  if (d + n > m->size()) return uint32_t(Trap::MemoryOutOfBounds);
+  if (n) {
+    m->mark_dirty(d, n);
+    std::memset(m->base() + d, int(uint8_t(v)), n);
+  }
+  return 0;
+}
+
+uint32_t table_get(Ctx* c, uint64_t t, uint64_t i) {
+  const TableInst& table = *view(c).tables[t];
+  i = uint32_t(i);
+  if (i >= table.size()) return uint32_t(Trap::TableOutOfBounds);
+  c->jit.scratch = reinterpret_cast<uintptr_t>(table.elems[i]);
+  return 0;
+}
+
+uint32_t table_set(Ctx* c, uint64_t t, uint64_t i, uint64_t ref) {
+  TableInst& table = *view(c).tables[t];
+  i = uint32_t(i);
+  if (i >= table.size()) return uint32_t(Trap::TableOutOfBounds);
+  table.elems[i] = reinterpret_cast<void*>(uintptr_t(ref));
+  return 0;
+}
+
+uint64_t table_size(Ctx* c, uint64_t t) { return view(c).tables[t]->size(); }
+
+uint64_t table_grow(Ctx* c, uint64_t t, uint64_t init, uint64_t n) {
+  return uint32_t(int32_t(view(c).tables[t]->grow(uint32_t(n), reinterpret_cast<void*>(uintptr_t(init)))));
+}
+
+uint32_t table_fill(Ctx* c, uint64_t t, uint64_t i, uint64_t ref, uint64_t n) {
+  TableInst& table = *view(c).tables[t];
+  i = uint32_t(i), n = uint32_t(n);
+  if (i + n > table.size()) return uint32_t(Trap::TableOutOfBounds);
+  std::fill_n(table.elems.begin() + i, n, reinterpret_cast<void*>(uintptr_t(ref)));
+  return 0;
+}
+
+uint32_t table_copy(Ctx* c, uint64_t dt, uint64_t st, uint64_t d, uint64_t s, uint64_t n) {
+  TableInst& dst = *view(c).tables[dt];
+  const TableInst& src = *view(c).tables[st];
+  d = uint32_t(d), s = uint32_t(s), n = uint32_t(n);
+  if (s + n > src.size() || d + n > dst.size()) return uint32_t(Trap::TableOutOfBounds);
+  if (n) std::memmove(dst.elems.data() + d, src.elems.data() + s, n * sizeof(void*));
+  return 0;
+}
+
+uint32_t table_init(Ctx* c, uint64_t seg_index, uint64_t t, uint64_t d, uint64_t s, uint64_t n) {
+  Instance& inst = inst_of(c);
+  TableInst& table = *view(c).tables[t];
+  const ElementSegment& seg = inst.module().elements[seg_index];
+  const uint64_t size = inst.dropped_elems[seg_index] ? 0 : seg.items.size();
+  d = uint32_t(d), s = uint32_t(s), n = uint32_t(n);
+  if (s + n > size || d + n > table.size()) return uint32_t(Trap::TableOutOfBounds);
+  for (uint64_t k = 0; k < n; ++k) table.elems[d + k] = element_ref(inst, seg.items[s + k]);
+  return 0;
+}
+
+uint64_t elem_drop(Ctx* c, uint64_t seg) {
+  inst_of(c).dropped_elems[seg] = true;
+  return 0;
+}
+
+}  // namespace rt
+
+// ---- stub targets ----
+
+namespace stub_targets {
+
+uint32_t host_call(interp::ExecStack* st) { return run_host(st, st->jit.pending_fn, outgoing_args(st)); }
+
+uint32_t call_funcinst(interp::ExecStack* st) {
+  const FuncInst* f = reinterpret_cast<const FuncInst*>(uintptr_t(st->jit.scratch));
+  uint64_t* args = outgoing_args(st);
+  if (f->host) return run_host(st, f, args);
+  // A function of another instance: a nested entry, with that instance's view.
+  Instance& callee = f->instance ? *f->instance : inst_of(st);
+  uint64_t results[64];
+  std::vector<uint64_t> big;
+  const size_t nres = f->type->results().size();
+  uint64_t* out = results;
+  if (nres > 64) {
+    big.resize(nres);
+    out = big.data();
+  }
+  const Trap t = jit::invoke_on(*st, callee, f->index, args, out);
+  if (t == Trap::Yield) {
+    inst_of(st).trap_message = "a call into another instance cannot be suspended";
+    return uint32_t(Trap::HostError);
+  }
+  if (t != Trap::None) return uint32_t(t);
+  std::copy(out, out + nres, args);
+  return 0;
+}
+
+uint32_t check_point(interp::ExecStack* st) {
+  // As the interpreter's check_point: fuel first, then the time slice.
+  if (st->fuel_limited) {
+    if (--st->fuel < 0) return uint32_t(Trap::OutOfFuel);
+    if (!st->slice_over.load(std::memory_order_relaxed)) return 0;
+  }
+  if (st->jit.depth > 1 || !st->preempt.load(std::memory_order_relaxed)) return 0;
+  st->jit.retry = false;
+  return uint32_t(Trap::Yield);
+}
+
+uint32_t interp_call(interp::ExecStack* st) {
+  JitState& j = st->jit;
+  Instance& inst = inst_of(st);
+  const uint32_t func = uint32_t(j.scratch);
+  uint64_t* args = outgoing_args(st);
+  const FuncType& type = inst.module().func_type(func);
+  const size_t nres = type.results().size();
+  Trap t;
+  uint64_t* fp;
+  if (st->is_suspended) {
+    fp = j.interp_fp;
+    t = interp::resume(*st);
+  } else {
+    fp = st->top;
+    j.interp_fp = fp;
+    std::vector<uint64_t> out(nres);
+    t = lvm::invoke_on(*st, inst, func, args, out.data());
+    if (t == Trap::None) {
+      std::copy(out.begin(), out.end(), args);
+      refresh_memory(j.view);
+      return 0;
+    }
+  }
+  refresh_memory(j.view);
+  if (t == Trap::Yield) {
+    if (j.depth > 1) {
+      inst.trap_message = "an interpreted function cannot wait inside a nested call";
+      return uint32_t(Trap::HostError);
+    }
+    j.retry = true;
+    return uint32_t(t);
+  }
+  st->top = fp;  // (a resumed interpreter call left its frame in place)
+  if (t == Trap::None) std::copy(fp, fp + nres, args);
+  return uint32_t(t);
+}
+
+const void* lazy_compile(interp::ExecStack* st) {
+  Instance& inst = inst_of(st);
+  return ModuleCode::of(*inst.code).compile(uint32_t(st->jit.scratch));
+}
+
+uint32_t raise(interp::ExecStack* st, uint32_t code, uintptr_t fp) {
+  // The innermost frame is the one whose code made the call into the trap
+  // path; each frame's return address and caller's frame pointer sit at
+  // [fp + 8] and [fp]. Return addresses point past their call, hence -1.
+  st->trap_backtrace.clear();
+  const Instance* inst = st->jit.view.instance;
+  uintptr_t pc = *reinterpret_cast<const uintptr_t*>(st->jit.guest_sp);
+  const ModuleCode* mc;
+  uint32_t func;
+  for (int guard = 0; guard < 1 << 20 && ModuleCode::lookup(pc - 1, &mc, &func); ++guard) {
+    st->trap_backtrace.emplace_back(inst, func);
+    pc = reinterpret_cast<const uintptr_t*>(fp)[1];
+    fp = reinterpret_cast<const uintptr_t*>(fp)[0];
+  }
+  return code;
+}
+
+}  // namespace stub_targets
+
+// ---- entering compiled code ----
+
+namespace {
+
+void prepare_instance(Instance& inst) {
+  if (inst.jit_globals.size() != inst.globals.size()) {
+    inst.jit_globals.clear();
+    for (auto& g : inst.globals) inst.jit_globals.push_back(&g->value[0]);
+  }
+  if (inst.jit_tables.size() != inst.tables.size()) {
+    inst.jit_tables.clear();
+    for (auto& t : inst.tables) inst.jit_tables.push_back(t.get());
+  }
+}
+
+JitInstanceView make_view(Instance& inst, ModuleCode& mc) {
+  prepare_instance(inst);
+  JitInstanceView v;
+  v.instance = &inst;
+  v.memory0 = inst.memory0();
+  v.mem_base = v.memory0 ? v.memory0->base() : nullptr;
+  v.globals = inst.jit_globals.data();
+  v.funcs = inst.funcs.data();
+  v.tables = inst.jit_tables.data();
+  v.code = mc.table();
+  refresh_memory(v);
+  return v;
+}
+
+constexpr uintptr_t kStackMargin = 16 << 10;
+
+}  // namespace
+
+Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t* results,
+               bool eager) {
+  const FuncInst* f = inst.funcs[func_index];
+  const FuncType& type = *f->type;
+  const size_t nargs = type.params().size(), nresults = type.results().size();
+  if (f->host) {
+    uint64_t out[16] = {};
+    HostCall call(inst, *f->host, args, out);
+    const Trap t = f->host->call(call);
+    if (t == Trap::None && results) std::copy(out, out + nresults, results);
+    return t;
+  }
+  const Stubs& s = stubs();
+  JitState& j = st.jit;
+  if (!s.ok || !j.stack_top) return lvm::invoke_on(st, inst, func_index, args, results);
+  Instance& callee = f->instance ? *f->instance : inst;
+  ModuleCode& mc = ModuleCode::of(*callee.code);
+  if (eager) mc.compile_all();
+  const void* code = mc.compile(f->index);
+  if (!j.stubs[0]) {
+    std::copy(std::begin(s.table), std::end(s.table), j.stubs);
+    j.stack_limit = j.stack_bottom + kStackMargin;
+  }
+  // The guest stack: from its top, or below the frames of the call that
+  // is running (a host function calling back into wasm).
+  const uintptr_t from = j.depth ? j.guest_sp - 64 : j.stack_top;
+  const size_t slots = std::max<size_t>(std::max(nargs, nresults), 1);
+  const uintptr_t sp = (from - 8 * slots) & ~uintptr_t(15);
+  if (sp < j.stack_limit) return Trap::CallStackExhausted;
+  uint64_t* area = reinterpret_cast<uint64_t*>(sp);
+  std::copy(args, args + nargs, area);
+  const JitInstanceView saved_view = j.view;
+  const uintptr_t saved_host = j.host_sp, saved_guest = j.guest_sp;
+  j.view = make_view(callee, mc);
+  ++j.depth;
+  const Trap t = Trap(s.enter(&st, code, sp));
+  --j.depth;
+  if (t == Trap::Yield && j.depth == 0) return t;  // suspended: the state stays for resume()
+  j.host_sp = saved_host;
+  j.guest_sp = saved_guest;
+  j.view = saved_view;
+  j.suspended = false;
+  if (t == Trap::None && results) std::copy(area, area + nresults, results);
+  return t;
+}
+
+Trap resume(interp::ExecStack& st) {
+  JitState& j = st.jit;
+  ++j.depth;
+  const Trap t = Trap(stubs().resume(&st));
+  --j.depth;
+  return t;
+}
+
+}  // namespace lvm::jit

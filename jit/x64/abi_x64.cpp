@@ -1,0 +1,46 @@
+// x86-64 register roles (jit/abi.h): r14 holds the context, r15 memory 0's
+// base, rbp the frame pointer, r11 and xmm14/15 are the macro-assembler's
+// scratch; rbx, r12 and r13 (callee-saved in the System V ABI as in ours)
+// home locals; the rest hold operand-stack values.
+#include <asmjit/x86.h>
+
+#include "jit/abi.h"
+#include "jit/x64/cpu_x64.h"
+
+namespace lvm::jit {
+
+const CpuFeatures& cpu() {
+  static const CpuFeatures f = [] {
+    CpuFeatures c;
+    const asmjit::CpuInfo& info = asmjit::CpuInfo::host();
+    c.lzcnt = info.hasFeature(asmjit::CpuFeatures::X86::kLZCNT);
+    c.bmi1 = info.hasFeature(asmjit::CpuFeatures::X86::kBMI);
+    return c;
+  }();
+  return f;
+}
+
+Gpr Regs::ctx() { return Gpr{14}; }
+Gpr Regs::mem() { return Gpr{15}; }
+Gpr Regs::scratch() { return Gpr{11}; }
+
+const Gpr* Regs::temps(size_t& n) {
+  // rax rcx rdx rsi rdi r8 r9 r10
+  static constexpr Gpr regs[] = {{0}, {1}, {2}, {6}, {7}, {8}, {9}, {10}};
+  n = sizeof regs / sizeof regs[0];
+  return regs;
+}
+
+const Fpr* Regs::ftemps(size_t& n) {
+  static constexpr Fpr regs[] = {{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11}, {12}, {13}};
+  n = sizeof regs / sizeof regs[0];
+  return regs;
+}
+
+const Gpr* Regs::homes(size_t& n) {
+  static constexpr Gpr regs[] = {{3}, {12}, {13}};  // rbx r12 r13
+  n = sizeof regs / sizeof regs[0];
+  return regs;
+}
+
+}  // namespace lvm::jit

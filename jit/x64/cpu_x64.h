@@ -1,0 +1,14 @@
+// The x86-64 features the code generator uses when the CPU has them.
+#pragma once
+
+namespace lvm::jit {
+
+struct CpuFeatures {
+  bool lzcnt = false;  // LZCNT (else bsr)
+  bool bmi1 = false;   // TZCNT (else bsf)
+};
+
+// This machine's, detected once.
+const CpuFeatures& cpu();
+
+}  // namespace lvm::jit

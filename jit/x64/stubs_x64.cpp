@@ -1,0 +1,215 @@
+// The shared stubs on x86-64 (jit/stubs.h). Compiled code runs on the guest
+// stack; every call out of it (host functions, runtime helpers, the
+// preemption check, lazy compilation) saves the guest stack pointer in the
+// context and runs the C++ side on the host stack, where the entry left
+// it. A suspension saves the guest's callee-saved registers and where to go
+// on, and unwinds the host stack to the entry, which returns Trap::Yield;
+// resume() comes back onto the guest stack. A trap abandons the guest stack.
+#include <asmjit/x86.h>
+
+#include <cstddef>
+
+#include "jit/code_memory.h"
+#include "jit/stubs.h"
+#include "vm/trap.h"
+
+namespace lvm::jit {
+
+namespace {
+
+using namespace asmjit;
+namespace x = asmjit::x86;
+
+int32_t J(size_t field) { return Ctx::jit(field); }
+const int32_t kHostSp = J(offsetof(JitState, host_sp));
+const int32_t kGuestSp = J(offsetof(JitState, guest_sp));
+const int32_t kMemBase = Ctx::mem_base();
+const int32_t kSaved = J(offsetof(JitState, saved_regs));
+const int32_t kResumePc = J(offsetof(JitState, resume_pc));
+const int32_t kSuspended = J(offsetof(JitState, suspended));
+const int32_t kRetry = J(offsetof(JitState, retry));
+const int32_t kScratch = J(offsetof(JitState, scratch));
+
+x::Mem C(int32_t off, uint32_t size = 8) { return x::ptr(x::r14, off, size); }
+
+struct Gen {
+  CodeHolder code;
+  x::Assembler a;
+  asmjit::Label exit, trap;
+  Gen() {
+    code.init(Environment::host());
+    code.attach(&a);
+    exit = a.newLabel();
+    trap = a.newLabel();
+  }
+
+  // A call out of compiled code to C function `fn(st)` with the status
+  // convention of stub_targets.
+  asmjit::Label host_like(const void* fn, bool save_scratch) {
+    asmjit::Label entry = a.newLabel(), retry = a.newLabel(), notok = a.newLabel(), done = a.newLabel(),
+                  trap_here = a.newLabel();
+    a.align(AlignMode::kCode, 16);
+    a.bind(entry);
+    if (save_scratch) a.mov(C(kScratch), x::r11);
+    a.mov(C(kGuestSp), x::rsp);
+    a.bind(retry);
+    a.mov(x::rsp, C(kHostSp));
+    a.mov(x::rdi, x::r14);
+    a.mov(x::rax, uint64_t(uintptr_t(fn)));
+    a.call(x::rax);
+    a.mov(x::rsp, C(kGuestSp));
+    a.test(x::eax, x::eax);
+    a.jnz(notok);
+    a.bind(done);
+    a.ret();
+    a.bind(notok);
+    a.cmp(x::eax, uint32_t(Trap::Yield));
+    a.jne(trap_here);
+    // Suspend: the guest's registers, and where resume() goes on.
+    a.mov(C(kSaved + 0), x::rbx);
+    a.mov(C(kSaved + 8), x::r12);
+    a.mov(C(kSaved + 16), x::r13);
+    a.mov(C(kSaved + 24), x::rbp);
+    a.lea(x::rcx, x::ptr(retry));
+    a.lea(x::rdx, x::ptr(done));
+    a.cmp(C(kRetry, 1), 0);
+    a.cmove(x::rcx, x::rdx);
+    a.mov(C(kResumePc), x::rcx);
+    a.mov(C(kSuspended, 1), 1);
+    a.jmp(exit);
+    a.bind(trap_here);
+    a.mov(x::edi, x::eax);
+    a.jmp(trap);
+    return entry;
+  }
+};
+
+Stubs generate() {
+  Stubs s;
+  Gen g;
+  x::Assembler& a = g.a;
+
+  // enter(st, code, sp)
+  asmjit::Label enter = a.newLabel();
+  a.bind(enter);
+  a.push(x::rbp);
+  a.push(x::rbx);
+  a.push(x::r12);
+  a.push(x::r13);
+  a.push(x::r14);
+  a.push(x::r15);
+  a.sub(x::rsp, 8);
+  a.mov(x::ptr(x::rdi, kHostSp), x::rsp);
+  a.mov(x::r14, x::rdi);
+  a.mov(x::r15, C(kMemBase));
+  a.mov(x::rsp, x::rdx);
+  a.call(x::rsi);
+  a.xor_(x::eax, x::eax);
+  // exit: back to the entry's caller with the status in eax.
+  a.bind(g.exit);
+  a.mov(x::rsp, C(kHostSp));
+  a.add(x::rsp, 8);
+  a.pop(x::r15);
+  a.pop(x::r14);
+  a.pop(x::r13);
+  a.pop(x::r12);
+  a.pop(x::rbx);
+  a.pop(x::rbp);
+  a.ret();
+
+  // resume(st)
+  asmjit::Label resume = a.newLabel();
+  a.align(AlignMode::kCode, 16);
+  a.bind(resume);
+  a.push(x::rbp);
+  a.push(x::rbx);
+  a.push(x::r12);
+  a.push(x::r13);
+  a.push(x::r14);
+  a.push(x::r15);
+  a.sub(x::rsp, 8);
+  a.mov(x::ptr(x::rdi, kHostSp), x::rsp);
+  a.mov(x::r14, x::rdi);
+  a.mov(x::r15, C(kMemBase));
+  a.mov(x::rbx, C(kSaved + 0));
+  a.mov(x::r12, C(kSaved + 8));
+  a.mov(x::r13, C(kSaved + 16));
+  a.mov(x::rbp, C(kSaved + 24));
+  a.mov(C(kSuspended, 1), 0);
+  a.mov(x::rsp, C(kGuestSp));
+  a.jmp(C(kResumePc));
+
+  // trap: edi = the trap, [rsp] = the return address into the function
+  // that raised it, rbp its frame.
+  a.align(AlignMode::kCode, 16);
+  a.bind(g.trap);
+  a.mov(C(kGuestSp), x::rsp);
+  a.mov(x::rsp, C(kHostSp));
+  a.mov(x::esi, x::edi);
+  a.mov(x::rdi, x::r14);
+  a.mov(x::rdx, x::rbp);
+  a.mov(x::rax, uint64_t(uintptr_t(&stub_targets::raise)));
+  a.call(x::rax);
+  a.jmp(g.exit);
+
+  // runtime: the C function in r11, its arguments in place.
+  asmjit::Label runtime = a.newLabel();
+  a.align(AlignMode::kCode, 16);
+  a.bind(runtime);
+  a.mov(C(kGuestSp), x::rsp);
+  a.mov(x::rsp, C(kHostSp));
+  a.call(x::r11);
+  a.mov(x::rsp, C(kGuestSp));
+  a.ret();
+
+  // lazy: compile function r11, then enter it as if called directly.
+  asmjit::Label lazy = a.newLabel();
+  a.align(AlignMode::kCode, 16);
+  a.bind(lazy);
+  a.mov(C(kScratch), x::r11);
+  a.mov(C(kGuestSp), x::rsp);
+  a.mov(x::rsp, C(kHostSp));
+  a.mov(x::rdi, x::r14);
+  a.mov(x::rax, uint64_t(uintptr_t(&stub_targets::lazy_compile)));
+  a.call(x::rax);
+  a.mov(x::rsp, C(kGuestSp));
+  a.jmp(x::rax);
+
+  asmjit::Label host = g.host_like(reinterpret_cast<const void*>(&stub_targets::host_call), false);
+  asmjit::Label funcinst = g.host_like(reinterpret_cast<const void*>(&stub_targets::call_funcinst), true);
+  asmjit::Label check = g.host_like(reinterpret_cast<const void*>(&stub_targets::check_point), false);
+  asmjit::Label interp = g.host_like(reinterpret_cast<const void*>(&stub_targets::interp_call), true);
+
+  void* base = nullptr;
+  void* rw = nullptr;
+  if (g.code.flatten() || g.code.resolveUnresolvedLinks()) return s;
+  const size_t size = g.code.codeSize();
+  if (!code_alloc(size, &base, &rw)) return s;  // (never freed: the stubs live as long as the OS process)
+  if (g.code.relocateToBase(uint64_t(uintptr_t(base))) ||
+      g.code.copyFlattenedData(rw, size, CopySectionFlags::kPadSectionBuffer))
+    return s;
+  auto at = [&](asmjit::Label l) {
+    return static_cast<const void*>(static_cast<uint8_t*>(base) + g.code.labelOffsetFromBase(l));
+  };
+  s.enter = reinterpret_cast<uint32_t (*)(interp::ExecStack*, const void*, uintptr_t)>(
+      const_cast<void*>(at(enter)));
+  s.resume = reinterpret_cast<uint32_t (*)(interp::ExecStack*)>(const_cast<void*>(at(resume)));
+  s.table[kStubHostCall] = at(host);
+  s.table[kStubRuntime] = at(runtime);
+  s.table[kStubCheckPoint] = at(check);
+  s.table[kStubTrap] = at(g.trap);
+  s.table[kStubCallFuncInst] = at(funcinst);
+  s.table[kStubLazy] = at(lazy);
+  s.table[kStubInterp] = at(interp);
+  s.ok = true;
+  return s;
+}
+
+}  // namespace
+
+const Stubs& stubs() {
+  static const Stubs s = generate();
+  return s;
+}
+
+}  // namespace lvm::jit
