@@ -72,6 +72,12 @@ uint32_t default_max_processes() {
   return uint32_t(std::clamp<uint64_t>(n, 1024, uint64_t(1) << 24));
 }
 
+// Stops and joins a scheduler's threads when it goes out of scope.
+struct ScopedShutdown {
+  Scheduler& sched;
+  ~ScopedShutdown() { sched.shutdown(); }
+};
+
 int usage(const char* why) {
   std::fprintf(stderr,
                "lvm run: %s\n"
@@ -216,7 +222,10 @@ int cmd_run(const std::vector<std::string>& args) {
     std::fflush(stdout);
     std::fputs(text.c_str(), stderr);
   };
-  Scheduler sched(std::move(sched_config));
+  // Never torn down (main `_exit`s: the OS reclaims memories faster than
+  // freeing them); its threads are stopped and joined when this returns.
+  Scheduler& sched = *new Scheduler(std::move(sched_config));
+  const ScopedShutdown stop_threads_at_return(sched);
   std::string why;
   if (sched.spawn(image, start->index, {}, &root, &why, /*root=*/true) != SpawnStatus::Ok) {
     std::fprintf(stderr, "lvm: error: %s: %s\n", path.c_str(), why.c_str());
