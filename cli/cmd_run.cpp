@@ -1,10 +1,10 @@
 // `lvm run`: runs a WASI preview1 command module (its `_start`), with
 // arguments, environment and preopened directories. The exit code is the
 // guest's; a trap prints its reason and a wasm backtrace (spec 4.4 traps).
-#include <cxxabi.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/run_invoke.h"
 #include "host-api/lvm/lvm_abi.h"
 #include "host-api/wasi/wasi.h"
 #include "loader/loader.h"
@@ -31,19 +32,6 @@ constexpr int kExitUsage = 2;
 constexpr int kExitLoad = 1;
 constexpr int kExitKilled = 137;   // the root process was killed (128 + SIGKILL, as a shell shows it)
 constexpr int kExitDeadlock = 3;   // every process waits and nothing can wake one
-
-// A function's name for a backtrace: the name section's, demangled when it
-// is a C++ symbol, else `function[N]`.
-std::string frame_name(const Instance* inst, uint32_t func) {
-  std::string_view raw = inst ? inst->module().function_name(func) : std::string_view();
-  if (raw.empty()) return "function[" + std::to_string(func) + "]";
-  std::string name(raw);
-  int status = 0;
-  char* demangled = abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status);
-  if (status == 0 && demangled) name = demangled;
-  std::free(demangled);
-  return name;
-}
 
 // Parses "64MiB", "1g", "65536" (bytes) into 64 KiB pages, rounding down.
 bool parse_memory_size(const std::string& s, uint64_t& pages) {
@@ -72,12 +60,31 @@ uint32_t default_max_processes() {
   return uint32_t(std::clamp<uint64_t>(n, 1024, uint64_t(1) << 24));
 }
 
+// Stops and joins a scheduler's threads when it goes out of scope.
+struct ScopedShutdown {
+  Scheduler& sched;
+  ~ScopedShutdown() { sched.shutdown(); }
+};
+
+// --env KEY=VALUE, or --env KEY for the host's value of KEY (wasmtime's
+// convention; false if the host does not set it).
+bool add_env(const std::string& arg, std::vector<std::string>& env) {
+  if (arg.find('=') != std::string::npos) {
+    env.push_back(arg);
+    return true;
+  }
+  const char* host = std::getenv(arg.c_str());
+  if (!host) return false;
+  env.push_back(arg + "=" + host);
+  return true;
+}
+
 int usage(const char* why) {
   std::fprintf(stderr,
                "lvm run: %s\n"
-               "usage: lvm run [--interp] [--dir HOST[::GUEST]] [--env K=V] [--max-memory SIZE]\n"
+               "usage: lvm run [--interp] [--dir HOST[::GUEST]] [--env K[=V]] [--max-memory SIZE]\n"
                "               [--threads N] [--max-processes N] [--wait-all] [--trap-unknown-imports]\n"
-               "               app.wasm [args...]\n",
+               "               [--invoke NAME] app.wasm [args...]\n",
                why);
   return kExitUsage;
 }
@@ -90,6 +97,7 @@ int cmd_run(const std::vector<std::string>& args) {
   InstanceConfig inst_config;
   SchedulerConfig sched_config;
   bool trap_unknown = false, wait_all = false, max_processes_set = false;
+  std::optional<std::string> invoke;  // --invoke NAME
   size_t i = 0;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -116,8 +124,12 @@ int cmd_run(const std::vector<std::string>& args) {
       wasi.preopens.push_back({host, guest});
     } else if (a == "--env") {
       const std::string* v = value("--env");
-      if (!v || v->find('=') == std::string::npos) return usage("--env needs KEY=VALUE");
-      wasi.env.push_back(*v);
+      if (!v || v->empty() || (*v)[0] == '=') return usage("--env needs KEY=VALUE or KEY");
+      if (!add_env(*v, wasi.env)) return usage("--env KEY takes KEY's value from the host, which does not set it");
+    } else if (a == "--invoke") {
+      const std::string* v = value("--invoke");
+      if (!v || v->empty()) return usage("--invoke needs the name of an exported function");
+      invoke = *v;
     } else if (a == "--max-memory") {
       const std::string* v = value("--max-memory");
       if (!v || !parse_memory_size(*v, inst_config.max_memory_pages))
@@ -174,9 +186,14 @@ int cmd_run(const std::vector<std::string>& args) {
     return err->kind == InstantiateError::Kind::Link ? kExitLoad : kTrapExitCode;
   }
   auto image = std::get<std::shared_ptr<const ModuleImage>>(std::move(built));
+  if (invoke) return run_invoke(image, inst_config, path, *invoke, std::vector<std::string>(args.begin() + long(i) + 1, args.end()));
   const Export* start = image->module().find_export("_start", ExternKind::Func);
   if (!start) {
-    std::fprintf(stderr, "lvm: error: %s: no `_start` function exported (is it a WASI command?)\n", path.c_str());
+    if (image->module().find_export("_initialize", ExternKind::Func))
+      std::fprintf(stderr, "lvm: error: %s: a reactor module (it exports `_initialize`, not `_start`): "
+                   "call one of its functions with --invoke NAME\n", path.c_str());
+    else
+      std::fprintf(stderr, "lvm: error: %s: no `_start` function exported (is it a WASI command?)\n", path.c_str());
     return kExitLoad;
   }
   if (!image->module().func_type(start->index).params().empty() ||
@@ -216,7 +233,10 @@ int cmd_run(const std::vector<std::string>& args) {
     std::fflush(stdout);
     std::fputs(text.c_str(), stderr);
   };
-  Scheduler sched(std::move(sched_config));
+  // Never torn down (main `_exit`s: the OS reclaims memories faster than
+  // freeing them); its threads are stopped and joined when this returns.
+  Scheduler& sched = *new Scheduler(std::move(sched_config));
+  const ScopedShutdown stop_threads_at_return(sched);
   std::string why;
   if (sched.spawn(image, start->index, {}, &root, &why, /*root=*/true) != SpawnStatus::Ok) {
     std::fprintf(stderr, "lvm: error: %s: %s\n", path.c_str(), why.c_str());

@@ -35,10 +35,7 @@ Scheduler::Scheduler(SchedulerConfig config) : config_(std::move(config)), id_(+
 }
 
 Scheduler::~Scheduler() {
-  stop_all();
-  for (auto& w : workers_)
-    if (w->thread.joinable()) w->thread.join();
-  if (ticker_.joinable()) ticker_.join();
+  shutdown();
   const uint32_t made = constructed_.load();
   for (uint32_t i = 0; i < made; ++i) {
     Process& p = *lookup(i);
@@ -238,7 +235,10 @@ SpawnStatus Scheduler::spawn_impl(const std::shared_ptr<const ModuleImage>& imag
   }
   p->pid_.store(new_pid, std::memory_order_release);
   p->state_.store(Process::State::Runnable, std::memory_order_release);
-  live_.fetch_add(1, std::memory_order_relaxed);
+  // A second process: time to start the other workers and the ticker.
+  if (live_.fetch_add(1, std::memory_order_relaxed) >= 1 && !all_started_.load(std::memory_order_relaxed) &&
+      threads_started_.load(std::memory_order_relaxed) != 0) [[unlikely]]
+    start_other_threads();
   if (pid) *pid = new_pid;
   enqueue(p);
   return SpawnStatus::Ok;
@@ -394,7 +394,7 @@ void Scheduler::worker_main(unsigned self) {
       // In this order: a timer being fired has cleared next_deadline_ after
       // raising firing_, which it lowers only once what it woke is queued.
       if (deadline == UINT64_MAX && firing_.load() == 0 && queued_.load() == 0 &&
-          parked_.load() == workers_.size() && live_.load() > 0) {
+          parked_.load() == threads_started_.load() && live_.load() > 0) {
         // Every worker idle, nothing queued, no timer: no process can ever
         // be woken again.
         parked_.fetch_sub(1);
@@ -566,7 +566,7 @@ void Scheduler::fire_timers(uint64_t now) {
   // still running will make the check itself when it parks. (A worker raises
   // parked_ and then reads firing_; we lower firing_ and then read parked_:
   // one of us sees the other.)
-  if (parked_.load() == workers_.size()) {
+  if (parked_.load() == threads_started_.load()) {
     std::lock_guard lock(park_mu_);
     park_cv_.notify_one();
   }
@@ -671,9 +671,10 @@ ExitReason Scheduler::run_until(bool wait_all, bool* deadlock) {
   }
   if (!started_) {
     started_ = true;
-    for (unsigned i = 0; i < workers_.size(); ++i)
-      workers_[i]->thread = std::thread([this, i] { worker_main(i); });
-    ticker_ = std::thread([this] { ticker_main(); });
+    // The calling thread is worker 0 (no thread to start while one process
+    // exists); the others and the ticker start with a second process.
+    if (live_.load() >= 2) start_other_threads();
+    run_worker0_here();
   }
   std::unique_lock lock(done_mu_);
   done_cv_.wait(lock, [&] { return deadlock_ || (root_done_ && (!wait_all_ || live_.load() == 0)); });
@@ -681,6 +682,38 @@ ExitReason Scheduler::run_until(bool wait_all, bool* deadlock) {
   lock.unlock();
   stop_all();
   return root_exit_;
+}
+
+void Scheduler::run_worker0_here() {
+  {
+    std::lock_guard lock(start_mu_);
+    if (stop_.load()) return;
+    if (threads_started_.load() == 0) threads_started_.store(1);
+  }
+  worker_main(0);  // until the run ends (stop_all)
+  t_sched = nullptr;
+}
+
+void Scheduler::start_other_threads() {
+  std::lock_guard lock(start_mu_);
+  if (all_started_.load() || stop_.load()) return;
+  // Counted before they start, so parked_ < threads_started_ until each
+  // has run and parked: no deadlock is seen meanwhile.
+  threads_started_.store(unsigned(workers_.size()));
+  for (unsigned i = 1; i < workers_.size(); ++i) workers_[i]->thread = std::thread([this, i] { worker_main(i); });
+  ticker_ = std::thread([this] { ticker_main(); });
+  all_started_.store(true);
+}
+
+void Scheduler::shutdown() {
+  stop_all();
+  {
+    std::lock_guard lock(start_mu_);  // no thread starts after this
+    all_started_.store(true);
+  }
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->thread.join();
+  if (ticker_.joinable()) ticker_.join();
 }
 
 }  // namespace lvm

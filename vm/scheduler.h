@@ -118,13 +118,19 @@ class Scheduler {
   // Cancels a timer of send_after; false if it fired already or is unknown.
   bool cancel_timer(uint64_t ref);
 
-  // Starts the workers and waits until the root process (spawned with
-  // root = true) ends, or, with wait_all, until every process has ended.
+  // Runs the processes until the root process (spawned with root = true)
+  // ends, or, with wait_all, until every process has ended. The calling
+  // thread serves as worker 0; the other workers and the ticker start
+  // only once a second process exists.
   // Returns the root's exit reason. With
   // deadlock set, it ended because every process was waiting with nothing
   // that could wake it.
   ExitReason run_until(bool wait_all, bool* deadlock = nullptr);
 
+  // Stops the workers and the ticker and waits for them to end, leaving
+  // the processes in place (an embedder about to exit need not free them).
+  // The destructor does it too; calling it twice is harmless.
+  void shutdown();
   // Processes alive now.
   uint64_t live() const { return live_.load(std::memory_order_relaxed); }
 
@@ -239,6 +245,16 @@ class Scheduler {
   std::atomic<uint64_t> queued_{0};  // processes in run queues
   std::atomic<bool> stop_{false};
   bool started_ = false;
+  // Threads are started as the run needs them: run_until's own thread is
+  // worker 0 (run_worker0_here), alone while one process exists; a second
+  // process starts the other workers and the ticker (start_other_threads; a single
+  // process has nobody to be preempted for). Idle and deadlock checks count
+  // the started workers.
+  std::atomic<unsigned> threads_started_{0};
+  std::atomic<bool> all_started_{false};
+  std::mutex start_mu_;
+  void start_other_threads();
+  void run_worker0_here();
   std::thread ticker_;
   std::mutex ticker_mu_;
   std::condition_variable ticker_cv_;

@@ -68,6 +68,7 @@ Errno fd_readdir(WasiContext& ctx, HostCall& call) {
   uint32_t used_ptr = call.u32(4);
   if (!buf || !call.check(used_ptr, 4)) return kFault;
   if (e->type != kFiletypeDirectory) return kNotDir;
+  if (!e->has_rights(kRightFdReaddir)) return kNotCapable;
   uint64_t cookie = uint64_t(call.i64(3));
 
   std::lock_guard lock(e->dir_mu);

@@ -21,11 +21,12 @@ ssize_t retry(F f) {
 }
 
 // The common shape of fd_read/fd_write/fd_pread/fd_pwrite: fd, iovs,
-// iovs_len, [offset], *result. `op` performs the transfer.
+// iovs_len, [offset], *result. The descriptor needs the rights `needed`;
+// `op` performs the transfer.
 template <class Op>
-Errno transfer(WasiContext& ctx, HostCall& call, size_t result_arg, Op op) {
-  auto e = fd_arg(ctx, call, 0);
-  if (!e) return kBadf;
+Errno transfer(WasiContext& ctx, HostCall& call, size_t result_arg, uint64_t needed, Op op) {
+  std::shared_ptr<FdEntry> e;
+  if (Errno err = fd_arg_with(ctx, call, 0, needed, e)) return err;
   uint32_t result = call.u32(result_arg);
   if (!call.check(result, 4)) return kFault;
   std::vector<iovec> iov;
@@ -38,19 +39,19 @@ Errno transfer(WasiContext& ctx, HostCall& call, size_t result_arg, Op op) {
 
 // fd_read(fd, iovs, iovs_len, *nread)
 Errno fd_read(WasiContext& ctx, HostCall& call) {
-  return transfer(ctx, call, 3, [](int fd, std::vector<iovec>& v) { return ::readv(fd, v.data(), int(v.size())); });
+  return transfer(ctx, call, 3, kRightFdRead, [](int fd, std::vector<iovec>& v) { return ::readv(fd, v.data(), int(v.size())); });
 }
 
 // fd_write(fd, iovs, iovs_len, *nwritten)
 Errno fd_write(WasiContext& ctx, HostCall& call) {
-  return transfer(ctx, call, 3, [](int fd, std::vector<iovec>& v) { return ::writev(fd, v.data(), int(v.size())); });
+  return transfer(ctx, call, 3, kRightFdWrite, [](int fd, std::vector<iovec>& v) { return ::writev(fd, v.data(), int(v.size())); });
 }
 
 // fd_pread(fd, iovs, iovs_len, offset, *nread)
 Errno fd_pread(WasiContext& ctx, HostCall& call) {
   int64_t off = call.i64(3);
   if (off < 0) return kInval;
-  return transfer(ctx, call, 4,
+  return transfer(ctx, call, 4, kRightFdRead | kRightFdSeek,
                   [off](int fd, std::vector<iovec>& v) { return ::preadv(fd, v.data(), int(v.size()), off); });
 }
 
@@ -58,7 +59,7 @@ Errno fd_pread(WasiContext& ctx, HostCall& call) {
 Errno fd_pwrite(WasiContext& ctx, HostCall& call) {
   int64_t off = call.i64(3);
   if (off < 0) return kInval;
-  return transfer(ctx, call, 4,
+  return transfer(ctx, call, 4, kRightFdWrite | kRightFdSeek,
                   [off](int fd, std::vector<iovec>& v) { return ::pwritev(fd, v.data(), int(v.size()), off); });
 }
 
@@ -76,6 +77,9 @@ Errno fd_seek(WasiContext& ctx, HostCall& call) {
     default: return kInval;
   }
   if (e->type == kFiletypeDirectory) return kBadf;  // directories are read with cookies, not offsets
+  // Asking where the offset is needs fd_tell (or fd_seek); moving it, fd_seek.
+  const bool tell_only = call.i64(1) == 0 && whence == SEEK_CUR;
+  if (!e->has_rights(kRightFdSeek) && !(tell_only && e->has_rights(kRightFdTell))) return kNotCapable;
   off_t pos = ::lseek(e->host_fd, off_t(call.i64(1)), whence);
   if (pos < 0) return last_error();
   call.store<uint64_t>(out, uint64_t(pos));
@@ -89,6 +93,7 @@ Errno fd_tell(WasiContext& ctx, HostCall& call) {
   uint32_t out = call.u32(1);
   if (!call.check(out, 8)) return kFault;
   if (e->type == kFiletypeDirectory) return kBadf;
+  if (!e->has_rights(kRightFdTell)) return kNotCapable;
   off_t pos = ::lseek(e->host_fd, 0, SEEK_CUR);
   if (pos < 0) return last_error();
   call.store<uint64_t>(out, uint64_t(pos));
@@ -105,15 +110,15 @@ Errno fd_renumber(WasiContext& ctx, HostCall& call) { return ctx.fds().renumber(
 
 // fd_sync(fd)
 Errno fd_sync(WasiContext& ctx, HostCall& call) {
-  auto e = fd_arg(ctx, call, 0);
-  if (!e) return kBadf;
+  std::shared_ptr<FdEntry> e;
+  if (Errno err = fd_arg_with(ctx, call, 0, kRightFdSync, e)) return err;
   return ::fsync(e->host_fd) == 0 ? kSuccess : last_error();
 }
 
 // fd_datasync(fd)
 Errno fd_datasync(WasiContext& ctx, HostCall& call) {
-  auto e = fd_arg(ctx, call, 0);
-  if (!e) return kBadf;
+  std::shared_ptr<FdEntry> e;
+  if (Errno err = fd_arg_with(ctx, call, 0, kRightFdDatasync, e)) return err;
   return ::fdatasync(e->host_fd) == 0 ? kSuccess : last_error();
 }
 
@@ -134,6 +139,7 @@ Errno fd_advise(WasiContext& ctx, HostCall& call) {
   }
   if (off < 0 || len < 0) return kInval;
   if (e->type == kFiletypeDirectory) return kBadf;
+  if (!e->has_rights(kRightFdAdvise)) return kNotCapable;
   return errno_from_host(::posix_fadvise(e->host_fd, off, len, advice));
 }
 
@@ -144,6 +150,7 @@ Errno fd_allocate(WasiContext& ctx, HostCall& call) {
   int64_t off = call.i64(1), len = call.i64(2);
   if (off < 0 || len < 0) return kInval;
   if (e->type == kFiletypeDirectory) return kBadf;
+  if (!e->has_rights(kRightFdAllocate)) return kNotCapable;
   return errno_from_host(::posix_fallocate(e->host_fd, off, len));
 }
 

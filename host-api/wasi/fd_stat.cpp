@@ -42,8 +42,8 @@ Errno fd_fdstat_get(WasiContext& ctx, HostCall& call) {
 // fd_fdstat_set_flags(fd, flags): append and nonblock can change; the sync
 // flags cannot change on an open file (Linux ignores them in F_SETFL).
 Errno fd_fdstat_set_flags(WasiContext& ctx, HostCall& call) {
-  auto e = fd_arg(ctx, call, 0);
-  if (!e) return kBadf;
+  std::shared_ptr<FdEntry> e;
+  if (Errno err = fd_arg_with(ctx, call, 0, kRightFdFdstatSetFlags, e)) return err;
   uint32_t want = call.u32(1) & 0xFFFF;
   if (want & ~uint32_t(kFdflagAppend | kFdflagDsync | kFdflagNonblock | kFdflagRsync | kFdflagSync)) return kInval;
   int fl = ::fcntl(e->host_fd, F_GETFL);
@@ -61,7 +61,8 @@ Errno fd_fdstat_set_flags(WasiContext& ctx, HostCall& call) {
   return kSuccess;
 }
 
-// fd_fdstat_set_rights(fd, rights_base, rights_inheriting): rights may only shrink.
+// fd_fdstat_set_rights(fd, rights_base, rights_inheriting): rights may only
+// shrink; asking for one the descriptor lacks is ENOTCAPABLE and changes nothing.
 Errno fd_fdstat_set_rights(WasiContext& ctx, HostCall& call) {
   auto e = fd_arg(ctx, call, 0);
   if (!e) return kBadf;
@@ -74,8 +75,8 @@ Errno fd_fdstat_set_rights(WasiContext& ctx, HostCall& call) {
 
 // fd_filestat_get(fd, *filestat)
 Errno fd_filestat_get(WasiContext& ctx, HostCall& call) {
-  auto e = fd_arg(ctx, call, 0);
-  if (!e) return kBadf;
+  std::shared_ptr<FdEntry> e;
+  if (Errno err = fd_arg_with(ctx, call, 0, kRightFdFilestatGet, e)) return err;
   uint8_t* p = call.ptr(call.u32(1), layout::kFilestatSize);
   if (!p) return kFault;
   struct stat st;
@@ -91,13 +92,14 @@ Errno fd_filestat_set_size(WasiContext& ctx, HostCall& call) {
   int64_t size = call.i64(1);
   if (size < 0) return kInval;
   if (e->type == kFiletypeDirectory) return kIsDir;
+  if (!e->has_rights(kRightFdFilestatSetSize)) return kNotCapable;
   return ::ftruncate(e->host_fd, size) == 0 ? kSuccess : last_error();
 }
 
 // fd_filestat_set_times(fd, atim, mtim, fst_flags)
 Errno fd_filestat_set_times(WasiContext& ctx, HostCall& call) {
-  auto e = fd_arg(ctx, call, 0);
-  if (!e) return kBadf;
+  std::shared_ptr<FdEntry> e;
+  if (Errno err = fd_arg_with(ctx, call, 0, kRightFdFilestatSetTimes, e)) return err;
   struct timespec ts[2];
   if (Errno err = make_timespecs(uint64_t(call.i64(1)), uint64_t(call.i64(2)), uint16_t(call.u32(3)), ts)) return err;
   return ::futimens(e->host_fd, ts) == 0 ? kSuccess : last_error();

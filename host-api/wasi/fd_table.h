@@ -47,8 +47,11 @@ struct FdEntry {
   int host_fd = -1;
   bool owned = true;  // false for stdio descriptors borrowed from the embedder
   Filetype type = kFiletypeUnknown;
-  // Reported by fd_fdstat_get and narrowed by fd_fdstat_set_rights; not
-  // otherwise enforced (docs/wasi.md). Atomic: the entry may be shared.
+  // The preview1 rights (witx `rights`): every operation on the descriptor
+  // needs its right in `rights_base` (else ENOTCAPABLE); `rights_inheriting`
+  // bounds the rights of descriptors path_open makes beneath it. Only
+  // fd_fdstat_set_rights changes them, and only by removing rights.
+  // Atomic: the entry may be shared.
   std::atomic<uint64_t> rights_base{0};
   std::atomic<uint64_t> rights_inheriting{0};
   std::optional<std::string> preopen;  // the guest-visible name of a preopened directory
@@ -57,6 +60,9 @@ struct FdEntry {
   std::mutex dir_mu;
   std::vector<CachedDirent> dir_cache;
   bool dir_cached = false;
+
+  // True when the base rights include every right in `rights`.
+  bool has_rights(uint64_t rights) const { return (rights_base.load(std::memory_order_relaxed) & rights) == rights; }
 
   FdEntry() = default;
   FdEntry(const FdEntry&) = delete;

@@ -77,4 +77,14 @@ inline std::shared_ptr<FdEntry> fd_arg(WasiContext& ctx, const HostCall& call, s
   return ctx.fds().get(call.u32(i));
 }
 
+// The entry for guest fd argument `i` if its base rights hold every right in
+// `needed` (the right preview1 attaches to the operation): EBADF when it is
+// not open, ENOTCAPABLE when a right is missing.
+inline Errno fd_arg_with(WasiContext& ctx, const HostCall& call, size_t i, uint64_t needed,
+                         std::shared_ptr<FdEntry>& out) {
+  out = fd_arg(ctx, call, i);
+  if (!out) return kBadf;
+  return out->has_rights(needed) ? kSuccess : kNotCapable;
+}
+
 }  // namespace lvm::wasi

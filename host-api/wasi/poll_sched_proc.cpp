@@ -101,6 +101,10 @@ Errno poll_oneoff(WasiContext& ctx, HostCall& call, bool* suspend) {
         fail(kBadf);
         continue;
       }
+      if (!e->has_rights(kRightPollFdReadwrite)) {
+        fail(kNotCapable);
+        continue;
+      }
       sub.poll_index = int(pfds.size());
       pfds.push_back({e->host_fd, short(sub.tag == kEventFdRead ? POLLIN : POLLOUT), 0});
       keep.push_back(std::move(e));

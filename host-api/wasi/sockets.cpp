@@ -13,8 +13,8 @@ namespace {
 
 // sock_accept(fd, flags, *fd): flags may hold only fdflags.nonblock.
 Errno sock_accept(WasiContext& ctx, HostCall& call) {
-  auto e = fd_arg(ctx, call, 0);
-  if (!e) return kBadf;
+  std::shared_ptr<FdEntry> e;
+  if (Errno err = fd_arg_with(ctx, call, 0, kRightSockAccept, e)) return err;
   uint32_t flags = call.u32(1) & 0xFFFF, out = call.u32(2);
   if (!call.check(out, 4)) return kFault;
   if (flags & ~uint32_t(kFdflagNonblock)) return kInval;
@@ -32,8 +32,8 @@ Errno sock_accept(WasiContext& ctx, HostCall& call) {
 
 // sock_recv(fd, ri_data, ri_data_len, ri_flags, *ro_datalen, *ro_flags)
 Errno sock_recv(WasiContext& ctx, HostCall& call) {
-  auto e = fd_arg(ctx, call, 0);
-  if (!e) return kBadf;
+  std::shared_ptr<FdEntry> e;
+  if (Errno err = fd_arg_with(ctx, call, 0, kRightFdRead, e)) return err;
   uint32_t ri_flags = call.u32(3) & 0xFFFF, len_out = call.u32(4), flags_out = call.u32(5);
   if (!call.check(len_out, 4) || !call.check(flags_out, 2)) return kFault;
   std::vector<iovec> iov;
@@ -54,8 +54,8 @@ Errno sock_recv(WasiContext& ctx, HostCall& call) {
 
 // sock_send(fd, si_data, si_data_len, si_flags, *so_datalen)
 Errno sock_send(WasiContext& ctx, HostCall& call) {
-  auto e = fd_arg(ctx, call, 0);
-  if (!e) return kBadf;
+  std::shared_ptr<FdEntry> e;
+  if (Errno err = fd_arg_with(ctx, call, 0, kRightFdWrite, e)) return err;
   uint32_t len_out = call.u32(4);
   if (!call.check(len_out, 4)) return kFault;
   std::vector<iovec> iov;
@@ -74,8 +74,8 @@ Errno sock_send(WasiContext& ctx, HostCall& call) {
 
 // sock_shutdown(fd, how)
 Errno sock_shutdown(WasiContext& ctx, HostCall& call) {
-  auto e = fd_arg(ctx, call, 0);
-  if (!e) return kBadf;
+  std::shared_ptr<FdEntry> e;
+  if (Errno err = fd_arg_with(ctx, call, 0, kRightSockShutdown, e)) return err;
   int how;
   switch (call.u32(1) & 0xFF) {
     case kSdflagRd: how = SHUT_RD; break;
