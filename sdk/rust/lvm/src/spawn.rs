@@ -159,6 +159,9 @@ pub fn __capture<T: Serialize + DeserializeOwned>(v: T) -> T {
 /// type). Returns `Result<Process<M>, Error>`, `M` from the context.
 #[macro_export]
 macro_rules! spawn {
+    ($(move)? || $body:expr) => {
+        $crate::spawn((), |()| $body)
+    };
     ($(move)? | $($v:ident),* $(,)? | $body:expr) => {
         $crate::spawn(($($crate::__capture($v),)*), |($($v,)*)| $body)
     };
@@ -167,6 +170,9 @@ macro_rules! spawn {
 /// `spawn_link!(|a, b| body)`: `spawn!`, linked to the caller.
 #[macro_export]
 macro_rules! spawn_link {
+    ($(move)? || $body:expr) => {
+        $crate::spawn_link((), |()| $body)
+    };
     ($(move)? | $($v:ident),* $(,)? | $body:expr) => {
         $crate::spawn_link(($($crate::__capture($v),)*), |($($v,)*)| $body)
     };
@@ -176,6 +182,9 @@ macro_rules! spawn_link {
 /// returns `Result<(Process<M>, MonitorRef), Error>`.
 #[macro_export]
 macro_rules! spawn_monitor {
+    ($(move)? || $body:expr) => {
+        $crate::spawn_monitor((), |()| $body)
+    };
     ($(move)? | $($v:ident),* $(,)? | $body:expr) => {
         $crate::spawn_monitor(($($crate::__capture($v),)*), |($($v,)*)| $body)
     };
@@ -185,6 +194,9 @@ macro_rules! spawn_monitor {
 /// returns `Result<Spawned<M>, Error>`.
 #[macro_export]
 macro_rules! spawn_opt {
+    ($options:expr, $(move)? || $body:expr) => {
+        $crate::spawn_opt($options, (), |()| $body)
+    };
     ($options:expr, $(move)? | $($v:ident),* $(,)? | $body:expr) => {
         $crate::spawn_opt($options, ($($crate::__capture($v),)*), |($($v,)*)| $body)
     };
@@ -194,6 +206,9 @@ macro_rules! spawn_opt {
 /// supervisor) with the same rules as `spawn!`.
 #[macro_export]
 macro_rules! task {
+    ($(move)? || $body:expr) => {
+        $crate::Task::new((), |()| $body)
+    };
     ($(move)? | $($v:ident),* $(,)? | $body:expr) => {
         $crate::Task::new(($($crate::__capture($v),)*), |($($v,)*)| $body)
     };
