@@ -108,6 +108,9 @@ constexpr uint32_t kSpawnLink = 1, kSpawnMonitor = 2, kSpawnNoSpawn = 4;
 // A name argument: 1 to 255 bytes.
 constexpr uint32_t kMaxNameBytes = 255;
 
+// What `trap` keeps of a guest's reason text (the rest is cut off).
+constexpr uint32_t kMaxTrapTextBytes = 4096;
+
 // The index of exported function `name` of `m`, or UINT32_MAX.
 uint32_t export_func(const Module& m, std::string_view name) {
   const Export* e = m.find_export(name, ExternKind::Func);
@@ -381,6 +384,16 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
   });
 
   add(fns, "exit", {I}, {}, [](HostCall& call) { return call.exit(call.i32(0)); });
+
+  // trap(text, len): ends the caller with a trap whose reason is the text
+  // (at most kMaxTrapTextBytes of it), e.g. a Rust panic's message.
+  add(fns, "trap", {I, I}, {}, [](HostCall& call) {
+    Trap trap = Trap::None;
+    Buffer text;
+    const uint32_t len = std::min(call.u32(1), kMaxTrapTextBytes);
+    if (!buffer(call, "trap", "text", call.u32(0), len, text, trap)) return trap;
+    return call.trap(std::string(reinterpret_cast<const char*>(text.data), text.size));
+  });
 
   add_process_fn(fns, "kill", {L}, {I}, [](HostCall& call, Process* p) {
     const Pid target = Pid(call.i64(0));

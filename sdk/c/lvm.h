@@ -137,6 +137,12 @@ LVM_IMPORT(yield) void lvm_yield(void);
  * VM's exit code). */
 LVM_IMPORT(exit) __attribute__((noreturn)) void lvm_exit(int32_t code);
 
+/* Ends the calling process with a trap whose reason is text[0..len) (at
+ * most 4096 bytes kept): links and monitors see LVM_EXIT_TRAP with that
+ * text, and `lvm run` reports it. The Rust SDK ends a panicking process
+ * with it. It does not return. */
+LVM_IMPORT(trap) __attribute__((noreturn)) void lvm_trap(const char *text, size_t len);
+
 /* Ends process `pid` (reason: killed) at its next scheduling point. LVM_OK
  * or LVM_ENOPROC. */
 LVM_IMPORT(kill) int32_t lvm_kill(lvm_pid_t pid);
