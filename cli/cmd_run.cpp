@@ -19,7 +19,9 @@
 #include "host-api/wasi/wasi.h"
 #include "loader/loader.h"
 #include "vm/instance.h"
+#include "jit/jit.h"
 #include "vm/interpreter.h"
+#include "vm/tier.h"
 #include "vm/linker.h"
 #include "vm/module_image.h"
 #include "vm/scheduler.h"
@@ -82,7 +84,7 @@ bool add_env(const std::string& arg, std::vector<std::string>& env) {
 int usage(const char* why) {
   std::fprintf(stderr,
                "lvm run: %s\n"
-               "usage: lvm run [--interp] [--dir HOST[::GUEST]] [--env K[=V]] [--max-memory SIZE]\n"
+               "usage: lvm run [--interp|--jit|--jit-eager] [--jit-stats] [--dir HOST[::GUEST]] [--env K[=V]] [--max-memory SIZE]\n"
                "               [--threads N] [--max-processes N] [--wait-all] [--trap-unknown-imports]\n"
                "               [--invoke NAME] app.wasm [args...]\n",
                why);
@@ -98,6 +100,16 @@ int cmd_run(const std::vector<std::string>& args) {
   SchedulerConfig sched_config;
   bool trap_unknown = false, wait_all = false, max_processes_set = false;
   std::optional<std::string> invoke;  // --invoke NAME
+  enum class Tier { Interp, Jit, JitEager } tier = jit::available() ? Tier::Jit : Tier::Interp;
+  // LVM_TIER=interp|jit|jit-eager sets the default (the test suite runs
+  // everything under each); the flags override it.
+  if (const char* env = std::getenv("LVM_TIER")) {
+    const std::string_view e = env;
+    if (e == "interp") tier = Tier::Interp;
+    else if (e == "jit") tier = Tier::Jit;
+    else if (e == "jit-eager") tier = Tier::JitEager;
+  }
+  bool jit_stats = false;
   size_t i = 0;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -111,10 +123,13 @@ int cmd_run(const std::vector<std::string>& args) {
       ++i;
       break;
     } else if (a == "--interp") {
-      // The default, and for now the only tier.
+      tier = Tier::Interp;
     } else if (a == "--jit") {
-      std::fputs("lvm run: the JIT is not available yet; use --interp (the default)\n", stderr);
-      return kExitUsage;
+      tier = Tier::Jit;
+    } else if (a == "--jit-eager") {
+      tier = Tier::JitEager;
+    } else if (a == "--jit-stats") {
+      jit_stats = true;
     } else if (a == "--dir") {
       const std::string* v = value("--dir");
       if (!v) return usage("--dir needs HOST[::GUEST]");
@@ -158,6 +173,20 @@ int cmd_run(const std::vector<std::string>& args) {
     }
   }
   if (i >= args.size()) return usage("no module given");
+  if (tier != Tier::Interp) {
+    if (!jit::available()) {
+      std::fputs("lvm run: the JIT cannot run on this machine (no executable memory); use --interp\n", stderr);
+      return kExitUsage;
+    }
+    set_default_tier(jit::tier(tier == Tier::JitEager));
+  }
+  // --jit-stats: what the JIT did, printed when the run ends.
+  struct StatsAtExit {
+    bool on;
+    ~StatsAtExit() {
+      if (on) std::fputs(jit::totals_report().c_str(), stderr);
+    }
+  } stats_at_exit{jit_stats && tier != Tier::Interp};
   const std::string path = args[i];
   wasi.args.assign(args.begin() + long(i), args.end());
 
