@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build run test test-sanitize bench fuzz clean bootstrap
+.PHONY: all build run test test-sanitize bench fuzz fuzz-diff clean bootstrap
 
 all: build
 
@@ -45,5 +45,12 @@ bench: build
 fuzz: bootstrap
 	@tests/fuzz/run $(BUILD)-fuzz $(FUZZ_SECONDS)
 
+# Differential fuzzing of the JIT against the interpreter for FUZZ_SECONDS:
+# binaryen's translate-to-fuzz modules run in both tiers and are compared
+# (tests/fuzz-diff/README.md); a difference is saved under
+# $(BUILD)-fuzz-diff/findings. Not part of `make test`.
+fuzz-diff: bootstrap
+	@tests/fuzz-diff/run $(BUILD)-fuzz-diff $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-fuzz
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-fuzz $(BUILD)-fuzz-diff
