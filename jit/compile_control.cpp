@@ -5,25 +5,14 @@
 #include <algorithm>
 
 #include "jit/compiler.h"
+#include "loader/block_type.h"
 #include "vm/runtime.h"
 #include "vm/trap.h"
 
 namespace lvm::jit {
 
 void Compiler::read_block_type(CodeCursor& c, std::span<const ValType>& params, std::span<const ValType>& results) {
-  const uint8_t b = *c.p;
-  params = {};
-  if (b == 0x40) {
-    ++c.p;
-    results = {};
-  } else if (b >= 0x6F && b <= 0x7F) {
-    ++c.p;
-    results = single_type(ValType(b));
-  } else {
-    const FuncType& t = m_.types[uint32_t(c.sleb())];
-    params = t.params();
-    results = t.results();
-  }
+  lvm::read_block_type(m_, c, params, results);
 }
 
 void Compiler::move_top_to_slots(size_t n, size_t first_pos) {

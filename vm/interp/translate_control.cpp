@@ -3,26 +3,14 @@
 // jumps are patched when the block ends.
 #include <cstring>
 
+#include "loader/block_type.h"
 #include "vm/interp/translator.h"
 #include "vm/runtime.h"
 
 namespace lvm::interp {
 
-void Translator::read_block_type(CodeCursor& c, std::span<const ValType>& params,
-                                 std::span<const ValType>& results) {
-  uint8_t b = *c.p;
-  params = {};
-  if (b == 0x40) {
-    ++c.p;
-    results = {};
-  } else if (b >= 0x6F && b <= 0x7F) {
-    ++c.p;
-    results = single_type(ValType(b));
-  } else {
-    const FuncType& t = m_.types[uint32_t(c.sleb())];
-    params = t.params();
-    results = t.results();
-  }
+void Translator::read_block_type(CodeCursor& c, std::span<const ValType>& params, std::span<const ValType>& results) {
+  lvm::read_block_type(m_, c, params, results);
 }
 
 void Translator::patch(uint32_t instr, uint32_t operand_pos, uint32_t target) {
