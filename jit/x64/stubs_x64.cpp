@@ -89,19 +89,26 @@ Stubs generate() {
   Gen g;
   x::Assembler& a = g.a;
 
+  // From C++ onto the guest's side: the host's callee-saved registers
+  // pushed, the host stack pointer (16-byte aligned) kept in the context,
+  // the pinned registers loaded.
+  auto from_host = [&] {
+    a.push(x::rbp);
+    a.push(x::rbx);
+    a.push(x::r12);
+    a.push(x::r13);
+    a.push(x::r14);
+    a.push(x::r15);
+    a.sub(x::rsp, 8);
+    a.mov(x::ptr(x::rdi, kHostSp), x::rsp);
+    a.mov(x::r14, x::rdi);
+    a.mov(x::r15, C(kMemBase));
+  };
+
   // enter(st, code, sp)
   asmjit::Label enter = a.newLabel();
   a.bind(enter);
-  a.push(x::rbp);
-  a.push(x::rbx);
-  a.push(x::r12);
-  a.push(x::r13);
-  a.push(x::r14);
-  a.push(x::r15);
-  a.sub(x::rsp, 8);
-  a.mov(x::ptr(x::rdi, kHostSp), x::rsp);
-  a.mov(x::r14, x::rdi);
-  a.mov(x::r15, C(kMemBase));
+  from_host();
   a.mov(x::rsp, x::rdx);
   a.call(x::rsi);
   a.xor_(x::eax, x::eax);
@@ -121,16 +128,7 @@ Stubs generate() {
   asmjit::Label resume = a.newLabel();
   a.align(AlignMode::kCode, 16);
   a.bind(resume);
-  a.push(x::rbp);
-  a.push(x::rbx);
-  a.push(x::r12);
-  a.push(x::r13);
-  a.push(x::r14);
-  a.push(x::r15);
-  a.sub(x::rsp, 8);
-  a.mov(x::ptr(x::rdi, kHostSp), x::rsp);
-  a.mov(x::r14, x::rdi);
-  a.mov(x::r15, C(kMemBase));
+  from_host();
   a.mov(x::rbx, C(kSaved + 0));
   a.mov(x::r12, C(kSaved + 8));
   a.mov(x::r13, C(kSaved + 16));
