@@ -68,14 +68,17 @@ bool commutative(IntOp op) { return op != IntOp::Sub; }
 
 }  // namespace
 
+bool Compiler::fold(Opcode op, ValType result, const Value& a, const Value& b) {
+  uint64_t folded;
+  if (a.kind != Kind::Const || b.kind != Kind::Const || !fold_binary(op, a.bits, b.bits, folded)) return false;
+  push_const(result, folded);
+  return true;
+}
+
 void Compiler::int_binary(Opcode op, W w, IntOp iop) {
   const ValType t = w == W::W32 ? ValType::I32 : ValType::I64;
   Value b = pop(), a = pop();
-  uint64_t folded;
-  if (a.kind == Kind::Const && b.kind == Kind::Const && fold_binary(op, a.bits, b.bits, folded)) {
-    push_const(t, folded);
-    return;
-  }
+  if (fold(op, t, a, b)) return;
   if (a.kind == Kind::Const && b.kind != Kind::Const && commutative(iop)) std::swap(a, b);
   if (b.kind == Kind::Const && fits_imm(w, b.bits)) {
     const Gpr ra = use_gpr(a);
@@ -93,11 +96,7 @@ void Compiler::int_binary(Opcode op, W w, IntOp iop) {
 void Compiler::shift_op(Opcode op, W w, ShiftOp sop) {
   const ValType t = w == W::W32 ? ValType::I32 : ValType::I64;
   Value b = pop(), a = pop();
-  uint64_t folded;
-  if (a.kind == Kind::Const && b.kind == Kind::Const && fold_binary(op, a.bits, b.bits, folded)) {
-    push_const(t, folded);
-    return;
-  }
+  if (fold(op, t, a, b)) return;
   if (b.kind == Kind::Const) {
     const Gpr ra = use_gpr(a);
     const Gpr d = a.kind == Kind::Reg ? ra : alloc_gpr();
@@ -115,11 +114,7 @@ void Compiler::shift_op(Opcode op, W w, ShiftOp sop) {
 void Compiler::div_op(Opcode op, W w, DivOp dop) {
   const ValType t = w == W::W32 ? ValType::I32 : ValType::I64;
   Value b = pop(), a = pop();
-  uint64_t folded;
-  if (a.kind == Kind::Const && b.kind == Kind::Const && fold_binary(op, a.bits, b.bits, folded)) {
-    push_const(t, folded);
-    return;
-  }
+  if (fold(op, t, a, b)) return;
   evict(masm_->div_clobbers());
   const Gpr ra = use_gpr(a), rb = use_gpr(b);
   const Gpr d = result_gpr(a, ra, b, rb);
@@ -149,11 +144,7 @@ bool Compiler::fuse_branch(Cond cond, CodeCursor& c, const std::function<void()>
 
 void Compiler::int_compare(Opcode op, W w, Cond cond, CodeCursor& c) {
   Value b = pop(), a = pop();
-  uint64_t folded;
-  if (a.kind == Kind::Const && b.kind == Kind::Const && fold_binary(op, a.bits, b.bits, folded)) {
-    push_const(ValType::I32, folded);
-    return;
-  }
+  if (fold(op, ValType::I32, a, b)) return;
   if (a.kind == Kind::Const && b.kind != Kind::Const) {
     std::swap(a, b);
     cond = swap_operands(cond);

@@ -168,6 +168,9 @@ class Compiler {
   // ---- instructions (compile_numeric.cpp, compile_memory.cpp) ----
   void instruction(Opcode op, CodeCursor& c);
   bool numeric(Opcode op, CodeCursor& c);
+  // Two constant operands: pushes the folded result (vm/numeric_ops.def's
+  // semantics) and returns true; false if it does not fold (division by zero).
+  bool fold(Opcode op, ValType result, const Value& a, const Value& b);
   void int_binary(Opcode op, W w, IntOp iop);
   void shift_op(Opcode op, W w, ShiftOp sop);
   void div_op(Opcode op, W w, DivOp dop);
