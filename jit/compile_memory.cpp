@@ -1,7 +1,8 @@
-// Memory, globals, select, tables and references (spec 4.4.3-4.4.7). Loads
-// and stores check their range against memory 0's size in the context (an
-// explicit compare and branch, correct in both memory modes) and stores
-// mark the granule they write, as the interpreter's do.
+// Memory, globals, select, tables and references (spec 4.4.3-4.4.7). In a
+// guarded reservation a load or store is one instruction whose fault means
+// out of bounds (its code range is recorded for jit/signals.h); in a small
+// slot it first checks its range against memory 0's size in the context.
+// Stores mark the granule they write, as the interpreter's do.
 #include "jit/compiler.h"
 #include "jit/runtime.h"
 #include "vm/memory.h"
@@ -45,13 +46,23 @@ MemOp mem_op(Opcode op) {
   }
 }
 constexpr uint64_t kDispMax = uint64_t(INT32_MAX) - 16;
+// A guarded reservation covers every 32-bit address plus an offset below
+// 4 GiB; offsets up to here are also within a displacement's reach.
+static_assert(LinearMemory::kReservation >= (uint64_t(1) << 32) + kDispMax + 16);
 }  // namespace
 
-Address Compiler::bounds_checked(Value& addr, uint64_t offset, unsigned bytes, Gpr& ea_reg) {
+Address Compiler::bounds_checked(Value& addr, uint64_t offset, unsigned bytes, Gpr& ea_reg, bool& guard_fault) {
   MacroAssembler& a = *masm_;
   const Gpr s = Regs::scratch();
-  const Label oob = trap_label(uint8_t(Trap::MemoryOutOfBounds));
   ea_reg = Gpr{};
+  guard_fault = false;
+  if (mode_ == MemoryMode::Guarded && offset + bytes <= kDispMax) {
+    guard_fault = true;
+    if (addr.kind == Kind::Const && uint64_t(uint32_t(addr.bits)) + offset <= kDispMax)
+      return Address{Regs::mem(), Gpr{}, 1, int32_t(uint32_t(addr.bits) + offset)};
+    return Address{Regs::mem(), use_gpr(addr), 1, int32_t(offset)};
+  }
+  const Label oob = trap_label(uint8_t(Trap::MemoryOutOfBounds));
   if (addr.kind == Kind::Const) {
     const uint64_t ea = uint64_t(uint32_t(addr.bits)) + offset;
     if (ea + bytes <= kDispMax) {
@@ -109,14 +120,19 @@ void Compiler::memory_access(Opcode op, CodeCursor& c) {
   if (!mo.store) {
     Value addr = pop();
     Gpr ea_reg;
-    const Address at = bounds_checked(addr, offset, mo.bytes, ea_reg);
+    bool guard;
+    const Address at = bounds_checked(addr, offset, mo.bytes, ea_reg, guard);
     if (is_float(mo.type)) {
       const Fpr d = alloc_fpr();
+      const uint32_t begin = uint32_t(a.offset());
       a.fload(fwof(mo.type), d, at);
+      if (guard) faults_.push_back({begin, uint32_t(a.offset())});
       push_reg(mo.type, d.code);
     } else {
       const Gpr d = alloc_gpr();
+      const uint32_t begin = uint32_t(a.offset());
       a.load(wof(mo.type), d, at, mo.kind);
+      if (guard) faults_.push_back({begin, uint32_t(a.offset())});
       push_reg(mo.type, d.code);
     }
     free_value(addr);
@@ -133,10 +149,13 @@ void Compiler::memory_access(Opcode op, CodeCursor& c) {
   else if (is_float(v.type)) fv = use_fpr(v);
   else rv = use_gpr(v);
   Gpr ea_reg;
-  const Address at = bounds_checked(addr, offset, mo.bytes, ea_reg);
+  bool guard;
+  const Address at = bounds_checked(addr, offset, mo.bytes, ea_reg, guard);
+  const uint32_t begin = uint32_t(a.offset());
   if (imm) a.store_imm(at, v.bits, mo.bytes);
   else if (is_float(v.type)) a.fstore(fwof(v.type), at, fv);
   else a.store(at, rv, mo.bytes);
+  if (guard) faults_.push_back({begin, uint32_t(a.offset())});
   free_value(v);
   mark_dirty(addr, offset);
   free_value(addr);

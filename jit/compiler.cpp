@@ -9,16 +9,17 @@
 
 namespace lvm::jit {
 
-CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table) {
-  return Compiler(m, func_index, code_table).run();
+CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode) {
+  return Compiler(m, func_index, code_table, mode).run();
 }
 
-Compiler::Compiler(const Module& m, uint32_t func_index, void* const* code_table)
+Compiler::Compiler(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode)
     : m_(m),
       func_index_(func_index),
       type_(m.func_type(func_index)),
       body_(m.bodies[m.functions[func_index].body_index]),
       code_table_(code_table),
+      mode_(mode),
       masm_(MacroAssembler::create()) {
   size_t n;
   const Gpr* temps = Regs::temps(n);
@@ -211,6 +212,7 @@ CompileResult Compiler::run() {
     return r;
   }
   r.masm = std::move(masm_);
+  r.faults = std::move(faults_);
   return r;
 }
 

@@ -29,20 +29,33 @@ namespace lvm::jit {
 
 class ModuleCode;
 
+// A range of code offsets [begin, end) holding only accesses to linear
+// memory 0 without a bounds check: a fault there is the guest's
+// out-of-bounds access (jit/signals.h turns it into a trap).
+struct FaultRange {
+  uint32_t begin, end;
+};
+
 // What compiling one function produced.
 struct CompileResult {
   std::unique_ptr<MacroAssembler> masm;  // finished code, to be copied out
   size_t size = 0;
   std::string fallback;  // non-empty: not compiled, and why (the interpreter runs it)
+  std::vector<FaultRange> faults;  // in increasing order
 };
+
+// How memory 0 is protected in the instances the code will run for
+// (vm/memory.h): a guarded reservation, where an access beyond the size
+// faults, or a small slot, which needs an explicit check.
+enum class MemoryMode : uint8_t { Guarded, Checked };
 
 // Compiles defined function `func_index` of `m`. `code_table` is the
 // module's table of code pointers (calls to its functions go through it).
-CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table);
+CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode);
 
 class Compiler {
  public:
-  Compiler(const Module& m, uint32_t func_index, void* const* code_table);
+  Compiler(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode);
   CompileResult run();
 
  private:
@@ -192,8 +205,10 @@ class Compiler {
   void memory_access(Opcode op, CodeCursor& c);
   // Checks [addr + offset, + bytes) against memory 0's size (a trap
   // beyond it) and returns the access's address; `ea_reg`, if valid, then
-  // holds a register the caller frees.
-  Address bounds_checked(Value& addr, uint64_t offset, unsigned bytes, Gpr& ea_reg);
+  // holds a register the caller frees. In guarded memory an offset within
+  // the guard needs no check: `guard_fault` is then set, and the caller
+  // records the access with a FaultRange.
+  Address bounds_checked(Value& addr, uint64_t offset, unsigned bytes, Gpr& ea_reg, bool& guard_fault);
   // Marks the granule a store at `addr + offset` writes (the instance
   // reset's dirty map, vm/memory.h).
   void mark_dirty(Value& addr, uint64_t offset);
@@ -213,7 +228,9 @@ class Compiler {
   const FuncType& type_;
   const FunctionBody& body_;
   void* const* code_table_;
+  const MemoryMode mode_;
   std::unique_ptr<MacroAssembler> masm_;
+  std::vector<FaultRange> faults_;
   std::vector<LocalInfo> locals_;
   std::vector<Gpr> saved_;        // home registers this function uses (saved in its prologue)
   int32_t slots_base_ = 0;        // frame offset above the first spill slot

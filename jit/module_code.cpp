@@ -3,11 +3,11 @@
 #include <chrono>
 #include <map>
 #include <set>
-#include <shared_mutex>
 
 #include "jit/abi.h"
 #include "jit/code_memory.h"
-#include "jit/compiler.h"
+#include "vm/instance.h"
+#include "vm/memory.h"
 
 namespace lvm::jit {
 
@@ -16,12 +16,37 @@ struct CodeRange {
   uintptr_t end;
   const ModuleCode* mc;
   uint32_t func;
+  const FaultRange* faults;  // sorted code offsets of unchecked accesses
+  uint32_t nfaults;
 };
-std::shared_mutex g_map_mu;
+// The code map is read by the fault handler, which must not block on a
+// lock its own thread might hold: a spin lock, held only to insert, erase
+// or look up (never while running guest code), and a per-thread mark so
+// a fault inside such a section is never taken for a guest's.
+std::atomic_flag g_map_lock = ATOMIC_FLAG_INIT;
+thread_local bool t_holds_map = false;
+struct MapLock {
+  MapLock() {
+    while (g_map_lock.test_and_set(std::memory_order_acquire)) __builtin_ia32_pause();
+    t_holds_map = true;
+  }
+  ~MapLock() {
+    t_holds_map = false;
+    g_map_lock.clear(std::memory_order_release);
+  }
+};
 std::map<uintptr_t, CodeRange>& code_map() {
   static auto* m = new std::map<uintptr_t, CodeRange>;
   return *m;
 }
+// The TierData of a module: its code per memory mode, made on demand.
+struct ModuleCodes final : CodeCache::TierData {
+  std::mutex mu;
+  std::atomic<ModuleCode*> by_mode[2] = {};
+  ~ModuleCodes() override {
+    for (auto& p : by_mode) delete p.load();
+  }
+};
 std::mutex g_all_mu;
 ModuleCode::Stats g_totals;  // guarded by g_all_mu
 std::set<const ModuleCode*>& all_codes() {
@@ -35,7 +60,7 @@ uint64_t now_ns() {
 }
 }  // namespace
 
-ModuleCode::ModuleCode(std::shared_ptr<const Module> m) : module_(std::move(m)) {
+ModuleCode::ModuleCode(std::shared_ptr<const Module> m, MemoryMode mode) : module_(std::move(m)), mode_(mode) {
   const Module& mod = *module_;
   table_ = std::make_unique<void*[]>(mod.functions.size());
   state_ = std::make_unique<std::atomic<uint8_t>[]>(mod.bodies.size());
@@ -54,17 +79,32 @@ ModuleCode::~ModuleCode() {
     all_codes().erase(this);
   }
   {
-    std::unique_lock lock(g_map_mu);
+    MapLock lock;
     auto& map = code_map();
     for (auto it = map.begin(); it != map.end();) it = it->second.mc == this ? map.erase(it) : std::next(it);
   }
   for (void* b : blocks_) code_free(b);
 }
 
-ModuleCode& ModuleCode::of(CodeCache& cache) {
-  if (CodeCache::TierData* d = cache.tier_data()) return static_cast<ModuleCode&>(*d);
-  cache.set_tier_data(std::make_unique<ModuleCode>(cache.module()));
-  return static_cast<ModuleCode&>(*cache.tier_data());
+ModuleCode& ModuleCode::of(CodeCache& cache, MemoryMode mode) {
+  CodeCache::TierData* d = cache.tier_data();
+  if (!d) {
+    cache.set_tier_data(std::make_unique<ModuleCodes>());
+    d = cache.tier_data();
+  }
+  auto& codes = static_cast<ModuleCodes&>(*d);
+  std::atomic<ModuleCode*>& slot = codes.by_mode[size_t(mode)];
+  if (ModuleCode* mc = slot.load(std::memory_order_acquire)) return *mc;
+  std::lock_guard lock(codes.mu);
+  if (ModuleCode* mc = slot.load(std::memory_order_relaxed)) return *mc;
+  auto* mc = new ModuleCode(cache.module(), mode);
+  slot.store(mc, std::memory_order_release);
+  return *mc;
+}
+
+MemoryMode ModuleCode::mode_of(const Instance& inst) {
+  const LinearMemory* m = inst.memory0();
+  return !m || m->guarded() ? MemoryMode::Guarded : MemoryMode::Checked;
 }
 
 bool ModuleCode::make_stubs(int32_t stub_off, std::vector<const void*>& out, const std::vector<uint32_t>& funcs) {
@@ -97,15 +137,21 @@ const void* ModuleCode::compile(uint32_t func) {
   std::lock_guard lock(mu_);
   if (state_[body].load(std::memory_order_relaxed)) return table_[func];
   const uint64_t t0 = now_ns();
-  CompileResult r = compile_function(m, func, table_.get());
+  CompileResult r = compile_function(m, func, table_.get(), mode_);
   void* entry = nullptr;
   if (r.fallback.empty()) {
     void *rx, *rw;
     if (code_alloc(r.size, &rx, &rw) && r.masm->copy_to(rw, rx)) {
       blocks_.push_back(rx);
       entry = rx;
-      std::unique_lock map_lock(g_map_mu);
-      code_map()[uintptr_t(rx)] = {uintptr_t(rx) + r.size, this, func};
+      FaultRange* faults = nullptr;
+      if (!r.faults.empty()) {
+        faults_.push_back(std::make_unique<FaultRange[]>(r.faults.size()));
+        faults = faults_.back().get();
+        std::copy(r.faults.begin(), r.faults.end(), faults);
+      }
+      MapLock map_lock;
+      code_map()[uintptr_t(rx)] = {uintptr_t(rx) + r.size, this, func, faults, uint32_t(r.faults.size())};
       ++stats_.compiled;
       stats_.code_bytes += r.size;
     } else {
@@ -146,7 +192,7 @@ void ModuleCode::compile_all() {
 }
 
 bool ModuleCode::lookup(uintptr_t pc, const ModuleCode** mc, uint32_t* func) {
-  std::shared_lock lock(g_map_mu);
+  MapLock lock;
   auto& map = code_map();
   auto it = map.upper_bound(pc);
   if (it == map.begin()) return false;
@@ -155,6 +201,21 @@ bool ModuleCode::lookup(uintptr_t pc, const ModuleCode** mc, uint32_t* func) {
   *mc = it->second.mc;
   *func = it->second.func;
   return true;
+}
+
+bool ModuleCode::is_fault_site(uintptr_t pc) {
+  if (t_holds_map) return false;  // a fault in the map's own code: not the guest's
+  MapLock lock;
+  auto& map = code_map();
+  auto it = map.upper_bound(pc);
+  if (it == map.begin()) return false;
+  --it;
+  const CodeRange& r = it->second;
+  if (pc >= r.end) return false;
+  const uint32_t off = uint32_t(pc - it->first);
+  const FaultRange* end = r.faults + r.nfaults;
+  const FaultRange* f = std::upper_bound(r.faults, end, off, [](uint32_t o, const FaultRange& x) { return o < x.begin; });
+  return f != r.faults && off < (f - 1)->end;
 }
 
 ModuleCode::Stats ModuleCode::stats() const {

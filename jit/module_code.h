@@ -3,7 +3,9 @@
 // pointer per function, which starts as a stub that compiles the function
 // on its first call (or, eager, everything is compiled up front). A
 // function the compiler cannot handle gets a stub into the interpreter,
-// and is counted with the reason.
+// and is counted with the reason. A module has one per memory mode its
+// instances need (jit/compiler.h, MemoryMode): the guarded mode's code
+// relies on faults, the checked mode's on explicit bounds checks.
 #pragma once
 
 #include <atomic>
@@ -13,18 +15,22 @@
 #include <string>
 #include <vector>
 
+#include "jit/compiler.h"
 #include "loader/module.h"
 #include "vm/interpreter.h"
 
 namespace lvm::jit {
 
-class ModuleCode final : public CodeCache::TierData {
+class ModuleCode {
  public:
-  explicit ModuleCode(std::shared_ptr<const Module> m);
-  ~ModuleCode() override;
+  ModuleCode(std::shared_ptr<const Module> m, MemoryMode mode);
+  ~ModuleCode();
 
-  // The module's code of `cache`, made on first use.
-  static ModuleCode& of(CodeCache& cache);
+  // The module's code of `cache` for instances whose memory 0 is in `mode`,
+  // made on first use.
+  static ModuleCode& of(CodeCache& cache, MemoryMode mode);
+  // The mode an instance's code must be compiled for.
+  static MemoryMode mode_of(const Instance& inst);
 
   const Module& module() const { return *module_; }
   // Code pointers by function index (imports: null), read by compiled code.
@@ -37,6 +43,10 @@ class ModuleCode final : public CodeCache::TierData {
   // Which function a code address belongs to, across all modules (for
   // backtraces). False if `pc` is not in compiled code.
   static bool lookup(uintptr_t pc, const ModuleCode** mc, uint32_t* func);
+  // True if `pc` is a memory access of compiled code that may fault
+  // because the guest's address is out of bounds (a FaultRange).
+  // Async-signal-safe: called by the fault handler.
+  static bool is_fault_site(uintptr_t pc);
 
   struct Fallback {
     uint32_t func;
@@ -61,10 +71,12 @@ class ModuleCode final : public CodeCache::TierData {
   // Emits the per-function stubs (`mov r11d, index; jmp [ctx + stub]`).
   bool make_stubs(int32_t stub_off, std::vector<const void*>& out, const std::vector<uint32_t>& funcs);
   std::shared_ptr<const Module> module_;
+  const MemoryMode mode_;
   std::unique_ptr<void*[]> table_;
   std::unique_ptr<std::atomic<uint8_t>[]> state_;  // per defined function: 0 lazy, 1 compiled, 2 interpreted
   mutable std::mutex mu_;
   std::vector<void*> blocks_;  // executable blocks it owns
+  std::vector<std::unique_ptr<FaultRange[]>> faults_;  // each compiled function's, by the code map
   Stats stats_;
 };
 

@@ -9,6 +9,7 @@
 
 #include "jit/invoke.h"
 #include "jit/module_code.h"
+#include "jit/signals.h"
 #include "jit/stubs.h"
 #include "vm/instance.h"
 #include "vm/interpreter.h"
@@ -256,8 +257,7 @@ uint32_t interp_call(interp::ExecStack* st) {
 }
 
 const void* lazy_compile(interp::ExecStack* st) {
-  Instance& inst = inst_of(st);
-  return ModuleCode::of(*inst.code).compile(uint32_t(st->jit.scratch));
+  return static_cast<ModuleCode*>(st->jit.view.module_code)->compile(uint32_t(st->jit.scratch));
 }
 
 uint32_t raise(interp::ExecStack* st, uint32_t code, uintptr_t fp) {
@@ -304,6 +304,7 @@ JitInstanceView make_view(Instance& inst, ModuleCode& mc) {
   v.funcs = inst.funcs.data();
   v.tables = inst.jit_tables.data();
   v.code = mc.table();
+  v.module_code = &mc;
   refresh_memory(v);
   return v;
 }
@@ -327,8 +328,9 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
   const Stubs& s = stubs();
   JitState& j = st.jit;
   if (!s.ok || !j.stack_top) return lvm::invoke_on(st, inst, func_index, args, results);
+  prepare_thread_for_faults();
   Instance& callee = f->instance ? *f->instance : inst;
-  ModuleCode& mc = ModuleCode::of(*callee.code);
+  ModuleCode& mc = ModuleCode::of(*callee.code, ModuleCode::mode_of(callee));
   if (eager) mc.compile_all();
   const void* code = mc.compile(f->index);
   if (!j.stubs[0]) {
@@ -360,6 +362,7 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
 
 Trap resume(interp::ExecStack& st) {
   JitState& j = st.jit;
+  prepare_thread_for_faults();  // (it may resume on another thread than it started)
   ++j.depth;
   const Trap t = Trap(stubs().resume(&st));
   --j.depth;

@@ -68,6 +68,11 @@ struct InstantiateError {
 struct InstanceConfig {
   bool run_start = true;                     // run the start function (spec 4.5.4 step 16)
   uint64_t max_memory_pages = kMaxMemoryPages;  // cap on every memory it defines (memory.grow fails beyond)
+  // Memories whose initial size fits get a small pooled slot (vm/memory_pool.h)
+  // instead of a guarded reservation, and may grow only within it: the
+  // million-process layout, which compiled code reaches with explicit
+  // bounds checks (the spec runner's jit-small mode tests that code).
+  bool small_memory_slots = false;
   // Functions are created with a null `instance` ("the caller's"), to be
   // shared by every instance made from a ModuleImage. Only ModuleImage
   // sets this.

@@ -7,6 +7,7 @@
 
 #include "vm/instance.h"
 #include "vm/interpreter.h"
+#include "vm/memory_pool.h"
 
 namespace lvm {
 
@@ -152,7 +153,12 @@ class Instantiator {
                                 "memory " + std::to_string(i) + " needs " + std::to_string(l.min) +
                                     " pages, more than the limit of " + std::to_string(config_.max_memory_pages),
                                 nullptr};
-      auto mem = LinearMemory::create(l.min, l.max, config_.max_memory_pages);
+      constexpr uint64_t kSmallPages = MemoryPool::kSmallSlotMax / kPageSize;
+      std::shared_ptr<LinearMemory> mem;
+      if (config_.small_memory_slots && l.min <= kSmallPages)
+        mem = MemoryPool::global().acquire(l.min, l.max, std::min(config_.max_memory_pages, kSmallPages));
+      else
+        mem = LinearMemory::create(l.min, l.max, config_.max_memory_pages);
       if (!mem)
         return InstantiateError{InstantiateError::Kind::Link, Trap::None,
                                 "cannot reserve address space for memory " + std::to_string(i), nullptr};

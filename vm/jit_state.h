@@ -24,6 +24,7 @@ struct JitInstanceView {
   const FuncInst* const* funcs = nullptr;     // the function index space
   TableInst* const* tables = nullptr;         // the tables, by index
   void* const* code = nullptr;                // the module's compiled code, by function index
+  void* module_code = nullptr;                // the jit::ModuleCode `code` belongs to
   LinearMemory* memory0 = nullptr;
 };
 

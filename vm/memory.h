@@ -72,6 +72,10 @@ class LinearMemory {
   // kernel refuses (out of mappings, say); the memory is then unchanged.
   bool map_copy_on_write(int fd, uint64_t offset, uint64_t at, uint64_t len);
 
+  // True if it lives in a guarded reservation: every access from its base
+  // up to kReservation beyond its size faults. False for a small slot.
+  bool guarded() const { return guarded_; }
+
   // True if [addr, addr + len) is inside the memory.
   bool in_bounds(uint64_t addr, uint64_t len) const { return addr <= size_ && len <= size_ - addr; }
 

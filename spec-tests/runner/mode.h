@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "suite.h"
+#include "vm/instance.h"
 
 namespace lvm::spec {
 
@@ -74,8 +75,9 @@ const ModeInfo* find_mode(std::string_view name);
 
 // The factories, one per mode file.
 std::unique_ptr<Mode> make_validate_mode();
-std::unique_ptr<Mode> make_interp_mode();
+std::unique_ptr<Mode> make_interp_mode(const InstanceConfig& config = {});
 std::unique_ptr<Mode> make_jit_mode();       // (also makes the JIT the default tier)
 std::unique_ptr<Mode> make_jit_lazy_mode();
+std::unique_ptr<Mode> make_jit_small_mode();  // eager, memories in small slots
 
 }  // namespace lvm::spec

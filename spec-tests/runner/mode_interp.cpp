@@ -69,6 +69,8 @@ bool matches(const Value& want, uint64_t got) {
 
 class InterpMode final : public Mode {
  public:
+  explicit InterpMode(const InstanceConfig& config) : config_(config) {}
+
   Outcome module(const Command& c) override {
     auto r = instantiate(c);
     if (auto* err = std::get_if<std::string>(&r)) return Outcome::failed("the module instantiates", *err);
@@ -137,7 +139,7 @@ class InterpMode final : public Mode {
   Outcome assert_unlinkable(const Command& c) override {
     auto m = load_command_module(c);
     if (!m) return Outcome::failed("a valid module", m.error().format());
-    auto r = Instance::instantiate(*m, resolver());
+    auto r = Instance::instantiate(*m, resolver(), config_);
     if (auto* e = std::get_if<InstantiateError>(&r); e && e->kind == InstantiateError::Kind::Link)
       return Outcome::passed();
     return Outcome::failed("link error \"" + c.text + "\"", "instantiated");
@@ -149,7 +151,7 @@ class InterpMode final : public Mode {
   Outcome expect_instantiation_trap(const Command& c) {
     auto m = load_command_module(c);
     if (!m) return Outcome::failed("a valid module", m.error().format());
-    auto r = Instance::instantiate(*m, resolver());
+    auto r = Instance::instantiate(*m, resolver(), config_);
     if (auto* e = std::get_if<InstantiateError>(&r); e && e->kind == InstantiateError::Kind::Trap) {
       // It may have written references to its functions into imported
       // tables before trapping: keep it alive, as the spec's store does.
@@ -176,7 +178,7 @@ class InterpMode final : public Mode {
   std::variant<Instance*, std::string> instantiate(const Command& c) {
     auto m = load_command_module(c);
     if (!m) return m.error().format();
-    auto r = Instance::instantiate(*m, resolver());
+    auto r = Instance::instantiate(*m, resolver(), config_);
     if (auto* e = std::get_if<InstantiateError>(&r)) {
       if (e->partial) partial_.push_back(std::move(e->partial));
       return e->message;
@@ -240,6 +242,7 @@ class InterpMode final : public Mode {
     return 0;
   }
 
+  const InstanceConfig config_;
   Spectest spectest_;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::shared_ptr<Instance>> partial_;
@@ -251,6 +254,6 @@ class InterpMode final : public Mode {
 
 }  // namespace
 
-std::unique_ptr<Mode> make_interp_mode() { return std::make_unique<InterpMode>(); }
+std::unique_ptr<Mode> make_interp_mode(const InstanceConfig& config) { return std::make_unique<InterpMode>(config); }
 
 }  // namespace lvm::spec
