@@ -82,6 +82,14 @@ struct Regs {
   static const Fpr* ftemps(size_t& n);
   // Callee-saved registers the compiler may home locals in.
   static const Gpr* homes(size_t& n);
+  // Caller-saved registers the compiler may home locals in, integer and
+  // float. Every call clobbers them (compiled code's and C's alike), so a
+  // function stores them to their locals' frame slots before each call
+  // and loads them back after. None is a temp or has a fixed role in an
+  // instruction (division, shifts); C arguments are loaded into them only
+  // after they are saved.
+  static const Gpr* vhomes(size_t& n);
+  static const Fpr* fhomes(size_t& n);
 };
 
 // Frame: [fp + 16 ...] incoming arguments/results, [fp + 8] return address,

@@ -302,9 +302,11 @@ void Compiler::prepare_call(const FuncType& type) {
   for (size_t i = 0; i < n; ++i) store_value(stack_[first + i], masm_->stack(8 * int32_t(i)));
   truncate(first);
   spill_all_regs();
+  save_vhomes();
 }
 
 void Compiler::push_call_results(const FuncType& type) {
+  reload_vhomes();
   const auto results = type.results();
   for (size_t j = 0; j < results.size(); ++j) {
     const ValType t = results[j];
@@ -407,9 +409,10 @@ void Compiler::call_indirect(uint32_t type_index, uint32_t table) {
 void Compiler::call_runtime(const void* fn, std::initializer_list<uint64_t> imms, size_t nvalues, bool traps,
                             ValType result) {
   MacroAssembler& a = *masm_;
-  // Everything to memory, the values included: then loading the C
-  // arguments cannot overwrite one another.
+  // Everything to memory, the values and the caller-saved homes included:
+  // then loading the C arguments cannot overwrite one another.
   spill_all_regs();
+  save_vhomes();
   unsigned arg = 0;
   a.mov(W::W64, a.c_arg(arg++), Regs::ctx());
   for (uint64_t imm : imms) a.mov_imm(W::W64, a.c_arg(arg++), imm);
@@ -428,6 +431,7 @@ void Compiler::call_runtime(const void* fn, std::initializer_list<uint64_t> imms
   truncate(first);
   a.mov_imm(W::W64, Regs::scratch(), uint64_t(uintptr_t(fn)));
   a.call_ctx(Ctx::stub(kStubRuntime));
+  reload_vhomes();
   if (traps) {
     a.test(W::W32, a.c_result());
     a.branch(Cond::Ne, dynamic_trap_);

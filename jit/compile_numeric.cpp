@@ -214,7 +214,7 @@ void Compiler::float_binary(FW w, FOp op) {
 
 void Compiler::float_unary(FW w, FUnOp op) {
   Value a = pop();
-  const Fpr ra = use_fpr(a);
+  const Fpr ra = own_fpr(a);
   masm_->fun(op, w, ra, ra);
   push_reg(w == FW::F32 ? ValType::F32 : ValType::F64, ra.code);
 }
@@ -370,14 +370,14 @@ bool Compiler::numeric(Opcode op, CodeCursor& c) {
 #undef CONV
     case Opcode::F32DemoteF64: {
       Value a = pop();
-      const Fpr ra = use_fpr(a);
+      const Fpr ra = own_fpr(a);
       masm_->demote(ra, ra);
       push_reg(ValType::F32, ra.code);
       return true;
     }
     case Opcode::F64PromoteF32: {
       Value a = pop();
-      const Fpr ra = use_fpr(a);
+      const Fpr ra = own_fpr(a);
       masm_->promote(ra, ra);
       push_reg(ValType::F64, ra.code);
       return true;

@@ -111,12 +111,35 @@ bool Compiler::prescan() {
     locals_[order[k]].reg = homes[k].code;
     saved_.push_back(homes[k]);
   }
+  // Then caller-saved homes for the next integer and the first float
+  // locals, among those used in loops (each call this function makes
+  // costs a store and a load per such home).
+  auto volatile_homes = [&](size_t from, const uint8_t* regs, size_t n) {
+    for (size_t k = from, r = 0; k < order.size() && r < n; ++k) {
+      if (uses[order[k]] < 8) break;
+      LocalInfo& l = locals_[order[k]];
+      l.homed = l.volatile_home = true;
+      l.reg = regs[r++];
+      vhomed_.push_back(order[k]);
+    }
+  };
+  uint8_t codes[8];
+  const Gpr* vh = Regs::vhomes(nhomes);
+  for (size_t k = 0; k < nhomes; ++k) codes[k] = vh[k].code;
+  volatile_homes(saved_.size(), codes, nhomes);
+  const Fpr* fh = Regs::fhomes(nhomes);
+  for (size_t k = 0; k < nhomes; ++k) codes[k] = fh[k].code;
+  order.clear();
+  for (uint32_t i = 0; i < locals_.size(); ++i)
+    if (is_float(locals_[i].type) && uses[i] > 0) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return uses[a] > uses[b]; });
+  volatile_homes(0, codes, nhomes);
   // Frame offsets.
   const int32_t base = -8 * int32_t(saved_.size());
   int32_t next = base;
   const size_t nparams = type_.params().size();
   for (size_t i = 0; i < locals_.size(); ++i) {
-    if (locals_[i].homed) continue;
+    if (locals_[i].homed && !locals_[i].volatile_home) continue;
     if (i < nparams) {
       locals_[i].disp = kArgsOffset + 8 * int32_t(i);
     } else {
@@ -153,7 +176,7 @@ CompileResult Compiler::run() {
   int32_t lowest_zero = 0;
   for (size_t i = 0; i < locals_.size(); ++i) {
     const LocalInfo& l = locals_[i];
-    if (l.homed) {
+    if (l.homed && !l.volatile_home) {
       if (i < nparams) a.load(wof(l.type), Gpr{l.reg}, a.frame(kArgsOffset + 8 * int32_t(i)),
                               l.type == ValType::I32 ? LoadKind::U32 : LoadKind::X64);
       else a.mov_imm(W::W64, Gpr{l.reg}, 0);
@@ -163,6 +186,16 @@ CompileResult Compiler::run() {
     }
   }
   if (zeros) a.zero_frame(lowest_zero, zeros);
+  for (uint32_t i : vhomed_) {  // (after zero_frame, which may clobber them)
+    const LocalInfo& l = locals_[i];
+    if (is_float(l.type)) {
+      if (i < nparams) a.fload(fwof(l.type), Fpr{l.reg}, local_addr(l));
+      else a.fconst(fwof(l.type), Fpr{l.reg}, 0);
+    } else {
+      if (i < nparams) a.load(wof(l.type), Gpr{l.reg}, local_addr(l), l.type == ValType::I32 ? LoadKind::U32 : LoadKind::X64);
+      else a.mov_imm(W::W64, Gpr{l.reg}, 0);
+    }
+  }
   check_point();
 
   Ctl fn{};
@@ -225,7 +258,9 @@ Label Compiler::trap_label(uint8_t trap) {
 void Compiler::emit_trap_stubs() {
   for (const SlowPath& p : slow_paths_) {
     masm_->bind(p.slow);
+    save_vhomes();
     masm_->call_ctx(Ctx::stub(kStubCheckPoint));
+    reload_vhomes();
     masm_->jmp(p.cont);
   }
   for (size_t t = 0; t < trap_labels_.size(); ++t)
@@ -307,7 +342,12 @@ void Compiler::load_value(const Value& v, uint8_t r) {
     switch (v.kind) {
       case Kind::Reg: a.fmov(w, Fpr{r}, Fpr{v.reg}); return;
       case Kind::Const: a.fconst(w, Fpr{r}, v.bits); return;
-      case Kind::Local: a.fload(w, Fpr{r}, local_addr(locals_[v.local])); return;
+      case Kind::Local: {
+        const LocalInfo& l = locals_[v.local];
+        if (in_register(l)) a.fmov(w, Fpr{r}, Fpr{l.reg});
+        else a.fload(w, Fpr{r}, local_addr(l));
+        return;
+      }
       case Kind::Slot: a.fload(w, Fpr{r}, slot_addr(v.local)); return;
     }
     return;
@@ -319,7 +359,7 @@ void Compiler::load_value(const Value& v, uint8_t r) {
     case Kind::Const: a.mov_imm(w, Gpr{r}, v.type == ValType::I32 ? uint32_t(v.bits) : v.bits); return;
     case Kind::Local: {
       const LocalInfo& l = locals_[v.local];
-      if (l.homed) a.mov(w, Gpr{r}, Gpr{l.reg});
+      if (in_register(l)) a.mov(w, Gpr{r}, Gpr{l.reg});
       else a.load(w, Gpr{r}, local_addr(l), k);
       return;
     }
@@ -340,6 +380,10 @@ void Compiler::store_value(const Value& v, Address dst) {
       a.store_imm(dst, w == FW::F32 ? uint32_t(v.bits) : v.bits, 8);
       return;
     }
+    if (v.kind == Kind::Local && in_register(locals_[v.local])) {
+      a.fstore(w, dst, Fpr{locals_[v.local].reg});
+      return;
+    }
     const Address src = v.kind == Kind::Local ? local_addr(locals_[v.local]) : slot_addr(v.local);
     a.load(W::W64, s, src, LoadKind::X64);
     a.store(dst, s, 8);
@@ -350,7 +394,7 @@ void Compiler::store_value(const Value& v, Address dst) {
     case Kind::Const: a.store_imm(dst, v.type == ValType::I32 ? uint32_t(v.bits) : v.bits, 8); return;
     case Kind::Local: {
       const LocalInfo& l = locals_[v.local];
-      if (l.homed) {
+      if (in_register(l)) {
         a.store(dst, Gpr{l.reg}, 8);
       } else {
         a.load(W::W64, s, local_addr(l), LoadKind::X64);
@@ -370,7 +414,7 @@ void Compiler::store_value(const Value& v, Address dst) {
 
 Gpr Compiler::use_gpr(Value& v) {
   if (v.kind == Kind::Reg) return Gpr{v.reg};
-  if (v.kind == Kind::Local && locals_[v.local].homed) return Gpr{locals_[v.local].reg};
+  if (v.kind == Kind::Local && in_register(locals_[v.local])) return Gpr{locals_[v.local].reg};
   return own_gpr(v);
 }
 
@@ -383,7 +427,10 @@ Gpr Compiler::own_gpr(Value& v) {
   return r;
 }
 
-Fpr Compiler::use_fpr(Value& v) { return own_fpr(v); }
+Fpr Compiler::use_fpr(Value& v) {
+  if (v.kind == Kind::Local && in_register(locals_[v.local])) return Fpr{locals_[v.local].reg};
+  return own_fpr(v);
+}
 
 Fpr Compiler::own_fpr(Value& v) {
   if (v.kind == Kind::Reg) return Fpr{v.reg};
@@ -429,6 +476,24 @@ void Compiler::preserve_local(uint32_t index) {
       v.local = uint32_t(i);
     }
   }
+}
+
+void Compiler::save_vhomes() {
+  for (uint32_t i : vhomed_) {
+    const LocalInfo& l = locals_[i];
+    if (is_float(l.type)) masm_->fstore(fwof(l.type), local_addr(l), Fpr{l.reg});
+    else masm_->store(local_addr(l), Gpr{l.reg}, 8);
+  }
+  vhomes_saved_ = true;
+}
+
+void Compiler::reload_vhomes() {
+  for (uint32_t i : vhomed_) {
+    const LocalInfo& l = locals_[i];
+    if (is_float(l.type)) masm_->fload(fwof(l.type), Fpr{l.reg}, local_addr(l));
+    else masm_->load(W::W64, Gpr{l.reg}, local_addr(l), LoadKind::X64);
+  }
+  vhomes_saved_ = false;
 }
 
 // ---- variables ----

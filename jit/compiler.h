@@ -72,7 +72,8 @@ class Compiler {
     ValType type;
     bool homed;      // in register `reg` for the whole function
     uint8_t reg;
-    int32_t disp;    // else its frame offset
+    int32_t disp;    // else its frame offset (a caller-saved home: where calls save it)
+    bool volatile_home = false;  // `reg` is caller-saved (Regs::vhomes, fhomes)
   };
   static bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64; }
   static W wof(ValType t) { return t == ValType::I32 ? W::W32 : W::W64; }
@@ -114,6 +115,11 @@ class Compiler {
   // Before local `index` is written: entries still referring to it get its
   // current value.
   void preserve_local(uint32_t index);
+  // Around every call: caller-saved homes to their frame slots, and back.
+  // While they are saved, reads of those locals use the slots.
+  void save_vhomes();
+  void reload_vhomes();
+  bool in_register(const LocalInfo& l) const { return l.homed && !(l.volatile_home && vhomes_saved_); }
   Address local_addr(const LocalInfo& l) const { return masm_->frame(l.disp); }
   Address slot_addr(size_t pos) const { return masm_->frame(slot_disp(pos)); }
   // The register a result goes in: one of the operands' if they own one.
@@ -233,6 +239,8 @@ class Compiler {
   std::vector<FaultRange> faults_;
   std::vector<LocalInfo> locals_;
   std::vector<Gpr> saved_;        // home registers this function uses (saved in its prologue)
+  std::vector<uint32_t> vhomed_;  // locals homed in caller-saved registers
+  bool vhomes_saved_ = false;
   int32_t slots_base_ = 0;        // frame offset above the first spill slot
   int32_t save_base_ = 0;         // frame offset above the if-param save area
   uint32_t out_slots_ = 0;        // outgoing area, in slots

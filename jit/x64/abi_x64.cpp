@@ -1,7 +1,8 @@
 // x86-64 register roles (jit/abi.h): r14 holds the context, r15 memory 0's
 // base, rbp the frame pointer, r11 and xmm14/15 are the macro-assembler's
 // scratch; rbx, r12 and r13 (callee-saved in the System V ABI as in ours)
-// home locals; the rest hold operand-stack values.
+// home locals, and so do r8-r10 and xmm10-13, saved around calls; the rest
+// hold operand-stack values.
 #include <asmjit/x86.h>
 
 #include "jit/abi.h"
@@ -25,14 +26,28 @@ Gpr Regs::mem() { return Gpr{15}; }
 Gpr Regs::scratch() { return Gpr{11}; }
 
 const Gpr* Regs::temps(size_t& n) {
-  // rax rcx rdx rsi rdi r8 r9 r10
-  static constexpr Gpr regs[] = {{0}, {1}, {2}, {6}, {7}, {8}, {9}, {10}};
+  // rax rcx rdx rsi rdi
+  static constexpr Gpr regs[] = {{0}, {1}, {2}, {6}, {7}};
   n = sizeof regs / sizeof regs[0];
   return regs;
 }
 
 const Fpr* Regs::ftemps(size_t& n) {
-  static constexpr Fpr regs[] = {{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11}, {12}, {13}};
+  static constexpr Fpr regs[] = {{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}};
+  n = sizeof regs / sizeof regs[0];
+  return regs;
+}
+
+const Gpr* Regs::vhomes(size_t& n) {
+  // r8 r9 r10: r8 and r9 carry C arguments, but only the runtime stub's,
+  // loaded after the homes are saved (Compiler::call_runtime).
+  static constexpr Gpr regs[] = {{8}, {9}, {10}};
+  n = sizeof regs / sizeof regs[0];
+  return regs;
+}
+
+const Fpr* Regs::fhomes(size_t& n) {
+  static constexpr Fpr regs[] = {{10}, {11}, {12}, {13}};  // (no C argument register among them)
   n = sizeof regs / sizeof regs[0];
   return regs;
 }
