@@ -28,10 +28,15 @@ void Compiler::move_top_to_slots(size_t n, size_t first_pos) {
 }
 
 void Compiler::check_point() {
-  Label slow = masm_->new_label(), cont = masm_->new_label();
+  const Label cont = masm_->new_label();
+  check_point_to(cont);
+  masm_->bind(cont);
+}
+
+void Compiler::check_point_to(Label cont) {
+  const Label slow = masm_->new_label();
   masm_->cmp_mem_imm8(masm_->ctx(Ctx::preempt()), 0);
   masm_->branch(Cond::Ne, slow);
-  masm_->bind(cont);
   slow_paths_.push_back({slow, cont});
 }
 
@@ -100,7 +105,15 @@ void Compiler::block(Opcode op, CodeCursor& c) {
   }
   read_block_type(c, params, results);
   Ctl l = open_block(op == Opcode::Loop ? LabelKind::Loop : LabelKind::Block, params, results);
-  if (op == Opcode::Loop) masm_->bind(l.target);
+  if (op == Opcode::Loop) {
+    // Back-edges jump to the check just above the header, which entering
+    // the loop jumps over: a conditional back-edge is one branch.
+    l.back = masm_->new_label();
+    masm_->jmp(l.target);
+    masm_->bind(l.back);
+    check_point_to(l.target);
+    masm_->bind(l.target);
+  }
   ctl_.push_back(l);
 }
 
@@ -183,8 +196,11 @@ void Compiler::jump_to(Ctl& l) {
     return;
   }
   move_top_to_slots(l.label_types().size(), l.height);
-  if (l.kind == LabelKind::Loop) check_point();  // a back-edge
-  else l.reachable = true;
+  if (l.kind == LabelKind::Loop) {
+    masm_->jmp(l.back);  // a back-edge: through the check
+    return;
+  }
+  l.reachable = true;
   masm_->jmp(l.target);
 }
 
@@ -203,12 +219,14 @@ void Compiler::br_if(uint32_t depth) {
 
 void Compiler::br_if_flags(uint32_t depth, Cond cond) {
   Ctl& l = ctl_[ctl_.size() - 1 - depth];
-  if (l.kind == LabelKind::Block || l.kind == LabelKind::If) {
-    if (!needs_moves(l)) {
+  if (l.kind != LabelKind::Function && !needs_moves(l)) {
+    if (l.kind == LabelKind::Loop) {
+      masm_->branch(cond, l.back);
+    } else {
       masm_->branch(cond, l.target);
       l.reachable = true;
-      return;
     }
+    return;
   }
   Label skip = masm_->new_label();
   masm_->branch(negate(cond), skip);
@@ -246,9 +264,9 @@ void Compiler::br_table(CodeCursor& c) {
     }
     Ctl& l = ctl_[ctl_.size() - 1 - d];
     Label target;
-    if ((l.kind == LabelKind::Block || l.kind == LabelKind::If) && !needs_moves(l)) {
-      target = l.target;
-      l.reachable = true;
+    if (l.kind != LabelKind::Function && !needs_moves(l)) {
+      target = l.kind == LabelKind::Loop ? l.back : l.target;
+      if (l.kind != LabelKind::Loop) l.reachable = true;
     } else {
       target = masm_->new_label();
       trampolines.push_back({target, d});

@@ -134,6 +134,7 @@ class Compiler {
     std::span<const ValType> params, results;
     Label target;     // branch target: end, or the loop header
     Label else_label; // If: the false path
+    Label back;       // Loop: where back-edges go (the preemption check, then `target`)
     bool dead_entry;  // opened in unreachable code: nothing is emitted for it
     bool reachable;   // something branches to `target` (blocks, ifs)
     bool has_else = false;
@@ -169,6 +170,7 @@ class Compiler {
   void jump_to(Ctl& l);
   void move_top_to_slots(size_t n, size_t first_pos);
   void check_point();  // preemption / fuel at a function entry or back-edge
+  void check_point_to(Label cont);  // the check, continuing at `cont` (bound by the caller)
   void call(uint32_t func_index);
   void call_indirect(uint32_t type_index, uint32_t table);
   // Prepares a call of `type`: spills what is live and stores the arguments

@@ -299,7 +299,7 @@ class X64Masm final : public MacroAssembler {
   }
   void shift_imm(ShiftOp op, W w, Gpr d, Gpr a, uint8_t count) override {
     count &= w == W::W64 ? 63 : 31;
-    if (d != a || w == W::W32) a_.mov(g(w, d), g(w, a));
+    if (d != a) a_.mov(g(w, d), g(w, a));  // (an i32 in a register is always zero-extended)
     if (count) shift_op(op, g(w, d), Imm(count));
   }
   void unop(IntUnOp op, W w, Gpr d, Gpr a) override {
@@ -429,6 +429,8 @@ class X64Masm final : public MacroAssembler {
         };
         if (d == a) {
           emit_op(d, b);
+        } else if (d == b && (op == FOp::Add || op == FOp::Mul)) {
+          emit_op(d, a);  // commutative (of two NaNs, either may be the result: spec 4.3.3)
         } else if (d == b) {
           fmov_x(s15, a);
           emit_op(s15, b);
