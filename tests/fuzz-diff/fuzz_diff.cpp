@@ -5,8 +5,11 @@
 // made to imported functions (each stub logs its name and arguments), and
 // after every call the memories and globals.
 //
-//   lvm-fuzz-diff MODULE.wasm [FUEL]
+//   lvm-fuzz-diff MODULE.wasm [FUEL [guarded|small]]
 //
+// `small` gives memories small pooled slots (both tiers, so memory.grow
+// agrees), where compiled code checks bounds explicitly; `guarded`, the
+// default, guarded reservations, where it relies on the fault handler.
 // Exit: 0 the tiers agree, 1 a difference (described on stdout), 2 the
 // module could not be compared (does not load, imports something that is
 // not a function). The last line is `calls N` (calls compared).
@@ -97,6 +100,7 @@ uint64_t arg(ValType t, int k) {
 constexpr int kArgSets = 4;
 
 int64_t g_fuel = 1'000'000;
+bool g_small_memory = false;
 
 // Runs `func` of `s` on this thread's stack with the fuel budget.
 Trap call(Side& s, uint32_t func, const uint64_t* args, uint64_t* results) {
@@ -148,7 +152,9 @@ bool instantiate(Side& s, const std::shared_ptr<const Module>& m, std::string& w
   st.fuel_limited = true;
   st.fuel = g_fuel;
   st.preempt.store(true);
-  auto r = Instance::instantiate(m, resolve);
+  InstanceConfig config;
+  config.small_memory_slots = g_small_memory;
+  auto r = Instance::instantiate(m, resolve, config);
   st.fuel_limited = false;
   st.preempt.store(false);
   set_default_tier(interpreter_tier());
@@ -185,11 +191,12 @@ std::string state_diff(const Instance& a, const Instance& b) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 3) {
-    std::fprintf(stderr, "usage: %s MODULE.wasm [FUEL]\n", argv[0]);
+  if (argc < 2 || argc > 4 || (argc == 4 && std::strcmp(argv[3], "guarded") && std::strcmp(argv[3], "small"))) {
+    std::fprintf(stderr, "usage: %s MODULE.wasm [FUEL [guarded|small]]\n", argv[0]);
     return 2;
   }
-  if (argc == 3) g_fuel = std::atoll(argv[2]);
+  if (argc >= 3) g_fuel = std::atoll(argv[2]);
+  g_small_memory = argc == 4 && !std::strcmp(argv[3], "small");
   if (!jit::available()) {
     std::fprintf(stderr, "lvm-fuzz-diff: the JIT is not available on this machine\n");
     return 2;
