@@ -3,7 +3,11 @@
 //     a cache under the build directory at start-up;
 //   - a large generated module (bench/gen_module.h), 32 MiB by default;
 //   - a real clang-built module: all of wasi-libc linked into one module with
-//     clang --target=wasm32-wasi, when that toolchain is installed.
+//     clang --target=wasm32-wasi, when that toolchain is installed;
+// and of the JIT (`jit-compile/...`: every function compiled, eagerly, as
+// `lvm run --jit-eager` does) in MB/s of function bodies, on the clang
+// module and on a generated module without SIMD (the JIT does not compile
+// SIMD yet, and a function falling back would count as compiled for free).
 //
 // Environment:
 //   LVM_SPEC_TESTSUITE   the spec testsuite checkout (default: the CMake cache)
@@ -25,6 +29,8 @@
 #include <vector>
 
 #include "bench/gen_module.h"
+#include "jit/jit.h"
+#include "jit/module_code.h"
 #include "loader/loader.h"
 
 #ifndef LVM_BENCH_SPEC_TESTSUITE
@@ -158,12 +164,13 @@ Input clang_input() {
   return in;
 }
 
-Input generated_input() {
+Input generated_input(bool simd = true) {
   Input in;
   in.generated = true;
   lvm::bench::GenOptions opts;
+  opts.simd = simd;
   opts.target_bytes = size_t(std::max(1, std::atoi(env_or("LVM_BENCH_GEN_MB", "32").c_str()))) << 20;
-  in.name = "generated/" + std::to_string(opts.target_bytes >> 20) + "MiB";
+  in.name = std::string(simd ? "generated/" : "generated-nosimd/") + std::to_string(opts.target_bytes >> 20) + "MiB";
   in.bytes = lvm::bench::generate_module(opts, &in.gen);
   return in;
 }
@@ -199,6 +206,43 @@ void BM_Load(benchmark::State& state, const Input* in) {
     state.counters["instructions/s"] =
         benchmark::Counter(double(in->gen.instructions), benchmark::Counter::kIsIterationInvariantRate);
   }
+}
+
+// Compiles every function of the module into a fresh ModuleCode per
+// iteration (its code freed after), counting the bytes of function bodies.
+void BM_Compile(benchmark::State& state, const Input* in) {
+  if (!in->error.empty()) {
+    state.SkipWithError(in->error.c_str());
+    return;
+  }
+  if (!lvm::jit::available()) {
+    state.SkipWithError("the JIT is not available on this machine");
+    return;
+  }
+  auto m = lvm::load_module(in->bytes);
+  if (!m) {
+    state.SkipWithError(("module does not load: " + m.error().format()).c_str());
+    return;
+  }
+  std::shared_ptr<const lvm::Module> mod = *m;
+  uint64_t body_bytes = 0, code_bytes = 0;
+  uint32_t fallbacks = 0;
+  for (auto _ : state) {
+    lvm::jit::ModuleCode mc(mod, lvm::jit::MemoryMode::Guarded);
+    mc.compile_all();
+    const auto s = mc.stats();
+    body_bytes = s.wasm_bytes;
+    code_bytes = s.code_bytes;
+    fallbacks = s.interpreted;
+  }
+  if (fallbacks) {
+    state.SkipWithError((std::to_string(fallbacks) + " functions fell back to the interpreter").c_str());
+    return;
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(body_bytes));
+  state.counters["functions"] = double(mod->bodies.size());
+  state.counters["body_bytes"] = double(body_bytes);
+  state.counters["code_bytes"] = double(code_bytes);
 }
 
 }  // namespace
@@ -242,7 +286,9 @@ int main(int argc, char** argv) {
     }
   }
   inputs.push_back(std::make_unique<Input>(clang_input()));
+  const Input* clang = inputs.back().get();
   inputs.push_back(std::make_unique<Input>(generated_input()));
+  auto nosimd = std::make_unique<Input>(generated_input(/*simd=*/false));
 
   for (const auto& in : inputs) {
     auto* b = benchmark::RegisterBenchmark(("load/" + in->name).c_str(), BM_Load, in.get());
@@ -252,6 +298,11 @@ int main(int argc, char** argv) {
       b->Unit(benchmark::kMicrosecond);
     }
   }
+  benchmark::RegisterBenchmark(("jit-compile/" + clang->name).c_str(), BM_Compile, clang)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark(("jit-compile/" + nosimd->name).c_str(), BM_Compile, nosimd.get())
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(2.0);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

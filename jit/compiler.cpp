@@ -9,6 +9,19 @@
 
 namespace lvm::jit {
 
+namespace {
+thread_local std::unique_ptr<MacroAssembler> t_spare;
+}  // namespace
+
+std::unique_ptr<MacroAssembler> take_assembler() {
+  if (!t_spare) return MacroAssembler::create();
+  std::unique_ptr<MacroAssembler> m = std::move(t_spare);
+  m->reset();
+  return m;
+}
+
+void recycle_assembler(std::unique_ptr<MacroAssembler> masm) { t_spare = std::move(masm); }
+
 CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode) {
   return Compiler(m, func_index, code_table, mode).run();
 }
@@ -20,7 +33,7 @@ Compiler::Compiler(const Module& m, uint32_t func_index, void* const* code_table
       body_(m.bodies[m.functions[func_index].body_index]),
       code_table_(code_table),
       mode_(mode),
-      masm_(MacroAssembler::create()) {
+      masm_(take_assembler()) {
   size_t n;
   const Gpr* temps = Regs::temps(n);
   for (size_t i = 0; i < n; ++i) gpr_free_ |= 1u << temps[i].code;

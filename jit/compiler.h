@@ -53,6 +53,11 @@ enum class MemoryMode : uint8_t { Guarded, Checked };
 // module's table of code pointers (calls to its functions go through it).
 CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode);
 
+// A macro-assembler for the calling thread: a fresh one, or the last one
+// recycled there (reset; its memory reused). Hand it back when done.
+std::unique_ptr<MacroAssembler> take_assembler();
+void recycle_assembler(std::unique_ptr<MacroAssembler> masm);
+
 class Compiler {
  public:
   Compiler(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode);

@@ -71,6 +71,8 @@ class MacroAssembler {
   virtual ~MacroAssembler() = default;
   // A fresh assembler for one function.
   static std::unique_ptr<MacroAssembler> create();
+  // Empties it for another function, keeping the memory it allocated.
+  virtual void reset() = 0;
 
   // ---- code layout ----
   virtual Label new_label() = 0;

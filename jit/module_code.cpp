@@ -109,7 +109,7 @@ MemoryMode ModuleCode::mode_of(const Instance& inst) {
 
 bool ModuleCode::make_stubs(int32_t stub_off, std::vector<const void*>& out, const std::vector<uint32_t>& funcs) {
   if (funcs.empty()) return true;
-  auto masm = MacroAssembler::create();
+  auto masm = take_assembler();
   std::vector<Label> labels;
   for (uint32_t f : funcs) {
     Label l = masm->new_label();
@@ -127,6 +127,7 @@ bool ModuleCode::make_stubs(int32_t stub_off, std::vector<const void*>& out, con
   }
   blocks_.push_back(rx);
   for (Label l : labels) out.push_back(static_cast<uint8_t*>(rx) + masm->label_offset(l));
+  recycle_assembler(std::move(masm));
   return true;
 }
 
@@ -157,6 +158,7 @@ const void* ModuleCode::compile(uint32_t func) {
     } else {
       r.fallback = "no executable memory";
     }
+    recycle_assembler(std::move(r.masm));
   }
   uint8_t state = 1;
   if (!entry) {

@@ -72,7 +72,13 @@ const x86::Xmm s15 = x86::xmm15, s14 = x86::xmm14;
 
 class X64Masm final : public MacroAssembler {
  public:
-  X64Masm() {
+  X64Masm() { start(); }
+  void reset() override {
+    code_.reset(ResetPolicy::kSoft);
+    err_.failed = false;
+    start();
+  }
+  void start() {
     code_.init(Environment::host());
     code_.setErrorHandler(&err_);
     code_.attach(&a_);
@@ -83,7 +89,7 @@ class X64Masm final : public MacroAssembler {
   static x86::Gp d32(Gpr r) { return x86::gpd(r.code); }
   static x86::Gp g(W w, Gpr r) { return w == W::W64 ? q(r) : d32(r); }
   static x86::Xmm xm(Fpr r) { return x86::xmm(r.code); }
-  asmjit::Label L(Label l) const { return labels_[l.id]; }
+  static asmjit::Label L(Label l) { return asmjit::Label(l.id); }
   static x86::Mem mem(Address a, uint32_t size = 0) {
     if (a.index.valid()) {
       uint32_t shift = a.scale == 8 ? 3 : a.scale == 4 ? 2 : a.scale == 2 ? 1 : 0;
@@ -114,8 +120,7 @@ class X64Masm final : public MacroAssembler {
 
   // ---- code layout ----
   Label new_label() override {
-    labels_.push_back(a_.newLabel());
-    return Label{uint32_t(labels_.size() - 1)};
+    return Label{a_.newLabel().id()};
   }
   void bind(Label l) override { a_.bind(L(l)); }
   size_t finish() override {
@@ -681,7 +686,6 @@ class X64Masm final : public MacroAssembler {
   ErrorFlag err_;
   CodeHolder code_;
   x86::Assembler a_;
-  std::vector<asmjit::Label> labels_;
 };
 
 }  // namespace
