@@ -254,11 +254,9 @@ int cmd_run(const std::vector<std::string>& args) {
                                        : "lvm: process " + std::to_string(p.pid()) + " trapped: " + r.message + "\n";
     text += "wasm backtrace:\n";
     const auto& frames = p.trap_backtrace();
-    for (size_t k = 0; k < frames.size(); ++k) {
-      char line[32];
-      std::snprintf(line, sizeof line, "  %2zu: ", k);
-      text += line + frame_name(frames[k].first, frames[k].second) + "\n";
-    }
+    text += format_backtrace(frames.size(), [&](size_t k) {
+      return std::pair<const Instance*, uint32_t>(frames[k].first, frames[k].second);
+    });
     std::fflush(stdout);
     std::fputs(text.c_str(), stderr);
   };

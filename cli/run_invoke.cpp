@@ -122,6 +122,23 @@ std::string frame_name(const Instance* inst, uint32_t func) {
   return name;
 }
 
+std::string format_backtrace(size_t n, const std::function<std::pair<const Instance*, uint32_t>(size_t)>& frame) {
+  constexpr size_t kEnds = 32;
+  std::string text;
+  for (size_t k = 0; k < n; ++k) {
+    if (n > 2 * kEnds && k == kEnds) {
+      text += "  ... " + std::to_string(n - 2 * kEnds) + " frames omitted ...\n";
+      k = n - kEnds - 1;
+      continue;
+    }
+    char line[32];
+    std::snprintf(line, sizeof line, "  %2zu: ", k);
+    const auto [inst, func] = frame(k);
+    text += line + frame_name(inst, func) + "\n";
+  }
+  return text;
+}
+
 int run_invoke(const std::shared_ptr<const ModuleImage>& image, const InstanceConfig& config, const std::string& path,
                const std::string& name, const std::vector<std::string>& args) {
   const Module& m = image->module();
@@ -165,11 +182,9 @@ int run_invoke(const std::shared_ptr<const ModuleImage>& image, const InstanceCo
                        (inst.trap_message.empty() ? std::string(trap_message(t)) : inst.trap_message) +
                        "\nwasm backtrace:\n";
     const auto frames = last_trap_backtrace();
-    for (size_t k = 0; k < frames.size(); ++k) {
-      char line[32];
-      std::snprintf(line, sizeof line, "  %2zu: ", k);
-      text += line + frame_name(frames[k].instance, frames[k].func_index) + "\n";
-    }
+    text += format_backtrace(frames.size(), [&](size_t k) {
+      return std::pair<const Instance*, uint32_t>(frames[k].instance, frames[k].func_index);
+    });
     std::fflush(stdout);
     std::fputs(text.c_str(), stderr);
     return kTrapExitCode;

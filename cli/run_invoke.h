@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,5 +37,11 @@ int run_invoke(const std::shared_ptr<const ModuleImage>& image, const InstanceCo
 // A function's name for a backtrace: the name section's, demangled when it
 // is a C++ symbol, else `function[N]` (shared with cmd_run).
 std::string frame_name(const Instance* inst, uint32_t func);
+
+// The lines of a wasm backtrace of `n` frames, innermost first, `frame(k)`
+// giving frame k: `  k: name` each. Beyond 64 frames (deep recursion) only
+// the 32 innermost and 32 outermost are listed, with a line saying how many
+// were left out between them.
+std::string format_backtrace(size_t n, const std::function<std::pair<const Instance*, uint32_t>(size_t)>& frame);
 
 }  // namespace lvm::cli
