@@ -11,6 +11,7 @@
 #include "jit/module_code.h"
 #include "jit/signals.h"
 #include "jit/stubs.h"
+#include "vm/bulk_ops.h"
 #include "vm/instance.h"
 #include "vm/interpreter.h"
 #include "vm/memory.h"
@@ -32,14 +33,6 @@ void refresh_memory(JitInstanceView& v) {
 }
 
 uint64_t* outgoing_args(interp::ExecStack* st) { return reinterpret_cast<uint64_t*>(st->jit.guest_sp + 8); }
-
-void* element_ref(Instance& inst, const ConstExpr& e) {
-  switch (e.kind) {
-    case ConstExpr::Kind::RefFunc: return const_cast<FuncInst*>(inst.funcs[e.index]);
-    case ConstExpr::Kind::GlobalGet: return reinterpret_cast<void*>(uintptr_t(inst.globals[e.index]->value[0]));
-    default: return nullptr;
-  }
-}
 
 // Runs host function `f` with the arguments at `args`, its results stored
 // over them.
@@ -81,17 +74,8 @@ uint64_t memory_grow(Ctx* c, uint64_t delta) {
 }
 
 uint32_t memory_init(Ctx* c, uint64_t seg_index, uint64_t d, uint64_t s, uint64_t n) {
-  Instance& inst = inst_of(c);
-  const DataSegment& seg = inst.module().data[seg_index];
-  const uint64_t size = inst.dropped_data[seg_index] ? 0 : seg.bytes.size;
-  d = uint32_t(d), s = uint32_t(s), n = uint32_t(n);
-  LinearMemory* m = view(c).memory0;
-  if (s + n > size || d + n > m->size()) return uint32_t(Trap::MemoryOutOfBounds);
-  if (n) {
-    m->mark_dirty(d, n);
-    std::memcpy(m->base() + d, inst.module().data_ptr(seg.bytes) + s, n);
-  }
-  return 0;
+  return uint32_t(bulk::memory_init(inst_of(c), *view(c).memory0, uint32_t(seg_index), uint32_t(d), uint32_t(s),
+                                    uint32_t(n)));
 }
 
 uint64_t data_drop(Ctx* c, uint64_t seg) {
@@ -100,25 +84,11 @@ uint64_t data_drop(Ctx* c, uint64_t seg) {
 }
 
 uint32_t memory_copy(Ctx* c, uint64_t d, uint64_t s, uint64_t n) {
-  LinearMemory* m = view(c).memory0;
-  d = uint32_t(d), s = uint32_t(s), n = uint32_t(n);
-  if (s + n > m->size() || d + n > m->size()) return uint32_t(Trap::MemoryOutOfBounds);
-  if (n) {
-    m->mark_dirty(d, n);
-    std::memmove(m->base() + d, m->base() + s, n);
-  }
-  return 0;
+  return uint32_t(bulk::memory_copy(*view(c).memory0, uint32_t(d), uint32_t(s), uint32_t(n)));
 }
 
 uint32_t memory_fill(Ctx* c, uint64_t d, uint64_t v, uint64_t n) {
-  LinearMemory* m = view(c).memory0;
-  d = uint32_t(d), n = uint32_t(n);
-  if (d + n > m->size()) return uint32_t(Trap::MemoryOutOfBounds);
-  if (n) {
-    m->mark_dirty(d, n);
-    std::memset(m->base() + d, int(uint8_t(v)), n);
-  }
-  return 0;
+  return uint32_t(bulk::memory_fill(*view(c).memory0, uint32_t(d), uint8_t(v), uint32_t(n)));
 }
 
 uint32_t table_get(Ctx* c, uint64_t t, uint64_t i) {
@@ -144,31 +114,16 @@ uint64_t table_grow(Ctx* c, uint64_t t, uint64_t init, uint64_t n) {
 }
 
 uint32_t table_fill(Ctx* c, uint64_t t, uint64_t i, uint64_t ref, uint64_t n) {
-  TableInst& table = *view(c).tables[t];
-  i = uint32_t(i), n = uint32_t(n);
-  if (i + n > table.size()) return uint32_t(Trap::TableOutOfBounds);
-  std::fill_n(table.elems.begin() + i, n, reinterpret_cast<void*>(uintptr_t(ref)));
-  return 0;
+  return uint32_t(bulk::table_fill(*view(c).tables[t], uint32_t(i), reinterpret_cast<void*>(uintptr_t(ref)), uint32_t(n)));
 }
 
 uint32_t table_copy(Ctx* c, uint64_t dt, uint64_t st, uint64_t d, uint64_t s, uint64_t n) {
-  TableInst& dst = *view(c).tables[dt];
-  const TableInst& src = *view(c).tables[st];
-  d = uint32_t(d), s = uint32_t(s), n = uint32_t(n);
-  if (s + n > src.size() || d + n > dst.size()) return uint32_t(Trap::TableOutOfBounds);
-  if (n) std::memmove(dst.elems.data() + d, src.elems.data() + s, n * sizeof(void*));
-  return 0;
+  return uint32_t(bulk::table_copy(*view(c).tables[dt], *view(c).tables[st], uint32_t(d), uint32_t(s), uint32_t(n)));
 }
 
 uint32_t table_init(Ctx* c, uint64_t seg_index, uint64_t t, uint64_t d, uint64_t s, uint64_t n) {
-  Instance& inst = inst_of(c);
-  TableInst& table = *view(c).tables[t];
-  const ElementSegment& seg = inst.module().elements[seg_index];
-  const uint64_t size = inst.dropped_elems[seg_index] ? 0 : seg.items.size();
-  d = uint32_t(d), s = uint32_t(s), n = uint32_t(n);
-  if (s + n > size || d + n > table.size()) return uint32_t(Trap::TableOutOfBounds);
-  for (uint64_t k = 0; k < n; ++k) table.elems[d + k] = element_ref(inst, seg.items[s + k]);
-  return 0;
+  return uint32_t(bulk::table_init(inst_of(c), *view(c).tables[t], uint32_t(seg_index), uint32_t(d), uint32_t(s),
+                                   uint32_t(n)));
 }
 
 uint64_t elem_drop(Ctx* c, uint64_t seg) {

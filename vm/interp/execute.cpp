@@ -13,6 +13,7 @@
 #include <cstring>
 #include <sys/mman.h>
 
+#include "vm/bulk_ops.h"
 #include "vm/interp/disasm.h"
 #include "vm/interp/exec_state.h"
 #include "vm/interp/slots.h"
@@ -43,14 +44,6 @@ namespace {
 #undef TRAP_BINOP
 #undef TRAP_UNOP
 
-// The reference an element-segment item evaluates to (spec 4.4.10).
-void* element_ref(Instance* inst, const ConstExpr& e) {
-  switch (e.kind) {
-    case ConstExpr::Kind::RefFunc: return const_cast<FuncInst*>(inst->funcs[e.index]);
-    case ConstExpr::Kind::GlobalGet: return reinterpret_cast<void*>(uintptr_t(inst->globals[e.index]->value[0]));
-    default: return nullptr;
-  }
-}
 }  // namespace
 
 void ExecStack::reset(void* region, size_t bytes, size_t frame_bytes, size_t jit_bytes) {
