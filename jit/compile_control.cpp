@@ -118,7 +118,7 @@ void Compiler::block(Opcode op, CodeCursor& c) {
 }
 
 void Compiler::if_flags(Cond cond, std::span<const ValType> params, std::span<const ValType> results,
-                        const std::function<void()>& compare) {
+                        EmitFn compare) {
   Ctl l = open_block(LabelKind::If, params, results);
   compare();
   masm_->branch(negate(cond), l.else_label);

@@ -123,7 +123,7 @@ void Compiler::div_op(Opcode op, W w, DivOp dop) {
   push_reg(t, d.code);
 }
 
-bool Compiler::fuse_branch(Cond cond, CodeCursor& c, const std::function<void()>& compare) {
+bool Compiler::fuse_branch(Cond cond, CodeCursor& c, EmitFn compare) {
   const uint8_t next = *c.p;
   if (next == 0x0D) {  // br_if
     ++c.p;

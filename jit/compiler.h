@@ -14,7 +14,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -28,6 +27,19 @@
 namespace lvm::jit {
 
 class ModuleCode;
+
+// A non-owning reference to a callable `void()`, for the compare callbacks
+// of branch fusion (std::function would allocate for their captures).
+class EmitFn {
+ public:
+  template <class F>
+  EmitFn(const F& f) : obj_(&f), call_([](const void* o) { (*static_cast<const F*>(o))(); }) {}  // NOLINT: implicit
+  void operator()() const { call_(obj_); }
+
+ private:
+  const void* obj_;
+  void (*call_)(const void*);
+};
 
 // A range of code offsets [begin, end) holding only accesses to linear
 // memory 0 without a bounds check: a fault there is the guest's
@@ -154,7 +166,7 @@ class Compiler {
   // An `if` on flags: `compare` emits the compare after the stack is
   // canonical, then the branch to the else path on the negated condition.
   void if_flags(Cond cond, std::span<const ValType> params, std::span<const ValType> results,
-                const std::function<void()>& compare);
+                EmitFn compare);
   void restore_if_params(const Ctl& l);
   void truncate(size_t height);  // pops (and frees) entries above height
   void push_slots(std::span<const ValType> types, size_t first_pos);
@@ -205,7 +217,7 @@ class Compiler {
   void int_eqz(W w, CodeCursor& c);
   // If a br_if or if follows, consumes it: `compare` sets the flags for
   // `cond` at the right moment and the branch takes them. False otherwise.
-  bool fuse_branch(Cond cond, CodeCursor& c, const std::function<void()>& compare);
+  bool fuse_branch(Cond cond, CodeCursor& c, EmitFn compare);
   void float_binary(FW w, FOp op);
   void float_unary(FW w, FUnOp op);
   void float_compare(FW w, FCond cond);
