@@ -40,13 +40,14 @@ std::vector<uint8_t> exit_payload(uint64_t ref, Pid pid, const ExitReason* r) {
 bool Scheduler::link(Process& self, Pid other) {
   const Pid me = self.pid();
   if (other == me) return true;  // (Erlang: a no-op)
-  if (is_remote_pid(other)) [[unlikely]] {
+  // (A remote pid no node knows names no process: the local path below.)
+  if (is_remote_pid(other) && remote_ && !remote_->pid_node(other).empty()) [[unlikely]] {
     // Listed first: an EXIT coming back at once finds the link.
     {
       std::lock_guard lock(self.sig_mu_);
       if (std::find(self.links_.begin(), self.links_.end(), other) == self.links_.end()) self.links_.push_back(other);
     }
-    if (remote_ && remote_->link(me, other)) return true;
+    if (remote_->link(me, other)) return true;
     ExitReason lost;
     lost.trap = Trap::HostError;
     lost.remote_kind = int32_t(ExitKind::NoConnection);
@@ -91,9 +92,9 @@ void Scheduler::unlink(Process& self, Pid other) {
 
 uint64_t Scheduler::monitor(Process& self, Pid target) {
   const uint64_t ref = ++next_ref_;
-  if (is_remote_pid(target)) [[unlikely]] {
+  if (is_remote_pid(target) && remote_ && !remote_->pid_node(target).empty()) [[unlikely]] {
     self.monitoring_.emplace_back(ref, target);
-    if (!remote_ || !remote_->monitor(self.pid(), target, ref)) {
+    if (!remote_->monitor(self.pid(), target, ref)) {
       ExitReason lost;
       lost.trap = Trap::HostError;
       lost.remote_kind = int32_t(ExitKind::NoConnection);
