@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/run_invoke.h"
+#include "dist/node.h"
 #include "host-api/lvm/lvm_abi.h"
 #include "host-api/wasi/wasi.h"
 #include "loader/loader.h"
@@ -86,6 +87,7 @@ int usage(const char* why) {
                "lvm run: %s\n"
                "usage: lvm run [--interp|--jit|--jit-eager] [--jit-stats] [--dir HOST[::GUEST]] [--env K[=V]] [--max-memory SIZE]\n"
                "               [--threads N] [--max-processes N] [--wait-all] [--trap-unknown-imports]\n"
+               "               [--name NAME@HOST | --sname NAME] [--cookie C]\n"
                "               [--invoke NAME] app.wasm [args...]\n",
                why);
   return kExitUsage;
@@ -110,6 +112,8 @@ int cmd_run(const std::vector<std::string>& args) {
     else if (e == "jit-eager") tier = Tier::JitEager;
   }
   bool jit_stats = false;
+  std::optional<dist::NodeConfig> node_config;  // --name / --sname
+  std::string cookie;
   size_t i = 0;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -162,6 +166,17 @@ int cmd_run(const std::vector<std::string>& args) {
       if (!v || *end || n < 1 || n > (1ul << 24)) return usage("--max-processes needs a number from 1 to 16777216");
       sched_config.max_processes = uint32_t(n);
       max_processes_set = true;
+    } else if (a == "--name" || a == "--sname") {
+      const std::string* v = value(a.c_str());
+      if (!v || v->empty()) return usage((a + " needs a node name").c_str());
+      if (node_config) return usage("--name and --sname: give one node name");
+      node_config.emplace();
+      node_config->name = *v;
+      node_config->short_name = a == "--sname";
+    } else if (a == "--cookie") {
+      const std::string* v = value("--cookie");
+      if (!v || v->empty()) return usage("--cookie needs a value");
+      cookie = *v;
     } else if (a == "--wait-all") {
       wait_all = true;
     } else if (a == "--trap-unknown-imports") {
@@ -173,6 +188,8 @@ int cmd_run(const std::vector<std::string>& args) {
     }
   }
   if (i >= args.size()) return usage("no module given");
+  if (!cookie.empty() && !node_config) return usage("--cookie needs --name or --sname");
+  if (node_config) node_config->cookie = cookie;
   if (tier != Tier::Interp) {
     if (!jit::available()) {
       std::fputs("lvm run: the JIT cannot run on this machine (no executable memory); use --interp\n", stderr);
@@ -262,8 +279,20 @@ int cmd_run(const std::vector<std::string>& args) {
   };
   // Never torn down (main `_exit`s: the OS reclaims memories faster than
   // freeing them); its threads are stopped and joined when this returns.
+  sched_config.external_wakers = node_config.has_value();
   Scheduler& sched = *new Scheduler(std::move(sched_config));
   const ScopedShutdown stop_threads_at_return(sched);
+  // --name: the node goes up before the root runs (and is never torn down,
+  // like the scheduler: the OS closes its sockets).
+  if (node_config) {
+    std::string why_not;
+    auto node = dist::Node::start(*node_config, sched, &why_not);
+    if (!node) {
+      std::fprintf(stderr, "lvm: error: %s\n", why_not.c_str());
+      return kExitUsage;
+    }
+    sched.set_remote(node.release());
+  }
   std::string why;
   if (sched.spawn(image, start->index, {}, &root, &why, /*root=*/true) != SpawnStatus::Ok) {
     std::fprintf(stderr, "lvm: error: %s: %s\n", path.c_str(), why.c_str());

@@ -102,8 +102,11 @@ struct ExitReason {
   int32_t code = 0;        // the exit code when trap == Exit
   std::string message;     // the trap's text
   Pid linked_from = 0;     // not 0: it died of this linked process's exit (whose reason this is)
+  // Set for reasons that come from the network (docs/distribution.md): an
+  // ExitKind (NoProc, NoConnection) no local end has; -1 otherwise.
+  int32_t remote_kind = -1;
   // Normal: returned, or exited with code 0. Links ignore a normal exit.
-  bool normal() const { return trap == Trap::None || (trap == Trap::Exit && code == 0); }
+  bool normal() const { return remote_kind < 0 && (trap == Trap::None || (trap == Trap::Exit && code == 0)); }
 };
 
 // What a process may use, set at spawn and inherited by its children

@@ -265,8 +265,17 @@ bool Scheduler::send(Pid from, Pid to, int64_t tag, std::span<const uint8_t> dat
   if (t_sched == this && workers_.size() > 1) [[likely]]
     if (workers_[t_worker]->next.load(std::memory_order_relaxed)) spill_next(*workers_[t_worker]);
   Process* p = lookup(to);
-  if (!p || p->pid_.load(std::memory_order_acquire) != to || !alive(p->state_.load())) return false;
+  if (!p || p->pid_.load(std::memory_order_acquire) != to || !alive(p->state_.load())) [[unlikely]] {
+    if (is_remote_pid(to) && remote_) return remote_->send(from, to, tag, data);
+    return false;
+  }
   return deliver(p, to, Message::make(to, from, tag, data));
+}
+
+bool Scheduler::alive_local(Pid pid) {
+  if (is_remote_pid(pid)) return false;
+  Process* p = lookup(pid);
+  return p && p->pid_.load(std::memory_order_acquire) == pid && alive(p->state_.load());
 }
 
 bool Scheduler::deliver(Process* p, Pid to, Message* msg, bool urgent) {
@@ -278,6 +287,7 @@ bool Scheduler::deliver(Process* p, Pid to, Message* msg, bool urgent) {
 }
 
 bool Scheduler::kill(Pid pid) {
+  if (is_remote_pid(pid)) return remote_ && remote_->kill(0, pid);
   Process* p = lookup(pid);
   if (!p || p->pid_.load(std::memory_order_acquire) != pid || !alive(p->state_.load())) return false;
   p->kill_requested_.store(true);
@@ -393,7 +403,7 @@ void Scheduler::worker_main(unsigned self) {
       const uint64_t deadline = next_deadline_.load();
       // In this order: a timer being fired has cleared next_deadline_ after
       // raising firing_, which it lowers only once what it woke is queued.
-      if (deadline == UINT64_MAX && firing_.load() == 0 && queued_.load() == 0 &&
+      if (deadline == UINT64_MAX && !config_.external_wakers && firing_.load() == 0 && queued_.load() == 0 &&
           parked_.load() == threads_started_.load() && live_.load() > 0) {
         // Every worker idle, nothing queued, no timer: no process can ever
         // be woken again.
@@ -552,6 +562,11 @@ void Scheduler::fire_timers(uint64_t now) {
   for (const Timer& t : due)
     if (t.proc->pid_.load() == t.pid && t.proc->wait_seq_.load() == t.wait_seq) wake(t.proc, false, true);
   for (auto [to, msg] : mail) {
+    if (is_remote_pid(to)) {
+      if (remote_) remote_->send(msg->sender, to, msg->tag, {msg->bytes(), msg->size});
+      Message::free(msg);
+      continue;
+    }
     Process* p = lookup(to);
     if (p && p->pid_.load(std::memory_order_acquire) == to && alive(p->state_.load()))
       deliver(p, to, msg, true);

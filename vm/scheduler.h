@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "vm/process.h"
+#include "vm/remote.h"
 
 namespace lvm {
 
@@ -40,6 +41,9 @@ struct SchedulerConfig {
   // Every process ends here (on the worker that ran it) before its
   // resources are released: report traps, for example.
   std::function<void(Process&)> on_exit;
+  // Messages may come from outside the workers (a distribution node), so
+  // every process waiting is no deadlock.
+  bool external_wakers = false;
 };
 
 // Outcome of a spawn.
@@ -58,12 +62,15 @@ struct SpawnOptions {
 // Tags of the messages the VM sends (docs/abi.md): guests may not send them.
 inline constexpr int64_t kTagExit = INT64_MIN + 1;  // a linked process ended (with trap_exit)
 inline constexpr int64_t kTagDown = INT64_MIN + 2;  // a monitored process ended
+inline constexpr int64_t kTagTerm = INT64_MIN + 3;  // an Erlang term that is not {Tag, Binary} (docs/distribution.md)
+inline constexpr int64_t kTagNodeUp = INT64_MIN + 4;    // a monitored node connected (lvm_monitor_node)
+inline constexpr int64_t kTagNodeDown = INT64_MIN + 5;  // a monitored node's connection was lost
 inline constexpr int64_t kTagReservedMax = INT64_MIN + 255;
 inline bool reserved_tag(int64_t tag) { return tag <= kTagReservedMax; }
 
 // The payload of an EXIT or DOWN message: {u64 ref (0 for EXIT), u64 pid,
 // i32 kind, i32 code} then the reason's text.
-enum class ExitKind : int32_t { Normal = 0, Code = 1, Trap = 2, Killed = 3, NoProc = 4 };
+enum class ExitKind : int32_t { Normal = 0, Code = 1, Trap = 2, Killed = 3, NoProc = 4, NoConnection = 5 };
 ExitKind exit_kind(const ExitReason& r);
 std::vector<uint8_t> exit_payload(uint64_t ref, Pid pid, const ExitReason* r);  // r null: NoProc
 
@@ -136,6 +143,29 @@ class Scheduler {
 
   const SchedulerConfig& config() const { return config_; }
 
+  // ---- for the distribution layer (dist/, docs/distribution.md) ----
+
+  // Installs the node that handles remote pids (before run_until; for good).
+  void set_remote(RemoteHub* hub) { remote_ = hub; }
+  RemoteHub* remote() const { return remote_; }
+  // Whether `pid` names a live local process.
+  bool alive_local(Pid pid);
+  // Remote `remote` links to local `local` (an incoming LINK). False if
+  // `local` is not alive.
+  bool add_remote_link(Pid local, Pid remote);
+  // Removes a link to a remote process without a signal (incoming UNLINK).
+  void remove_remote_link(Pid local, Pid remote);
+  // Remote `watcher` monitors local `target` (an incoming MONITOR_P) under
+  // `ref`; when `target` ends the hub's down() is called. False if it is
+  // not alive.
+  bool add_remote_watcher(Pid target, Pid watcher, uint64_t ref);
+  void remove_remote_watcher(Pid target, uint64_t ref);
+  // An exit signal from `from` (remote, or a lost connection) to local
+  // `to`, delivered only if they are still linked.
+  void exit_signal(Pid to, Pid from, const ExitReason& reason);
+  // A fresh monitor reference (never 0).
+  uint64_t new_ref() { return ++next_ref_; }
+
  private:
   struct Worker {
     std::mutex mu;
@@ -191,9 +221,8 @@ class Scheduler {
   // The signals of an ending process: exit signals to its links, DOWN
   // messages to its monitors, its name and its own monitors released.
   void signal_exit(Process* p);
-  // An exit signal from linked process `from` to `to`, if still linked.
-  void exit_signal(Pid to, Pid from, const ExitReason& reason);
   std::atomic<uint64_t> next_ref_{0};
+  RemoteHub* remote_ = nullptr;
   void stop_all();
   void ticker_main();  // ends time slices: raises `preempt` of running processes
 

@@ -14,6 +14,7 @@
 namespace lvm {
 
 ExitKind exit_kind(const ExitReason& r) {
+  if (r.remote_kind >= 0) return ExitKind(r.remote_kind);
   if (r.normal()) return ExitKind::Normal;
   if (r.trap == Trap::Exit) return ExitKind::Code;
   if (r.trap == Trap::Killed) return ExitKind::Killed;
@@ -25,7 +26,7 @@ std::vector<uint8_t> exit_payload(uint64_t ref, Pid pid, const ExitReason* r) {
   const int32_t code = r && kind == ExitKind::Code ? r->code : 0;
   std::string text;
   if (!r) text = "no such process";
-  else if (kind == ExitKind::Trap || kind == ExitKind::Killed) text = r->message;
+  else if (kind == ExitKind::Trap || kind == ExitKind::Killed || r->remote_kind >= 0) text = r->message;
   std::vector<uint8_t> out(24 + text.size());
   const int32_t k = int32_t(kind);
   std::memcpy(out.data(), &ref, 8);
@@ -39,6 +40,21 @@ std::vector<uint8_t> exit_payload(uint64_t ref, Pid pid, const ExitReason* r) {
 bool Scheduler::link(Process& self, Pid other) {
   const Pid me = self.pid();
   if (other == me) return true;  // (Erlang: a no-op)
+  // (A remote pid no node knows names no process: the local path below.)
+  if (is_remote_pid(other) && remote_ && !remote_->pid_node(other).empty()) [[unlikely]] {
+    // Listed first: an EXIT coming back at once finds the link.
+    {
+      std::lock_guard lock(self.sig_mu_);
+      if (std::find(self.links_.begin(), self.links_.end(), other) == self.links_.end()) self.links_.push_back(other);
+    }
+    if (remote_->link(me, other)) return true;
+    ExitReason lost;
+    lost.trap = Trap::HostError;
+    lost.remote_kind = int32_t(ExitKind::NoConnection);
+    lost.message = "noconnection";
+    exit_signal(me, other, lost);
+    return true;
+  }
   Process* p = lookup(other);
   bool ok = false;
   if (p) {
@@ -64,6 +80,10 @@ void Scheduler::unlink(Process& self, Pid other) {
     std::lock_guard lock(self.sig_mu_);
     std::erase(self.links_, other);
   }
+  if (is_remote_pid(other)) {
+    if (remote_) remote_->unlink(self.pid(), other);
+    return;
+  }
   if (Process* p = lookup(other)) {
     std::lock_guard lock(p->sig_mu_);
     if (p->pid_.load(std::memory_order_acquire) == other) std::erase(p->links_, self.pid());
@@ -72,6 +92,18 @@ void Scheduler::unlink(Process& self, Pid other) {
 
 uint64_t Scheduler::monitor(Process& self, Pid target) {
   const uint64_t ref = ++next_ref_;
+  if (is_remote_pid(target) && remote_ && !remote_->pid_node(target).empty()) [[unlikely]] {
+    self.monitoring_.emplace_back(ref, target);
+    if (!remote_->monitor(self.pid(), target, ref)) {
+      ExitReason lost;
+      lost.trap = Trap::HostError;
+      lost.remote_kind = int32_t(ExitKind::NoConnection);
+      lost.message = "noconnection";
+      self.monitoring_.pop_back();
+      send(target, self.pid(), kTagDown, exit_payload(ref, target, &lost));
+    }
+    return ref;
+  }
   Process* p = lookup(target);
   bool ok = false;
   if (p) {
@@ -104,7 +136,10 @@ bool Scheduler::demonitor(Process& self, uint64_t ref) {
   if (it != self.monitoring_.end()) {
     const Pid target = it->second;
     self.monitoring_.erase(it);
-    if (Process* p = lookup(target)) {
+    if (is_remote_pid(target)) {
+      if (remote_) remote_->demonitor(self.pid(), target, ref);
+      active = true;
+    } else if (Process* p = lookup(target)) {
       std::lock_guard lock(p->sig_mu_);
       if (p->pid_.load(std::memory_order_acquire) == target)
         active = std::erase_if(p->watchers_, [&](const std::pair<uint64_t, Pid>& w) { return w.first == ref; }) > 0;
@@ -115,6 +150,7 @@ bool Scheduler::demonitor(Process& self, uint64_t ref) {
 }
 
 void Scheduler::exit_signal(Pid to, Pid from, const ExitReason& reason) {
+  if (is_remote_pid(to)) return;
   Process* p = lookup(to);
   if (!p) return;
   {
@@ -156,19 +192,70 @@ void Scheduler::signal_exit(Process* p) {
     links.swap(p->links_);
     // DOWNs are sent under the lock: a demonitor (which takes it) then
     // finds its DOWN in the mailbox, to remove, or never gets one.
-    for (auto [ref, to] : p->watchers_) send(me, to, kTagDown, exit_payload(ref, me, &p->exit_));
+    for (auto [ref, to] : p->watchers_) {
+      if (is_remote_pid(to)) [[unlikely]] {
+        if (remote_) remote_->down(me, to, ref, p->exit_);
+      } else {
+        send(me, to, kTagDown, exit_payload(ref, me, &p->exit_));
+      }
+    }
     p->watchers_.clear();
     p->pending_exit_.reset();
   }
-  for (Pid to : links) exit_signal(to, me, p->exit_);
+  for (Pid to : links) {
+    if (is_remote_pid(to)) [[unlikely]] {
+      if (remote_) remote_->exit_signal(me, to, p->exit_);
+    } else {
+      exit_signal(to, me, p->exit_);
+    }
+  }
   // Its own monitors: the targets need not keep them.
   for (auto [ref, target] : p->monitoring_)
-    if (Process* t = lookup(target)) {
+    if (is_remote_pid(target)) {
+      if (remote_) remote_->demonitor(me, target, ref);
+    } else if (Process* t = lookup(target)) {
       std::lock_guard lock(t->sig_mu_);
       if (t->pid_.load(std::memory_order_acquire) == target)
         std::erase_if(t->watchers_, [&](const std::pair<uint64_t, Pid>& w) { return w.first == ref; });
     }
   p->monitoring_.clear();
+}
+
+bool Scheduler::add_remote_link(Pid local, Pid remote) {
+  if (is_remote_pid(local)) return false;
+  Process* p = lookup(local);
+  if (!p) return false;
+  std::lock_guard lock(p->sig_mu_);
+  if (p->pid_.load(std::memory_order_acquire) != local || p->sig_closed_) return false;
+  if (std::find(p->links_.begin(), p->links_.end(), remote) == p->links_.end()) p->links_.push_back(remote);
+  return true;
+}
+
+void Scheduler::remove_remote_link(Pid local, Pid remote) {
+  if (is_remote_pid(local)) return;
+  if (Process* p = lookup(local)) {
+    std::lock_guard lock(p->sig_mu_);
+    if (p->pid_.load(std::memory_order_acquire) == local) std::erase(p->links_, remote);
+  }
+}
+
+bool Scheduler::add_remote_watcher(Pid target, Pid watcher, uint64_t ref) {
+  if (is_remote_pid(target)) return false;
+  Process* p = lookup(target);
+  if (!p) return false;
+  std::lock_guard lock(p->sig_mu_);
+  if (p->pid_.load(std::memory_order_acquire) != target || p->sig_closed_) return false;
+  p->watchers_.emplace_back(ref, watcher);
+  return true;
+}
+
+void Scheduler::remove_remote_watcher(Pid target, uint64_t ref) {
+  if (is_remote_pid(target)) return;
+  if (Process* p = lookup(target)) {
+    std::lock_guard lock(p->sig_mu_);
+    if (p->pid_.load(std::memory_order_acquire) == target)
+      std::erase_if(p->watchers_, [&](const std::pair<uint64_t, Pid>& w) { return w.first == ref; });
+  }
 }
 
 Scheduler::NameStatus Scheduler::register_name(Process& self, std::string name) {

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "dist/etf_pid.h"
 #include "vm/process.h"
 #include "vm/scheduler.h"
 
@@ -205,6 +206,105 @@ inline bool receive_buffers_ok(HostCall& call, Trap& trap) {
   return receive_into(call, p, p->take_message({tag_list, ntags}), call.u32(3), call.u32(4), call.u32(5));
 }
 
+std::string_view text(const Buffer& b) { return {reinterpret_cast<const char*>(b.data), b.size}; }
+
+// Copies `s` into a guest buffer (as much as fits) and returns its length.
+int32_t copy_out(const Buffer& b, std::string_view s) {
+  std::memcpy(b.data, s.data(), std::min<size_t>(s.size(), b.size));
+  return int32_t(s.size());
+}
+
+// The node functions (docs/distribution.md): they work on any VM; without
+// `lvm run --name` the node is "nonode@nohost", as in Erlang.
+void add_node_functions(std::vector<HostFunction>& fns) {
+  constexpr ValType I = ValType::I32, L = ValType::I64;
+  // node_self(buf, cap) -> length of this node's name (0: not distributed)
+  add_process_fn(fns, "node_self", {I, I}, {I}, [](HostCall& call, Process* p) {
+    Trap trap = Trap::None;
+    Buffer buf;
+    if (!buffer(call, "node_self", "buffer", call.u32(0), call.u32(1), buf, trap, true)) return trap;
+    RemoteHub* hub = p->scheduler().remote();
+    call.set_i32(0, hub ? copy_out(buf, hub->node_name()) : 0);
+    return Trap::None;
+  });
+  // pid_node(pid, buf, cap) -> length of the name of the pid's node, or -LVM_ENOPROC
+  add_process_fn(fns, "pid_node", {L, I, I}, {I}, [](HostCall& call, Process* p) {
+    Trap trap = Trap::None;
+    Buffer buf;
+    if (!buffer(call, "pid_node", "buffer", call.u32(1), call.u32(2), buf, trap, true)) return trap;
+    RemoteHub* hub = p->scheduler().remote();
+    const Pid pid = Pid(call.i64(0));
+    std::string node = hub ? hub->pid_node(pid) : is_remote_pid(pid) ? std::string() : std::string(dist::kNoNode);
+    call.set_i32(0, node.empty() ? -kLvmNoProc : copy_out(buf, node));
+    return Trap::None;
+  });
+  // send_named(node, node_len, name, name_len, tag, data, len) -> status
+  add_process_fn(fns, "send_named", {I, I, I, I, L, I, I}, {I}, [](HostCall& call, Process* p) {
+    Trap trap = Trap::None;
+    Buffer node, name, msg;
+    if (!buffer(call, "send_named", "node name", call.u32(0), call.u32(1), node, trap)) return trap;
+    if (!buffer(call, "send_named", "name", call.u32(2), call.u32(3), name, trap)) return trap;
+    if (!buffer(call, "send_named", "message", call.u32(5), call.u32(6), msg, trap)) return trap;
+    const int64_t tag = call.i64(4);
+    if (reserved_tag(tag) || name.size == 0 || name.size > kMaxNameBytes || node.size > kMaxNameBytes) {
+      call.set_i32(0, kLvmInvalid);
+      return Trap::None;
+    }
+    RemoteHub* hub = p->scheduler().remote();
+    const std::string_view n = text(node);
+    if (!hub && !n.empty() && n != dist::kNoNode) {
+      call.set_i32(0, kLvmNoNode);
+      return Trap::None;
+    }
+    if (n.empty() || (hub ? n == hub->node_name() : true)) {
+      const Pid to = p->scheduler().whereis(std::string(text(name)));
+      call.set_i32(0, to && p->scheduler().send(p->pid(), to, tag, {msg.data, msg.size}) ? kLvmOk : kLvmNotFound);
+      return Trap::None;
+    }
+    if (n.find('@') == std::string_view::npos) {
+      call.set_i32(0, kLvmNoNode);
+      return Trap::None;
+    }
+    hub->send_named(p->pid(), n, text(name), tag, {msg.data, msg.size});
+    call.set_i32(0, kLvmOk);
+    return Trap::None;
+  });
+  // monitor_node(node, len, on) -> status
+  add_process_fn(fns, "monitor_node", {I, I, I}, {I}, [](HostCall& call, Process* p) {
+    Trap trap = Trap::None;
+    Buffer node;
+    if (!buffer(call, "monitor_node", "node name", call.u32(0), call.u32(1), node, trap)) return trap;
+    RemoteHub* hub = p->scheduler().remote();
+    call.set_i32(0, hub && hub->monitor_node(p->pid(), text(node), call.i32(2) != 0) ? kLvmOk : kLvmNoNode);
+    return Trap::None;
+  });
+  // pid_encode(pid, buf, cap) -> length of the pid's portable bytes
+  add_process_fn(fns, "pid_encode", {L, I, I}, {I}, [](HostCall& call, Process* p) {
+    Trap trap = Trap::None;
+    Buffer buf;
+    if (!buffer(call, "pid_encode", "buffer", call.u32(1), call.u32(2), buf, trap, true)) return trap;
+    RemoteHub* hub = p->scheduler().remote();
+    const Pid pid = Pid(call.i64(0));
+    std::vector<uint8_t> bytes = hub ? hub->encode_pid(pid) : dist::encode_local_pid(dist::kNoNode, 0, pid);
+    std::memcpy(buf.data, bytes.data(), std::min<size_t>(bytes.size(), buf.size));
+    call.set_i32(0, int32_t(bytes.size()));
+    return Trap::None;
+  });
+  // pid_decode(buf, len, pid_out) -> status
+  add_process_fn(fns, "pid_decode", {I, I, I}, {I}, [](HostCall& call, Process* p) {
+    Trap trap = Trap::None;
+    Buffer buf, out;
+    if (!buffer(call, "pid_decode", "bytes", call.u32(0), call.u32(1), buf, trap)) return trap;
+    if (!buffer(call, "pid_decode", "pid output", call.u32(2), 8, out, trap, true)) return trap;
+    RemoteHub* hub = p->scheduler().remote();
+    const Pid pid = hub ? hub->decode_pid({buf.data, buf.size})
+                        : dist::decode_local_pid(dist::kNoNode, 0, {buf.data, buf.size});
+    std::memcpy(out.data, &pid, 8);
+    call.set_i32(0, pid ? kLvmOk : kLvmInvalid);
+    return Trap::None;
+  });
+}
+
 }  // namespace
 
 std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
@@ -398,6 +498,11 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
   add_process_fn(fns, "kill", {L}, {I}, [](HostCall& call, Process* p) {
     const Pid target = Pid(call.i64(0));
     if (target == p->pid()) return Trap::Killed;
+    if (is_remote_pid(target)) {
+      RemoteHub* hub = p->scheduler().remote();
+      call.set_i32(0, hub && hub->kill(p->pid(), target) ? kLvmOk : kLvmNoProc);
+      return Trap::None;
+    }
     call.set_i32(0, p->scheduler().kill(target) ? kLvmOk : kLvmNoProc);
     return Trap::None;
   });
@@ -492,6 +597,7 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     return Trap::None;
   });
 
+  add_node_functions(fns);
   return fns;
 }
 

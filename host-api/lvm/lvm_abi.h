@@ -32,6 +32,7 @@ enum LvmStatus : int32_t {
   kLvmExists = 8,      // register: the name is taken, or the caller has a name already
   kLvmNotFound = 9,    // no such name, timer or active monitor
   kLvmNotPermitted = 10,  // spawn: the caller was spawned without the right to spawn
+  kLvmNoNode = 11,     // not a distributed node (lvm run --name), or a malformed node name
 };
 
 // What the ABI functions share: how modules compiled at run time are

@@ -36,12 +36,16 @@ enum {
   LVM_EEXIST = 8,      /* register: the name is taken, or the caller has one */
   LVM_ENOTFOUND = 9,   /* no such name, timer or active monitor */
   LVM_EPERM = 10,      /* spawn: this process was spawned without the right to spawn */
+  LVM_ENONODE = 11,    /* not a distributed node (lvm run --name), or a malformed node name */
 };
 
 /* Tags of the messages the VM sends; guests cannot send tags up to
  * LVM_TAG_RESERVED_MAX (LVM_EINVAL). */
 #define LVM_TAG_EXIT ((int64_t)(-0x7fffffffffffffffLL))        /* a linked process ended (trap_exit on) */
 #define LVM_TAG_DOWN ((int64_t)(-0x7fffffffffffffffLL + 1))    /* a monitored process ended */
+#define LVM_TAG_TERM ((int64_t)(-0x7fffffffffffffffLL + 2))    /* an Erlang term that is not {Tag, Binary}: its bytes */
+#define LVM_TAG_NODEUP ((int64_t)(-0x7fffffffffffffffLL + 3))  /* a monitored node connected: its name */
+#define LVM_TAG_NODEDOWN ((int64_t)(-0x7fffffffffffffffLL + 4)) /* a monitored node's connection was lost: its name */
 #define LVM_TAG_RESERVED_MAX ((int64_t)(-0x7fffffffffffffffLL + 254))
 
 /* Why a process ended (lvm_exit_info.kind). */
@@ -51,6 +55,7 @@ enum {
   LVM_EXIT_TRAP = 2,    /* it trapped (the text says why: "integer divide by zero", ...) */
   LVM_EXIT_KILLED = 3,  /* lvm_kill */
   LVM_EXIT_NOPROC = 4,  /* it was not alive when the link or monitor was made */
+  LVM_EXIT_NOCONNECTION = 5, /* its node's connection was lost (docs/distribution.md) */
 };
 
 /* The payload of an LVM_TAG_EXIT or LVM_TAG_DOWN message: this header, then
@@ -187,6 +192,34 @@ LVM_IMPORT(unregister) int32_t lvm_unregister(const char *name, size_t len);
 
 /* Writes the pid registered under name to *pid. LVM_OK or LVM_ENOTFOUND. */
 LVM_IMPORT(whereis) int32_t lvm_whereis(const char *name, size_t len, lvm_pid_t *pid);
+
+/* ---- Distribution (docs/distribution.md): lvm run --name NAME@HOST ----
+ * Pids of processes on other nodes work with lvm_send, lvm_link,
+ * lvm_monitor and lvm_kill like local ones. */
+
+/* Writes this node's name (NAME@HOST) and returns its length; 0 when the
+ * VM is not a distributed node. */
+LVM_IMPORT(node_self) int32_t lvm_node_self(char *buf, size_t cap);
+/* Writes the name of the node pid lives on and returns its length
+ * ("nonode@nohost" for local pids without --name), or -LVM_ENOPROC. */
+LVM_IMPORT(pid_node) int32_t lvm_pid_node(lvm_pid_t pid, char *buf, size_t cap);
+/* Sends to the process registered as name on node (Erlang's
+ * {Name, Node} ! Msg); node_len 0: this node. LVM_OK (a remote send is
+ * asynchronous: it may be dropped), LVM_ENOTFOUND (no such local name),
+ * LVM_ENONODE or LVM_EINVAL (a reserved tag, an empty or long name). */
+LVM_IMPORT(send_named) int32_t lvm_send_named(const char *node, size_t node_len, const char *name, size_t name_len,
+                                              int64_t tag, const void *data, size_t len);
+/* With on != 0, the caller gets an LVM_TAG_NODEUP message whenever node
+ * connects (at once if it is connected) and LVM_TAG_NODEDOWN whenever its
+ * connection is lost or cannot be made (the payload is the node's name);
+ * on == 0 stops them. Connects if need be. LVM_OK or LVM_ENONODE. */
+LVM_IMPORT(monitor_node) int32_t lvm_monitor_node(const char *node, size_t len, int32_t on);
+/* A pid as portable bytes (Erlang's external term format, 25 bytes or
+ * more): put them in a message, and lvm_pid_decode on any node gives the
+ * same process back. Returns the full length (copies at most cap bytes). */
+LVM_IMPORT(pid_encode) int32_t lvm_pid_encode(lvm_pid_t pid, void *buf, size_t cap);
+/* The pid such bytes name (written at pid_out). LVM_OK or LVM_EINVAL. */
+LVM_IMPORT(pid_decode) int32_t lvm_pid_decode(const void *buf, size_t len, lvm_pid_t *pid_out);
 
 /* Sends a copy of data[0..len) with tag to `to` after delay_ns (the
  * message is dropped if `to` is not alive then). Writes the timer's

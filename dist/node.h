@@ -1,0 +1,214 @@
+// An lvm node of Erlang distribution (brief section 9, docs/distribution.md):
+// `lvm run --name NAME@HOST` publishes the node through epmd and speaks the
+// distribution protocol with other lvm nodes and with Erlang/Elixir nodes.
+//
+// Threads (none of them a scheduler worker, none started without --name):
+// - the acceptor: accepts connections and runs the handshake (erl_interface's
+//   ei_accept_tmo, cookies checked there);
+// - the connector: opens connections the workers ask for (ei_connect_tmo);
+// - the I/O thread: an epoll loop reading every connection, dispatching its
+//   frames into the scheduler (sends, links, monitors), finishing writes a
+//   worker could not complete, sending ticks and closing connections.
+// A worker sending to a remote pid appends the frame to the connection's
+// buffer and writes it with one non-blocking send() if nobody else is
+// writing; what the socket does not take the I/O thread writes later. So a
+// worker never blocks on the network.
+#pragma once
+
+#include <ei.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "dist/etf.h"
+#include "vm/remote.h"
+#include "vm/scheduler.h"
+
+namespace lvm::dist {
+
+// How `lvm run` starts a node.
+struct NodeConfig {
+  std::string name;         // NAME@HOST (--name) or NAME (--sname: the short host name is added)
+  bool short_name = false;  // --sname
+  std::string cookie;       // --cookie; empty: ~/.erlang.cookie
+  uint32_t max_frame = 64u << 20;  // a frame longer than this closes its connection
+  bool log = true;          // connection events on stderr
+};
+
+// Links and monitors between this node and another, guarded by mu.
+struct PeerState {
+  std::mutex mu;
+  std::set<std::pair<Pid, Pid>> links;  // (local, remote)
+  struct OutMonitor { Pid watcher, target; };
+  std::unordered_map<uint64_t, OutMonitor> monitors;  // our monitors of its processes, by our ref
+  struct InMonitor { Pid target, watcher; std::vector<uint8_t> ref; };
+  std::unordered_map<uint64_t, InMonitor> watched;    // its monitors of our processes, by our ref
+  uint64_t unlink_id = 0;
+};
+
+// One connection to another node (or an attempt at one).
+struct Connection : std::enable_shared_from_this<Connection> {
+  uint32_t node = 0;        // index in the node table
+  std::string peer;         // its name
+  int fd = -1;
+  std::atomic<bool> up{false};
+  std::atomic<bool> dead{false};
+  // Output: frames appended by any thread under out_mu; `writing` is held
+  // by the one thread writing wbuf (a worker, or the I/O thread).
+  std::mutex out_mu;
+  std::vector<uint8_t> out;
+  bool writing = false;
+  std::atomic<int> in_flush{0};  // threads inside flush(): the fd stays open while any is
+  std::vector<uint8_t> wbuf;
+  size_t woff = 0;
+  std::atomic<uint64_t> last_write_ns{0};
+  // Input (the I/O thread only).
+  std::vector<uint8_t> in;
+  size_t in_len = 0;
+  uint64_t last_read_ns = 0;
+  // Opened by this node (the connector), not accepted.
+  bool outgoing = false;
+  // Superseded by another connection to the same node (both nodes
+  // connected at once): read until the peer closes it, never written to
+  // again, and closed quietly.
+  std::atomic<bool> drain{false};
+  // A stale connection replaced by a new one from a node that came back:
+  // its close still reports noconnection.
+  std::atomic<bool> signal_on_close{false};
+  // Links and monitors with the node, shared by its connections.
+  std::shared_ptr<PeerState> sig = std::make_shared<PeerState>();
+  // The last remote sender seen (most frames come from the same one).
+  WirePid last_sender_wire;
+  std::string last_sender_node;
+  Pid last_sender = 0;
+};
+
+class Node final : public RemoteHub {
+ public:
+  // Publishes the node and starts its threads. Null with `error` set when
+  // it cannot (no epmd, a name taken, a bad name).
+  static std::unique_ptr<Node> start(const NodeConfig& config, Scheduler& sched, std::string* error);
+  ~Node() override;
+
+  // RemoteHub.
+  bool send(Pid from, Pid to, int64_t tag, std::span<const uint8_t> data) override;
+  bool kill(Pid from, Pid to) override;
+  bool link(Pid local, Pid remote) override;
+  void unlink(Pid local, Pid remote) override;
+  bool monitor(Pid watcher, Pid target, uint64_t ref) override;
+  void demonitor(Pid watcher, Pid target, uint64_t ref) override;
+  void exit_signal(Pid from, Pid to, const ExitReason& reason) override;
+  void down(Pid from, Pid watcher, uint64_t ref, const ExitReason& reason) override;
+  const std::string& node_name() const override { return name_; }
+  bool send_named(Pid from, std::string_view node, std::string_view name, int64_t tag,
+                  std::span<const uint8_t> data) override;
+  std::string pid_node(Pid pid) override;
+  std::vector<uint8_t> encode_pid(Pid pid) override;
+  Pid decode_pid(std::span<const uint8_t> bytes) override;
+  bool monitor_node(Pid watcher, std::string_view node, bool on) override;
+
+  // The frame handler (control.cpp), public for the I/O thread's use:
+  // false with `why` for bad input (the connection is then closed).
+  bool handle_frame(Connection& c, std::span<const uint8_t> frame, std::string& why);
+
+ private:
+  Node(const NodeConfig& config, Scheduler& sched);
+
+  // ---- remote pids (kRemotePidBit | index into pids_) ----
+  struct RemotePid { uint32_t node, id, serial, creation; };
+  struct PidKey {
+    uint32_t node, id, serial, creation;
+    bool operator==(const PidKey&) const = default;
+  };
+  struct PidKeyHash {
+    size_t operator()(const PidKey& k) const {
+      return std::hash<uint64_t>()((uint64_t(k.node) << 32 | k.id) ^ (uint64_t(k.serial) << 17) ^ k.creation);
+    }
+  };
+  std::mutex pid_mu_;
+  std::vector<RemotePid> pids_;
+  std::unordered_map<PidKey, Pid, PidKeyHash> pid_index_;
+  bool remote_pid(Pid handle, RemotePid& out);
+  // The handle for a wire pid; a pid of this node becomes its local pid
+  // (0 if it names nothing this node could have made).
+  Pid from_wire(const WirePid& w);
+  void write_pid(EtfWriter& w, Pid pid);  // local or remote
+
+  // ---- the node table: names, their connections, node monitors ----
+  struct NodeSlot {
+    std::string name;
+    std::shared_ptr<Connection> conn;
+    std::vector<Pid> watchers;  // lvm_monitor_node
+  };
+  std::mutex nodes_mu_;
+  std::vector<NodeSlot> nodes_;
+  std::unordered_map<std::string, uint32_t> node_index_;
+  uint32_t node_of(std::string_view name);  // interns
+  std::string node_name_of(uint32_t index);
+  // The connection to a node, opening one if there is none (connect).
+  std::shared_ptr<Connection> connection(uint32_t node, bool connect = true);
+
+  // ---- sending ----
+  // Appends a frame made of a control term and an optional message term
+  // to c's output and writes it if nobody is writing.
+  void send_frame(Connection& c, const std::vector<uint8_t>& frame);
+  void flush(Connection& c);  // with c.writing held
+  std::vector<uint8_t> begin_frame();
+  static void end_frame(std::vector<uint8_t>& frame);
+  void encode_reason(EtfWriter& w, const ExitReason& r);
+  ExitReason decode_reason(std::span<const uint8_t> term);
+  void message_term(EtfWriter& w, int64_t tag, std::span<const uint8_t> data);
+  // A reference this node made for a monitor, back to its number.
+  bool our_ref(const WireRef& ref, uint64_t& out) const;
+  // Incoming (control.cpp): a pid of the frame (the sender cache first),
+  // a local pid addressed by it (0: not one of ours), and the delivery of
+  // a message term to a local process.
+  Pid sender_pid(Connection& c, const WirePid& w);
+  Pid local_pid(const WirePid& w) const;
+  void deliver(Pid from, Pid to, std::span<const uint8_t> term);
+
+  // ---- connections ----
+  // A handshake done: `outgoing` is the connection the connector opened.
+  void adopt(int fd, const std::string& peer, const std::shared_ptr<Connection>& outgoing);
+  void lost(const std::shared_ptr<Connection>& c, const std::string& why);
+  void close_later(Connection& c, const std::string& why);
+  void drain(Connection& c);  // stops writing a superseded connection
+  // Sends a frame answering one that came on c: on c, or on the node's
+  // current connection if c is superseded.
+  void reply(Connection& c, const std::vector<uint8_t>& frame);
+  void wake_io();
+  void acceptor_main();
+  void connector_main();
+  void io_main();
+  void read_ready(const std::shared_ptr<Connection>& c);
+  void tick(uint64_t now);
+  void notify_nodes(uint32_t node, bool up);
+
+  NodeConfig config_;
+  Scheduler& sched_;
+  std::string name_;     // NAME@HOST
+  ei_cnode ec_{};
+  uint32_t creation_ = 0;
+  int listen_fd_ = -1, epmd_fd_ = -1, epoll_fd_ = -1, wake_fd_ = -1;
+  std::atomic<bool> stop_{false};
+  std::thread acceptor_, connector_, io_;
+  std::mutex connect_mu_;
+  std::condition_variable connect_cv_;
+  std::deque<std::shared_ptr<Connection>> to_connect_;
+  std::mutex io_mu_;  // guards to_add_, to_close_
+  std::vector<std::shared_ptr<Connection>> to_add_;
+  std::vector<std::pair<std::shared_ptr<Connection>, std::string>> to_close_;
+  std::unordered_map<int, std::shared_ptr<Connection>> by_fd_;  // the I/O thread's
+};
+
+}  // namespace lvm::dist

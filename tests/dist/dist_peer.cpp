@@ -1,0 +1,112 @@
+// lvm-dist-peer NODE COOKIE KIND: a hostile distribution peer for
+// test_dist.sh. It completes the handshake with NODE (erl_interface), sends
+// one bad frame of KIND (truncated: a message term cut short; corrupt: an
+// unknown term tag; unknown: control message 99; length: a frame header
+// of 2^32 - 1 bytes), checks that NODE closes that connection, then
+// connects again and checks that {echo, NODE} still answers.
+#include <ei.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "dist/etf.h"
+
+using namespace lvm::dist;
+
+namespace {
+ei_cnode ec;
+
+std::vector<uint8_t> frame_head(std::vector<uint8_t>& f, int64_t op) {
+  f.assign(4, 0);
+  f.push_back(112);
+  EtfWriter w(f);
+  w.version();
+  w.tuple(4);  // {REG_SEND, FromPid, '', echo} (or op)
+  w.integer(op);
+  w.pid(ec.thisnodename, 1, 0, ec.creation);
+  w.atom("");
+  w.atom("echo");
+  return f;
+}
+
+void finish(std::vector<uint8_t>& f) {
+  const uint32_t len = uint32_t(f.size() - 4);
+  f[0] = uint8_t(len >> 24), f[1] = uint8_t(len >> 16), f[2] = uint8_t(len >> 8), f[3] = uint8_t(len);
+}
+
+// Waits up to 10 s for the node to close fd (reading and dropping frames).
+bool closed_by_node(int fd) {
+  uint8_t buf[4096];
+  for (int k = 0; k < 100; ++k) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return true;
+  }
+  return false;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: lvm-dist-peer NODE COOKIE truncated|corrupt|unknown|length\n");
+    return 2;
+  }
+  const std::string kind = argv[3];
+  const std::string name = "peer" + std::to_string(getpid());
+  const std::string full = name + "@127.0.0.1";
+  ei_init();
+  if (ei_connect_xinit(&ec, "127.0.0.1", name.c_str(), full.c_str(), nullptr, argv[2], 7) < 0) return 1;
+  int fd = ei_connect_tmo(&ec, argv[1], 5000);
+  if (fd < 0) {
+    std::fprintf(stderr, "cannot connect to %s\n", argv[1]);
+    return 1;
+  }
+  std::vector<uint8_t> f;
+  if (kind == "length") {
+    f = {0xff, 0xff, 0xff, 0xff, 112, 131};
+  } else if (kind == "unknown") {
+    frame_head(f, 99);
+    finish(f);
+  } else {
+    frame_head(f, 6);
+    if (kind == "truncated") f.insert(f.end(), {131, 109, 0, 0, 0, 10, 'a', 'b'});  // 10 bytes claimed, 2 there
+    else f.insert(f.end(), {131, 200, 1, 2});                                      // no tag 200
+    finish(f);
+  }
+  if (write(fd, f.data(), f.size()) != ssize_t(f.size())) return 1;
+  if (!closed_by_node(fd)) {
+    std::fprintf(stderr, "%s: the node kept the connection open\n", kind.c_str());
+    return 1;
+  }
+  close(fd);
+  std::printf("%s: the node closed the connection\n", kind.c_str());
+  // The node goes on: a good message to its echo is answered.
+  fd = ei_connect_tmo(&ec, argv[1], 5000);
+  if (fd < 0) return 1;
+  frame_head(f, 6);
+  f.insert(f.end(), {131, 104, 2, 97, 5, 109, 0, 0, 0, 2, 'o', 'k'});  // {5, <<"ok">>}
+  finish(f);
+  if (write(fd, f.data(), f.size()) != ssize_t(f.size())) return 1;
+  std::vector<uint8_t> in;
+  const uint8_t want[] = {97, 5, 109, 0, 0, 0, 2, 'o', 'k'};
+  for (int k = 0; k < 100; ++k) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    uint8_t buf[4096];
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    in.insert(in.end(), buf, buf + n);
+    for (size_t i = 0; i + sizeof want <= in.size(); ++i)
+      if (!std::memcmp(in.data() + i, want, sizeof want)) {
+        std::printf("%s: the node's echo answered afterwards\n", kind.c_str());
+        return 0;
+      }
+  }
+  std::fprintf(stderr, "%s: no answer from the echo after the bad input\n", kind.c_str());
+  return 1;
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Distribution on localhost (docs/distribution.md): lvm nodes and an Erlang
+# node, with an epmd this test starts on a free port and stops.
+# Usage: test_dist.sh LVM_BINARY BUILD_DIR
+set -uo pipefail
+LVM=$1
+BUILD=$2
+GUEST=$BUILD/tests/dist/dist.wasm
+PEER=$BUILD/lvm-dist-peer
+HERE=$(cd "$(dirname "$0")" && pwd)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lvm-dist.XXXXXX")
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pids=()
+# A free port for epmd: one nothing listens on.
+for k in $(seq 50); do
+  PORT=$((20000 + RANDOM % 30000))
+  (echo >/dev/tcp/127.0.0.1/$PORT) 2>/dev/null || break
+done
+export ERL_EPMD_PORT=$PORT
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  epmd -port "$PORT" -kill >/dev/null 2>&1
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+epmd -daemon -port "$PORT" || { echo "cannot start epmd on port $PORT" >&2; exit 1; }
+for k in $(seq 50); do epmd -port "$PORT" -names >/dev/null 2>&1 && break; sleep 0.1; done
+C="--cookie dist-test-cookie"
+H=127.0.0.1
+
+# node NAME ARGS...: starts a node in the background (output in $TMP/NAME.*).
+node() {
+  local name=$1
+  shift
+  # (No `timeout` wrapper: its pid must be the node's, to kill -9 it; a
+  # hung node fails by ctest's timeout and is killed at exit.)
+  "$LVM" run --name "$name@$H" $C "$GUEST" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
+  pids+=($!)
+  LAST=$!
+}
+expect() { grep -qF -- "$3" "$TMP/$2" || { fail "$1: $2 lacks: $3"; sed 's/^/    /' "$TMP/$2" >&2; }; }
+wait_for() {  # FILE TEXT: up to 20 s
+  for k in $(seq 200); do grep -qF -- "$2" "$TMP/$1" 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+
+# Two and three nodes, 100,000 messages each way per pair, in order.
+node m1 mesh 100000 "m2@$H"; a=$LAST
+node m2 mesh 100000 "m1@$H"; b=$LAST
+wait $a; ra=$?; wait $b; rb=$?
+[[ $ra -eq 0 && $rb -eq 0 ]] || fail "mesh of 2: exit codes $ra $rb"
+expect "mesh of 2" m1.out "mesh ok: 100000 messages from each of 1 peers, in order"
+expect "mesh of 2" m2.out "mesh ok: 100000 messages from each of 1 peers, in order"
+node t1 mesh 100000 "t2@$H" "t3@$H"; a=$LAST
+node t2 mesh 100000 "t1@$H" "t3@$H"; b=$LAST
+node t3 mesh 100000 "t1@$H" "t2@$H"; c=$LAST
+wait $a; ra=$?; wait $b; rb=$?; wait $c; rc=$?
+[[ $ra -eq 0 && $rb -eq 0 && $rc -eq 0 ]] || fail "mesh of 3: exit codes $ra $rb $rc"
+for n in t1 t2 t3; do expect "mesh of 3" $n.out "mesh ok: 100000 messages from each of 2 peers, in order"; done
+
+# Round trips, a remote link that kills its partner, and noconnection.
+node e1 echo echo; echo_node=$LAST
+wait_for e1.out "echo echo on e1@$H" || fail "the echo node did not come up"
+node p1 ping "e1@$H" 1000; wait $LAST || fail "ping: exit code $?"
+expect ping p1.out "ping ok: 1000 round trips"
+node l1 linktrap "e1@$H"; wait $LAST || fail "linktrap: exit code $?"
+expect linktrap l1.out "linktrap: the child died of its remote partner's exit (kind 2, \"unreachable\")"
+expect linktrap e1.err "trapped: unreachable"
+
+# A wrong cookie: refused by the handshake, nothing reaches the echo.
+timeout 60 "$LVM" run --name w1@$H --cookie wrong "$GUEST" once "e1@$H" >"$TMP/w1.out" 2>"$TMP/w1.err" </dev/null
+expect "wrong cookie" w1.out "once: no answer"
+expect "wrong cookie" e1.err "refused a connection: the handshake failed"
+grep -qF "w1@" "$TMP/e1.err" && grep -q "connected to w1" "$TMP/e1.err" && fail "wrong cookie: the node was connected"
+
+# Bad input from the network: each closes its connection (logged), the
+# node and its processes go on (the peer's good message is answered).
+if [[ -x $PEER ]]; then
+  for bad in truncated corrupt unknown length; do
+    timeout 60 "$PEER" "e1@$H" dist-test-cookie "$bad" >"$TMP/peer-$bad.out" 2>&1 ||
+      { fail "bad input $bad: the peer failed"; sed 's/^/    /' "$TMP/peer-$bad.out" >&2; }
+    expect "bad input $bad" "peer-$bad.out" "$bad: the node's echo answered afterwards"
+  done
+  expect "truncated frame" e1.err "bad input: REG_SEND's message (control message 6): truncated term: binary bytes needs 10 bytes, 2 left"
+  expect "corrupted term" e1.err "bad input: REG_SEND's message (control message 6): unknown term tag 200"
+  expect "unknown control message" e1.err "bad input: unknown control message 99"
+  expect "absurd length" e1.err "a frame of 4294967295 bytes, beyond the limit"
+else
+  fail "no $PEER"
+fi
+
+# Killing a node's OS process: noconnection to every link and monitor.
+node k1 watch "e1@$H"; watch_node=$LAST
+wait_for k1.out "watch: ready" || fail "watch: not ready: $(cat "$TMP/k1.out" "$TMP/k1.err")"
+kill -9 "$echo_node"
+wait $watch_node || fail "watch: exit code $?"
+expect watch k1.out "watch: 3 of 3 children got EXIT and DOWN with noconnection; nodedown e1@$H"
+
+# An Erlang node: messages both ways, by pid and by name, other terms.
+if command -v erl >/dev/null && erlc -o "$TMP" "$HERE/erl_echo.erl" 2>"$TMP/erlc.err"; then
+  timeout 60 erl -name "erl1@$H" -setcookie dist-test-cookie -noshell -pa "$TMP" -run erl_echo main "x1@$H" \
+    >"$TMP/erl1.out" 2>&1 </dev/null &
+  pids+=($!); erl_node=$!
+  wait_for erl1.out "erl_echo up" || fail "erl did not come up: $(cat "$TMP/erl1.out")"
+  timeout 60 "$LVM" run --name "x1@$H" $C "$GUEST" erl "erl1@$H" >"$TMP/x1.out" 2>"$TMP/x1.err" </dev/null ||
+    fail "erl: exit code $?"
+  wait $erl_node
+  expect erl x1.out "erl: {8, <<\"hello from erlang\">>} from an Erlang process"
+  expect erl x1.out "erl: {9, <<\"by name\">>} sent to {lvm_peer, node}"
+  expect erl x1.out "erl: another term arrived as LVM_TAG_TERM"
+  expect erl x1.out "erl: done"
+  expect erl erl1.out "erl_echo: got the lvm pid"
+  expect erl erl1.out "erl_echo: got {12, <<\"bye\">>} from lvm"
+else
+  fail "erl or erlc missing (scripts/bootstrap installs erlang-base and erlang-dev)"
+fi
+
+if [[ $failures -ne 0 ]]; then
+  echo "$(basename "$0"): $failures check(s) failed" >&2
+  exit 1
+fi
+echo "$(basename "$0"): ok"
