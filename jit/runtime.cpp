@@ -32,6 +32,14 @@ void refresh_memory(JitInstanceView& v) {
   }
 }
 
+// Copies n value slots; most calls move one or none, which a memmove call
+// (what std::copy becomes) would make several times dearer.
+inline void copy_slots(uint64_t* dst, const uint64_t* src, size_t n) {
+  if (!n) return;
+  dst[0] = src[0];
+  for (size_t k = 1; k < n; ++k) dst[k] = src[k];
+}
+
 uint64_t* outgoing_args(interp::ExecStack* st) { return reinterpret_cast<uint64_t*>(st->jit.guest_sp + 8); }
 
 // Runs host function `f` with the arguments at `args`, its results stored
@@ -52,7 +60,7 @@ uint32_t run_host(interp::ExecStack* st, const FuncInst* f, uint64_t* args) {
     }
     return uint32_t(t);
   }
-  std::copy(results, results + f->host_results, args);
+  copy_slots(args, results, f->host_results);
   if (--st->budget <= 0 && j.depth == 1) {  // a host call costs a reduction, plus what it charged
     j.retry = false;
     return uint32_t(Trap::Yield);
@@ -159,7 +167,7 @@ uint32_t call_funcinst(interp::ExecStack* st) {
     return uint32_t(Trap::HostError);
   }
   if (t != Trap::None) return uint32_t(t);
-  std::copy(out, out + nres, args);
+  copy_slots(args, out, nres);
   return 0;
 }
 
@@ -207,7 +215,7 @@ uint32_t interp_call(interp::ExecStack* st) {
     return uint32_t(t);
   }
   st->top = fp;  // (a resumed interpreter call left its frame in place)
-  if (t == Trap::None) std::copy(fp, fp + nres, args);
+  if (t == Trap::None) copy_slots(args, fp, nres);
   return uint32_t(t);
 }
 
@@ -277,7 +285,7 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
     uint64_t out[16] = {};
     HostCall call(inst, *f->host, args, out);
     const Trap t = f->host->call(call);
-    if (t == Trap::None && results) std::copy(out, out + nresults, results);
+    if (t == Trap::None && results) copy_slots(results, out, nresults);
     return t;
   }
   const Stubs& s = stubs();
@@ -297,7 +305,7 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
   const uintptr_t sp = (from - 8 * slots) & ~uintptr_t(15);
   if (sp < j.stack_limit) return Trap::CallStackExhausted;
   uint64_t* area = reinterpret_cast<uint64_t*>(sp);
-  std::copy(args, args + nargs, area);
+  copy_slots(area, args, nargs);
   const JitInstanceView saved_view = j.view;
   const uintptr_t saved_host = j.host_sp, saved_guest = j.guest_sp;
   j.view = make_view(callee, mc);
@@ -309,7 +317,7 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
   j.guest_sp = saved_guest;
   j.view = saved_view;
   j.suspended = false;
-  if (t == Trap::None && results) std::copy(area, area + nresults, results);
+  if (t == Trap::None && results) copy_slots(results, area, nresults);
   return t;
 }
 
