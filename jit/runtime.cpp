@@ -296,8 +296,10 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
   ModuleCode& mc = ModuleCode::of(*callee.code, ModuleCode::mode_of(callee));
   if (eager) mc.compile_all();
   const void* code = mc.compile(f->index);
-  if (!j.stubs[0]) std::copy(std::begin(s.table), std::end(s.table), j.stubs);
-  if (!j.stack_limit) j.stack_limit = j.stack_bottom + kStackMargin;
+  if (!j.stubs[0]) {
+    std::copy(std::begin(s.table), std::end(s.table), j.stubs);
+    j.stack_limit = j.stack_bottom + kStackMargin;
+  }
   // The guest stack: from its top, or below the frames of the call that
   // is running (a host function calling back into wasm).
   const uintptr_t from = j.depth ? j.guest_sp - 64 : j.stack_top;

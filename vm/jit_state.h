@@ -63,23 +63,6 @@ struct JitState {
   // An interpreter fallback suspended inside JIT code: its frame (its
   // results land there when it completes).
   uint64_t* interp_fp = nullptr;
-
-  // Back to the state of a fresh stack spanning [bottom, top) (both 0:
-  // none), keeping the stub table, which is the same for every stack: a
-  // spawn need not copy it again.
-  void reset(uintptr_t bottom, uintptr_t top) {
-    view = {};
-    host_sp = guest_sp = 0;
-    stack_limit = 0;
-    stack_top = top;
-    stack_bottom = bottom;
-    pending_fn = nullptr;
-    resume_pc = 0;
-    depth = 0;
-    suspended = retry = false;
-    scratch = 0;
-    interp_fp = nullptr;
-  }
 };
 
 }  // namespace lvm

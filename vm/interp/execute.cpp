@@ -54,8 +54,11 @@ void ExecStack::reset(void* region, size_t bytes, size_t frame_bytes, size_t jit
   base = top = reinterpret_cast<uint64_t*>(frames_base);
   jit_bytes &= ~size_t(15);
   end = reinterpret_cast<uint64_t*>(lo + bytes - jit_bytes);
-  if (jit_bytes) jit.reset(uintptr_t(lo) + bytes - jit_bytes, (uintptr_t(lo) + bytes) & ~uintptr_t(15));
-  else jit.reset(0, 0);
+  jit = {};
+  if (jit_bytes) {
+    jit.stack_top = (uintptr_t(lo) + bytes) & ~uintptr_t(15);
+    jit.stack_bottom = uintptr_t(lo) + bytes - jit_bytes;
+  }
   budget = INT64_MAX;
   preempt.store(false, std::memory_order_relaxed);
   fuel_limited = false;
