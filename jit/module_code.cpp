@@ -39,6 +39,17 @@ std::map<uintptr_t, CodeRange>& code_map() {
   static auto* m = new std::map<uintptr_t, CodeRange>;
   return *m;
 }
+// The compiled function holding `pc` and its first address, or null.
+// The caller holds the map lock.
+const CodeRange* find_range(uintptr_t pc, uintptr_t* start) {
+  auto& map = code_map();
+  auto it = map.upper_bound(pc);
+  if (it == map.begin()) return nullptr;
+  --it;
+  if (pc >= it->second.end) return nullptr;
+  *start = it->first;
+  return &it->second;
+}
 // The TierData of a module: its code per memory mode, made on demand.
 struct ModuleCodes final : CodeCache::TierData {
   std::mutex mu;
@@ -195,26 +206,22 @@ void ModuleCode::compile_all() {
 
 bool ModuleCode::lookup(uintptr_t pc, const ModuleCode** mc, uint32_t* func) {
   MapLock lock;
-  auto& map = code_map();
-  auto it = map.upper_bound(pc);
-  if (it == map.begin()) return false;
-  --it;
-  if (pc >= it->second.end) return false;
-  *mc = it->second.mc;
-  *func = it->second.func;
+  uintptr_t start;
+  const CodeRange* r = find_range(pc, &start);
+  if (!r) return false;
+  *mc = r->mc;
+  *func = r->func;
   return true;
 }
 
 bool ModuleCode::is_fault_site(uintptr_t pc) {
   if (t_holds_map) return false;  // a fault in the map's own code: not the guest's
   MapLock lock;
-  auto& map = code_map();
-  auto it = map.upper_bound(pc);
-  if (it == map.begin()) return false;
-  --it;
-  const CodeRange& r = it->second;
-  if (pc >= r.end) return false;
-  const uint32_t off = uint32_t(pc - it->first);
+  uintptr_t start;
+  const CodeRange* found = find_range(pc, &start);
+  if (!found) return false;
+  const CodeRange& r = *found;
+  const uint32_t off = uint32_t(pc - start);
   const FaultRange* end = r.faults + r.nfaults;
   const FaultRange* f = std::upper_bound(r.faults, end, off, [](uint32_t o, const FaultRange& x) { return o < x.begin; });
   return f != r.faults && off < (f - 1)->end;
