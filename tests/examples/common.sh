@@ -30,12 +30,18 @@ expect_eq() {
 }
 
 # run_lvm ARGS...: runs `lvm run ARGS...` with stdin from $STDIN (default
-# /dev/null); sets OUT, ERR and RC.
+# /dev/null); sets OUT, ERR and RC. A run that takes longer than
+# $LVM_RUN_TIMEOUT seconds (default 120: minutes beyond any example's time,
+# even under the sanitizers) is killed and reported as a hang, naming the
+# command, instead of stalling the whole test until ctest's own timeout.
 run_lvm() {
-  "$LVM" run "$@" <"${STDIN:-/dev/null}" >"$TMP/out" 2>"$TMP/err"
+  timeout -k 5 "${LVM_RUN_TIMEOUT:-120}" "$LVM" run "$@" <"${STDIN:-/dev/null}" >"$TMP/out" 2>"$TMP/err"
   RC=$?
   OUT=$(cat "$TMP/out")
   ERR=$(cat "$TMP/err")
+  if [[ $RC -eq 124 || $RC -eq 137 ]]; then
+    fail "lvm run $* did not end within ${LVM_RUN_TIMEOUT:-120} s (a hang); its output so far:"$'\n'"$OUT"$'\n'"$ERR"
+  fi
 }
 
 finish() {

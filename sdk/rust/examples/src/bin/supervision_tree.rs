@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use lvm::supervisor::{supervise, ChildSpec, Strategy, SupervisorSpec};
-use lvm::{receive, receive_down, Down, ExitReason, register, spawn_monitor, task, whereis, Process};
+use lvm::{receive, receive_down, register, spawn_monitor, task, whereis, Down, ExitReason, Process};
 
 #[derive(Serialize, Deserialize)]
 struct Job(u32);
@@ -17,6 +17,19 @@ struct Job(u32);
 enum Count {
     Add,
     Get(Process<u32>),
+}
+
+// The process registered as `name`, waiting for it to register: the pool
+// starts its children in order but does not wait for one to register
+// before starting the next, so with two threads the worker can run before
+// the counter has registered.
+fn lookup<M>(name: &str) -> Process<M> {
+    loop {
+        if let Some(p) = whereis::<M>(name) {
+            return p;
+        }
+        lvm::yield_now();
+    }
 }
 
 fn worker((): ()) {
@@ -27,7 +40,7 @@ fn worker((): ()) {
         if n == 0 {
             panic!("job 0 is a bad job");
         }
-        whereis::<Count>("counter").unwrap().send(&Count::Add).unwrap();
+        lookup::<Count>("counter").send(&Count::Add).unwrap();
     }
 }
 
@@ -95,7 +108,7 @@ fn main() {
     }
     let me = lvm::self_process::<u32>();
     loop {
-        whereis::<Count>("counter").unwrap().send(&Count::Get(me)).unwrap();
+        lookup::<Count>("counter").send(&Count::Get(me)).unwrap();
         let n: u32 = receive();
         if n == bad + 1 {
             println!(
