@@ -82,14 +82,15 @@ bool add_env(const std::string& arg, std::vector<std::string>& env) {
   return true;
 }
 
+constexpr const char* kUsage =
+    "usage: lvm run [--interp|--jit|--jit-eager] [--jit-stats] [--jit-dump FILE] [--dir HOST[::GUEST]] [--env K[=V]]\n"
+    "               [--max-memory SIZE] [--threads N] [--max-processes N] [--wait-all] [--trap-unknown-imports]\n"
+    "               [--name NAME@HOST | --sname NAME] [--cookie C]\n"
+    "               [--invoke NAME] app.wasm [args...]\n"
+    "(README.md, \"lvm run\", describes each option)\n";
+
 int usage(const char* why) {
-  std::fprintf(stderr,
-               "lvm run: %s\n"
-               "usage: lvm run [--interp|--jit|--jit-eager] [--jit-stats] [--dir HOST[::GUEST]] [--env K[=V]] [--max-memory SIZE]\n"
-               "               [--threads N] [--max-processes N] [--wait-all] [--trap-unknown-imports]\n"
-               "               [--name NAME@HOST | --sname NAME] [--cookie C]\n"
-               "               [--invoke NAME] app.wasm [args...]\n",
-               why);
+  std::fprintf(stderr, "lvm run: %s\n%s", why, kUsage);
   return kExitUsage;
 }
 
@@ -112,6 +113,7 @@ int cmd_run(const std::vector<std::string>& args) {
     else if (e == "jit-eager") tier = Tier::JitEager;
   }
   bool jit_stats = false;
+  std::optional<std::string> jit_dump;  // --jit-dump FILE
   std::optional<dist::NodeConfig> node_config;  // --name / --sname
   std::string cookie;
   size_t i = 0;
@@ -134,6 +136,13 @@ int cmd_run(const std::vector<std::string>& args) {
       tier = Tier::JitEager;
     } else if (a == "--jit-stats") {
       jit_stats = true;
+    } else if (a == "--jit-dump") {
+      const std::string* v = value("--jit-dump");
+      if (!v || v->empty()) return usage("--jit-dump needs a file name (- for stderr)");
+      jit_dump = *v;
+    } else if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
     } else if (a == "--dir") {
       const std::string* v = value("--dir");
       if (!v) return usage("--dir needs HOST[::GUEST]");
@@ -196,6 +205,18 @@ int cmd_run(const std::vector<std::string>& args) {
       return kExitUsage;
     }
     set_default_tier(jit::tier(tier == Tier::JitEager));
+  }
+  // --jit-dump: every compiled function's code as text (kept open to the end).
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> dump_file(nullptr, std::fclose);
+  if (jit_dump) {
+    if (tier == Tier::Interp) return usage("--jit-dump needs the JIT (not --interp)");
+    std::FILE* f = *jit_dump == "-" ? stderr : std::fopen(jit_dump->c_str(), "w");
+    if (!f) {
+      std::fprintf(stderr, "lvm run: --jit-dump: cannot write %s: %s\n", jit_dump->c_str(), std::strerror(errno));
+      return kExitUsage;
+    }
+    if (f != stderr) dump_file.reset(f);
+    jit::set_dump(f);
   }
   // --jit-stats: what the JIT did, printed when the run ends.
   struct StatsAtExit {

@@ -329,14 +329,15 @@ void Compiler::push_call_results(const FuncType& type) {
   for (size_t j = 0; j < results.size(); ++j) {
     const ValType t = results[j];
     const Address src = masm_->stack(8 * int32_t(j));
+    const bool last = j + 1 == results.size();  // (only the last can go to a local.set's home)
     if (is_float(t)) {
-      const Fpr r = alloc_fpr();
-      masm_->fload(fwof(t), r, src);
-      push_reg(t, r.code);
+      const FprDest d = last ? dest_fpr(t, Fpr{}) : FprDest{alloc_fpr()};
+      masm_->fload(fwof(t), d.reg, src);
+      push_dest(t, d);
     } else {
-      const Gpr r = alloc_gpr();
-      masm_->load(wof(t), r, src, t == ValType::I32 ? LoadKind::U32 : LoadKind::X64);
-      push_reg(t, r.code);
+      const GprDest d = last ? dest_gpr(t, Gpr{}) : GprDest{alloc_gpr()};
+      masm_->load(wof(t), d.reg, src, t == ValType::I32 ? LoadKind::U32 : LoadKind::X64);
+      push_dest(t, d);
     }
   }
 }

@@ -123,17 +123,17 @@ void Compiler::memory_access(Opcode op, CodeCursor& c) {
     bool guard;
     const Address at = bounds_checked(addr, offset, mo.bytes, ea_reg, guard);
     if (is_float(mo.type)) {
-      const Fpr d = alloc_fpr();
+      const FprDest d = dest_fpr(mo.type, Fpr{});
       const uint32_t begin = uint32_t(a.offset());
-      a.fload(fwof(mo.type), d, at);
+      a.fload(fwof(mo.type), d.reg, at);
       if (guard) faults_.push_back({begin, uint32_t(a.offset())});
-      push_reg(mo.type, d.code);
+      push_dest(mo.type, d);
     } else {
-      const Gpr d = alloc_gpr();
+      const GprDest d = dest_gpr(mo.type, Gpr{});
       const uint32_t begin = uint32_t(a.offset());
-      a.load(wof(mo.type), d, at, mo.kind);
+      a.load(wof(mo.type), d.reg, at, mo.kind);
       if (guard) faults_.push_back({begin, uint32_t(a.offset())});
-      push_reg(mo.type, d.code);
+      push_dest(mo.type, d);
     }
     free_value(addr);
     if (ea_reg.valid()) gpr_free_ |= 1u << ea_reg.code;

@@ -82,15 +82,15 @@ void Compiler::int_binary(Opcode op, W w, IntOp iop) {
   if (a.kind == Kind::Const && b.kind != Kind::Const && commutative(iop)) std::swap(a, b);
   if (b.kind == Kind::Const && fits_imm(w, b.bits)) {
     const Gpr ra = use_gpr(a);
-    const Gpr d = a.kind == Kind::Reg ? ra : alloc_gpr();
-    masm_->alu_imm(iop, w, d, ra, int32_t(uint32_t(b.bits)));
-    push_reg(t, d.code);
+    const GprDest d = dest_gpr(t, a.kind == Kind::Reg ? ra : Gpr{});
+    masm_->alu_imm(iop, w, d.reg, ra, int32_t(uint32_t(b.bits)));
+    push_dest(t, d);
     return;
   }
   const Gpr ra = use_gpr(a), rb = use_gpr(b);
-  const Gpr d = result_gpr(a, ra, b, rb);
-  masm_->alu(iop, w, d, ra, rb);
-  push_reg(t, d.code);
+  const GprDest d = dest_gpr(t, a, ra, b, rb);
+  masm_->alu(iop, w, d.reg, ra, rb);
+  push_dest(t, d);
 }
 
 void Compiler::shift_op(Opcode op, W w, ShiftOp sop) {
@@ -99,9 +99,9 @@ void Compiler::shift_op(Opcode op, W w, ShiftOp sop) {
   if (fold(op, t, a, b)) return;
   if (b.kind == Kind::Const) {
     const Gpr ra = use_gpr(a);
-    const Gpr d = a.kind == Kind::Reg ? ra : alloc_gpr();
-    masm_->shift_imm(sop, w, d, ra, uint8_t(b.bits));
-    push_reg(t, d.code);
+    const GprDest d = dest_gpr(t, a.kind == Kind::Reg ? ra : Gpr{});
+    masm_->shift_imm(sop, w, d.reg, ra, uint8_t(b.bits));
+    push_dest(t, d);
     return;
   }
   evict(masm_->shift_clobbers());
@@ -162,12 +162,13 @@ void Compiler::int_compare(Opcode op, W w, Cond cond, CodeCursor& c) {
         free_value(b);
       }))
     return;
+  // (The destination first: giving entries a local's old value may move.)
+  const GprDest d = dest_gpr(ValType::I32, a.kind == Kind::Reg ? ra : b.kind == Kind::Reg ? rb : Gpr{});
+  if (a.kind == Kind::Reg && d.reg != ra) free_value(a);
+  if (b.kind == Kind::Reg && d.reg != rb) free_value(b);
   compare();
-  const Gpr d = a.kind == Kind::Reg ? ra : b.kind == Kind::Reg ? rb : alloc_gpr();
-  if (a.kind == Kind::Reg && d != ra) free_value(a);
-  if (b.kind == Kind::Reg && d != rb) free_value(b);
-  masm_->set_cc(cond, d);
-  push_reg(ValType::I32, d.code);
+  masm_->set_cc(cond, d.reg);
+  push_dest(ValType::I32, d);
 }
 
 void Compiler::int_eqz(W w, CodeCursor& c) {
@@ -182,10 +183,10 @@ void Compiler::int_eqz(W w, CodeCursor& c) {
         free_value(a);
       }))
     return;
+  const GprDest d = dest_gpr(ValType::I32, a.kind == Kind::Reg ? ra : Gpr{});
   masm_->test(w, ra);
-  const Gpr d = a.kind == Kind::Reg ? ra : alloc_gpr();
-  masm_->set_cc(Cond::Eq, d);
-  push_reg(ValType::I32, d.code);
+  masm_->set_cc(Cond::Eq, d.reg);
+  push_dest(ValType::I32, d);
 }
 
 void Compiler::int_unary(W w, IntUnOp op) {
@@ -199,17 +200,18 @@ void Compiler::int_unary(W w, IntUnOp op) {
 void Compiler::extend(ExtOp op, ValType result) {
   Value a = pop();
   const Gpr ra = use_gpr(a);
-  const Gpr d = a.kind == Kind::Reg ? ra : alloc_gpr();
-  masm_->ext(op, d, ra);
-  push_reg(result, d.code);
+  const GprDest d = dest_gpr(result, a.kind == Kind::Reg ? ra : Gpr{});
+  masm_->ext(op, d.reg, ra);
+  push_dest(result, d);
 }
 
 void Compiler::float_binary(FW w, FOp op) {
   Value b = pop(), a = pop();
   const Fpr ra = use_fpr(a), rb = use_fpr(b);
-  const Fpr d = result_fpr(a, ra, b, rb);
-  masm_->fbin(op, w, d, ra, rb);
-  push_reg(w == FW::F32 ? ValType::F32 : ValType::F64, d.code);
+  const ValType t = w == FW::F32 ? ValType::F32 : ValType::F64;
+  const FprDest d = dest_fpr(t, a, ra, b, rb);
+  masm_->fbin(op, w, d.reg, ra, rb);
+  push_dest(t, d);
 }
 
 void Compiler::float_unary(FW w, FUnOp op) {

@@ -22,11 +22,12 @@ std::unique_ptr<MacroAssembler> take_assembler() {
 
 void recycle_assembler(std::unique_ptr<MacroAssembler> masm) { t_spare = std::move(masm); }
 
-CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode) {
-  return Compiler(m, func_index, code_table, mode).run();
+CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode,
+                               bool listing) {
+  return Compiler(m, func_index, code_table, mode, listing).run();
 }
 
-Compiler::Compiler(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode)
+Compiler::Compiler(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode, bool listing)
     : m_(m),
       func_index_(func_index),
       type_(m.func_type(func_index)),
@@ -34,6 +35,7 @@ Compiler::Compiler(const Module& m, uint32_t func_index, void* const* code_table
       code_table_(code_table),
       mode_(mode),
       masm_(take_assembler()) {
+  masm_->set_listing(listing);
   size_t n;
   const Gpr* temps = Regs::temps(n);
   for (size_t i = 0; i < n; ++i) gpr_free_ |= 1u << temps[i].code;
@@ -42,111 +44,91 @@ Compiler::Compiler(const Module& m, uint32_t func_index, void* const* code_table
   trap_labels_.resize(size_t(Trap::Yield) + 1);
 }
 
-// ---- pre-scan ----
+// ---- the function's facts ----
 
-bool Compiler::prescan() {
-  auto bad_type = [](ValType t) { return t == ValType::V128; };
-  for (ValType t : type_.params())
-    if (bad_type(t)) return unsupported_ = "v128 parameter", false;
-  for (ValType t : type_.results())
-    if (bad_type(t)) return unsupported_ = "v128 result", false;
-  for (ValType t : type_.params()) locals_.push_back({t, false, 0, 0});
-  for (const LocalGroup& g : body_.locals) {
-    if (bad_type(g.type)) return unsupported_ = "v128 local", false;
-    locals_.insert(locals_.end(), g.count, LocalInfo{g.type, false, 0, 0});
-  }
-  std::vector<uint64_t> uses(locals_.size(), 0);
-  uint32_t out = std::max<uint32_t>(uint32_t(type_.params().size()), uint32_t(type_.results().size()));
-  out = 0;
-  bool if_params = false;
-  uint64_t weight = 1;
-  std::vector<bool> loops;  // per open block: is it a loop
-  auto call_arity = [&](const FuncType& t) {
-    out = std::max<uint32_t>(out, uint32_t(std::max(t.params().size(), t.results().size())));
-  };
+namespace {
+// The instruction features this compiler handles (FunctionBody::op_features).
+constexpr uint32_t kCompiledFeatures =
+    1u << unsigned(Feature::Mvp) | 1u << unsigned(Feature::SignExtension) |
+    1u << unsigned(Feature::SaturatingConversions) | 1u << unsigned(Feature::MultiValue) |
+    1u << unsigned(Feature::BulkMemory) | 1u << unsigned(Feature::ReferenceTypes);
+}  // namespace
+
+bool Compiler::find_unsupported() {
   CodeCursor c{m_.bytes.data() + body_.code_offset};
   const uint8_t* end = m_.bytes.data() + body_.body.offset + body_.body.size;
   while (c.p < end) {
     const uint8_t b = *c.p;
     const Opcode op = c.opcode();
-    if (b == 0xFD) return unsupported_ = std::string("SIMD instruction ") + std::string(op_name(op)), false;
+    if (b == 0xFD) return unsupported_ = std::string("SIMD instruction ") + std::string(op_name(op)), true;
     const OpInfo& info = op_info(op);
-    if (info.feature != Feature::Mvp && info.feature != Feature::SignExtension &&
-        info.feature != Feature::SaturatingConversions && info.feature != Feature::MultiValue &&
-        info.feature != Feature::BulkMemory && info.feature != Feature::ReferenceTypes)
-      return unsupported_ = std::string("instruction ") + std::string(op_name(op)), false;
+    if (!(kCompiledFeatures >> unsigned(info.feature) & 1))
+      return unsupported_ = std::string("instruction ") + std::string(op_name(op)), true;
     switch (op) {
       case Opcode::Block: case Opcode::Loop: case Opcode::If: {
         std::span<const ValType> params, results;
         read_block_type(c, params, results);
-        for (ValType t : params)
-          if (bad_type(t)) return unsupported_ = "v128 block type", false;
-        for (ValType t : results)
-          if (bad_type(t)) return unsupported_ = "v128 block type", false;
-        if (op == Opcode::If && !params.empty()) if_params = true;
-        loops.push_back(op == Opcode::Loop);
-        if (op == Opcode::Loop) weight = std::min<uint64_t>(weight * 8, 1u << 20);
-        break;
-      }
-      case Opcode::End:
-        if (!loops.empty()) {
-          if (loops.back()) weight = std::max<uint64_t>(weight / 8, 1);
-          loops.pop_back();
-        }
-        break;
-      case Opcode::LocalGet: case Opcode::LocalSet: case Opcode::LocalTee: uses[c.u32()] += weight; break;
-      case Opcode::Call: call_arity(m_.func_type(c.u32())); break;
-      case Opcode::CallIndirect: {
-        call_arity(m_.types[c.u32()]);
-        c.u32();
+        for (std::span<const ValType> ts : {params, results})
+          for (ValType t : ts)
+            if (t == ValType::V128) return unsupported_ = "v128 block type", true;
         break;
       }
       case Opcode::SelectT: {
         uint32_t n = c.u32();
         for (uint32_t i = 0; i < n; ++i)
-          if (bad_type(ValType(*c.p++))) return unsupported_ = "v128 select", false;
+          if (ValType(*c.p++) == ValType::V128) return unsupported_ = "v128 select", true;
         break;
       }
       default: c.skip(info.imm); break;
     }
   }
-  out_slots_ = out;
+  return false;
+}
 
-  // Homes: the most used integer locals, in callee-saved registers.
+bool Compiler::prepare() {
+  for (ValType t : type_.params())
+    if (t == ValType::V128) return unsupported_ = "v128 parameter", false;
+  for (ValType t : type_.results())
+    if (t == ValType::V128) return unsupported_ = "v128 result", false;
+  for (const LocalGroup& g : body_.locals)
+    if (g.type == ValType::V128) return unsupported_ = "v128 local", false;
+  if (body_.op_features & ~kCompiledFeatures) {
+    // Only to name the reason; the validator's summary says there is one.
+    if (!find_unsupported()) unsupported_ = "an instruction of an unsupported feature";
+    return false;
+  }
+  for (ValType t : type_.params()) locals_.push_back({t, false, 0, 0});
+  for (const LocalGroup& g : body_.locals) locals_.insert(locals_.end(), g.count, LocalInfo{g.type, false, 0, 0});
+  out_slots_ = body_.max_call_values;
+
+  // Homes: the most used integer locals, in callee-saved registers; then
+  // caller-saved homes for the next integer and the first float locals,
+  // among those used in loops (weight 8 or more: each call this function
+  // makes costs a store and a load per such home).
   size_t nhomes;
   const Gpr* homes = Regs::homes(nhomes);
-  std::vector<uint32_t> order;
-  for (uint32_t i = 0; i < locals_.size(); ++i)
-    if (!is_float(locals_[i].type) && uses[i] > 0) order.push_back(i);
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return uses[a] > uses[b]; });
-  for (size_t k = 0; k < order.size() && k < nhomes; ++k) {
-    locals_[order[k]].homed = true;
-    locals_[order[k]].reg = homes[k].code;
-    saved_.push_back(homes[k]);
-  }
-  // Then caller-saved homes for the next integer and the first float
-  // locals, among those used in loops (each call this function makes
-  // costs a store and a load per such home).
-  auto volatile_homes = [&](size_t from, const uint8_t* regs, size_t n) {
-    for (size_t k = from, r = 0; k < order.size() && r < n; ++k) {
-      if (uses[order[k]] < 8) break;
-      LocalInfo& l = locals_[order[k]];
+  size_t ints = 0, vints = 0, floats = 0;
+  size_t nvh, nfh;
+  const Gpr* vh = Regs::vhomes(nvh);
+  const Fpr* fh = Regs::fhomes(nfh);
+  for (const LocalUse& u : body_.hot_locals) {
+    LocalInfo& l = locals_[u.index];
+    if (is_float(l.type)) {
+      if (floats == nfh || u.weight < 8) continue;
       l.homed = l.volatile_home = true;
-      l.reg = regs[r++];
-      vhomed_.push_back(order[k]);
+      l.reg = fh[floats++].code;
+      vhomed_.push_back(u.index);
+    } else if (ints < nhomes) {
+      l.homed = true;
+      l.reg = homes[ints].code;
+      saved_.push_back(homes[ints++]);
+    } else {
+      if (vints == nvh || u.weight < 8) continue;
+      l.homed = l.volatile_home = true;
+      l.reg = vh[vints++].code;
+      vhomed_.push_back(u.index);
     }
-  };
-  uint8_t codes[8];
-  const Gpr* vh = Regs::vhomes(nhomes);
-  for (size_t k = 0; k < nhomes; ++k) codes[k] = vh[k].code;
-  volatile_homes(saved_.size(), codes, nhomes);
-  const Fpr* fh = Regs::fhomes(nhomes);
-  for (size_t k = 0; k < nhomes; ++k) codes[k] = fh[k].code;
-  order.clear();
-  for (uint32_t i = 0; i < locals_.size(); ++i)
-    if (is_float(locals_[i].type) && uses[i] > 0) order.push_back(i);
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return uses[a] > uses[b]; });
-  volatile_homes(0, codes, nhomes);
+  }
   // Frame offsets.
   const int32_t base = -8 * int32_t(saved_.size());
   int32_t next = base;
@@ -162,7 +144,7 @@ bool Compiler::prescan() {
   }
   slots_base_ = next;
   save_base_ = slots_base_ - 8 * int32_t(body_.max_stack);
-  const int32_t save_slots = if_params ? int32_t(body_.max_stack) : 0;
+  const int32_t save_slots = body_.if_with_params ? int32_t(body_.max_stack) : 0;
   const int32_t lowest = save_base_ - 8 * save_slots;
   uint32_t below_saved = uint32_t(base - lowest) + 8 * out_slots_;
   // sp is 16-byte aligned at calls: fp is (pushed fp), then the saved registers.
@@ -175,7 +157,7 @@ bool Compiler::prescan() {
 
 CompileResult Compiler::run() {
   CompileResult r;
-  if (!prescan()) {
+  if (!prepare()) {
     r.fallback = unsupported_;
     return r;
   }
@@ -217,6 +199,7 @@ CompileResult Compiler::run() {
   fn.height = 0;
   ctl_.push_back(fn);
   CodeCursor c{m_.bytes.data() + body_.code_offset};
+  cur_ = &c;
   while (!ctl_.empty()) {
     const Opcode op = c.opcode();
     if (dead_) {
@@ -257,6 +240,7 @@ CompileResult Compiler::run() {
     r.fallback = "the assembler failed";
     return r;
   }
+  r.listing = masm_->listing();
   r.masm = std::move(masm_);
   r.faults = std::move(faults_);
   return r;
@@ -470,6 +454,51 @@ Fpr Compiler::result_fpr(const Value& a, Fpr ra, const Value& b, Fpr rb) {
   }
   if (b.kind == Kind::Reg) return rb;
   return alloc_fpr();
+}
+
+uint32_t Compiler::result_home(ValType t) {
+  const uint8_t* p = cur_->p;
+  if (*p != 0x21 && *p != 0x22) return kNoLocal;  // local.set, local.tee
+  CodeCursor c{p + 1};
+  const uint32_t i = c.u32();
+  const LocalInfo& l = locals_[i];
+  if (!in_register(l) || l.type != t) return kNoLocal;
+  preserve_local(i);
+  return i;
+}
+
+Compiler::GprDest Compiler::dest_gpr(ValType t, Gpr reuse) {
+  const uint32_t h = result_home(t);
+  if (h != kNoLocal) {
+    if (reuse.valid()) gpr_free_ |= 1u << reuse.code;
+    return {Gpr{locals_[h].reg}, h};
+  }
+  return {reuse.valid() ? reuse : alloc_gpr(), kNoLocal};
+}
+
+Compiler::FprDest Compiler::dest_fpr(ValType t, Fpr reuse) {
+  const uint32_t h = result_home(t);
+  if (h != kNoLocal) {
+    if (reuse.valid()) fpr_free_ |= 1u << reuse.code;
+    return {Fpr{locals_[h].reg}, h};
+  }
+  return {reuse.valid() ? reuse : alloc_fpr(), kNoLocal};
+}
+
+Compiler::GprDest Compiler::dest_gpr(ValType t, const Value& a, Gpr ra, const Value& b, Gpr rb) {
+  const uint32_t h = result_home(t);
+  if (h == kNoLocal) return {result_gpr(a, ra, b, rb), kNoLocal};
+  free_value(a);
+  free_value(b);
+  return {Gpr{locals_[h].reg}, h};
+}
+
+Compiler::FprDest Compiler::dest_fpr(ValType t, const Value& a, Fpr ra, const Value& b, Fpr rb) {
+  const uint32_t h = result_home(t);
+  if (h == kNoLocal) return {result_fpr(a, ra, b, rb), kNoLocal};
+  free_value(a);
+  free_value(b);
+  return {Fpr{locals_[h].reg}, h};
 }
 
 void Compiler::preserve_local(uint32_t index) {

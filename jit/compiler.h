@@ -54,6 +54,7 @@ struct CompileResult {
   size_t size = 0;
   std::string fallback;  // non-empty: not compiled, and why (the interpreter runs it)
   std::vector<FaultRange> faults;  // in increasing order
+  std::string listing;  // the code as text, when asked for
 };
 
 // How memory 0 is protected in the instances the code will run for
@@ -63,7 +64,9 @@ enum class MemoryMode : uint8_t { Guarded, Checked };
 
 // Compiles defined function `func_index` of `m`. `code_table` is the
 // module's table of code pointers (calls to its functions go through it).
-CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode);
+// With `listing`, the result also has the code as assembly text.
+CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode,
+                               bool listing = false);
 
 // A macro-assembler for the calling thread: a fresh one, or the last one
 // recycled there (reset; its memory reused). Hand it back when done.
@@ -72,7 +75,7 @@ void recycle_assembler(std::unique_ptr<MacroAssembler> masm);
 
 class Compiler {
  public:
-  Compiler(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode);
+  Compiler(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode, bool listing);
   CompileResult run();
 
  private:
@@ -99,6 +102,37 @@ class Compiler {
   int32_t save_disp(size_t i) const { return save_base_ - 8 * int32_t(i + 1); }
 
   void push_reg(ValType t, uint8_t r) { stack_.push_back({t, Kind::Reg, r, 0, 0}); }
+  // Where an instruction puts its result: when the next instruction is a
+  // local.set or local.tee of a local homed in a register (and in it now),
+  // that home, so the result needs no move and is pushed as the local
+  // (the set then has nothing to do); else a temporary register.
+  static constexpr uint32_t kNoLocal = UINT32_MAX;
+  struct GprDest {
+    Gpr reg;
+    uint32_t local = kNoLocal;
+  };
+  struct FprDest {
+    Fpr reg;
+    uint32_t local = kNoLocal;
+  };
+  // The local the next instruction writes if the result can go to its
+  // home, after entries still reading its old value were given it.
+  uint32_t result_home(ValType t);
+  // `reuse`: an operand register the caller owns that may take the result
+  // (released if the home takes it), or invalid for a fresh register.
+  GprDest dest_gpr(ValType t, Gpr reuse);
+  FprDest dest_fpr(ValType t, Fpr reuse);
+  // For two operands, as result_gpr chooses otherwise.
+  GprDest dest_gpr(ValType t, const Value& a, Gpr ra, const Value& b, Gpr rb);
+  FprDest dest_fpr(ValType t, const Value& a, Fpr ra, const Value& b, Fpr rb);
+  void push_dest(ValType t, GprDest d) {
+    if (d.local != kNoLocal) stack_.push_back({t, Kind::Local, 0, d.local, 0});
+    else push_reg(t, d.reg.code);
+  }
+  void push_dest(ValType t, FprDest d) {
+    if (d.local != kNoLocal) stack_.push_back({t, Kind::Local, 0, d.local, 0});
+    else push_reg(t, d.reg.code);
+  }
   void push_const(ValType t, uint64_t bits) { stack_.push_back({t, Kind::Const, 0, 0, bits}); }
   Value pop() {
     Value v = stack_.back();
@@ -246,7 +280,12 @@ class Compiler {
   // Out-of-line trap code, one label per trap kind, emitted at the end.
   Label trap_label(uint8_t trap);
   void emit_trap_stubs();
-  bool prescan();
+  // Lays out the frame and picks the homed locals from the validator's
+  // facts (FunctionBody); false, with unsupported_ set, for a function
+  // this compiler does not handle.
+  bool prepare();
+  // Names the first construct that makes the function unsupported.
+  bool find_unsupported();
 
   const Module& m_;
   const uint32_t func_index_;
@@ -267,6 +306,7 @@ class Compiler {
   uint32_t save_top_ = 0;         // save slots in use
   std::vector<Value> stack_;
   std::vector<Ctl> ctl_;
+  const CodeCursor* cur_ = nullptr;  // the driver's, after the current instruction's immediates
   bool dead_ = false;
   uint32_t gpr_free_ = 0, fpr_free_ = 0;  // masks by register code
   std::vector<Label> trap_labels_;        // by Trap value (invalid: unused)

@@ -2,6 +2,7 @@
 // every function as compiled x86-64 code, and its statistics.
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include "vm/tier.h"
@@ -21,5 +22,9 @@ bool available();
 std::string stats_report();
 // The same summed over every module compiled so far, freed ones included.
 std::string totals_report();
+
+// Writes every function compiled from now on to `out` as assembly text,
+// with its index, name and memory mode (`lvm run --jit-dump`); null stops.
+void set_dump(std::FILE* out);
 
 }  // namespace lvm::jit

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace lvm::jit {
@@ -87,6 +88,11 @@ class MacroAssembler {
   virtual size_t label_offset(Label l) const = 0;
   // True if asmjit reported an error (out of memory, an invalid encoding).
   virtual bool failed() const = 0;
+  // Whether to keep a text listing of what is emitted (`lvm run
+  // --jit-dump`); off by default, and it stays as set across reset().
+  virtual void set_listing(bool on) = 0;
+  // The listing of everything emitted since reset() (empty when off).
+  virtual std::string listing() const = 0;
 
   // ---- frame ----
   // push fp; fp = sp; push each of `saved`; sp -= frame_bytes. The stack

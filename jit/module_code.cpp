@@ -64,6 +64,7 @@ std::set<const ModuleCode*>& all_codes() {
   static auto* s = new std::set<const ModuleCode*>;
   return *s;
 }
+std::atomic<std::FILE*> g_dump{nullptr};
 uint64_t now_ns() {
   return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
                       std::chrono::steady_clock::now().time_since_epoch())
@@ -149,7 +150,8 @@ const void* ModuleCode::compile(uint32_t func) {
   std::lock_guard lock(mu_);
   if (state_[body].load(std::memory_order_relaxed)) return table_[func];
   const uint64_t t0 = now_ns();
-  CompileResult r = compile_function(m, func, table_.get(), mode_);
+  std::FILE* dump = g_dump.load(std::memory_order_relaxed);
+  CompileResult r = compile_function(m, func, table_.get(), mode_, dump != nullptr);
   void* entry = nullptr;
   if (r.fallback.empty()) {
     void *rx, *rw;
@@ -195,6 +197,19 @@ const void* ModuleCode::compile(uint32_t func) {
       if (g_totals.fallbacks.size() < 100) g_totals.fallbacks.push_back({func, r.fallback});
     }
   }
+  if (dump) {
+    const std::string_view name = m.function_name(func);
+    std::lock_guard total_lock(g_all_mu);  // one function's text at a time
+    std::fprintf(dump, "; function %u%s%.*s (%s memory): ", func, name.empty() ? "" : " ", int(name.size()),
+                 name.data(), mode_ == MemoryMode::Guarded ? "guarded" : "checked");
+    if (state == 1) {
+      std::fprintf(dump, "%u bytes of wasm, %zu bytes of code at %p\n%s\n", m.bodies[body].body.size, r.size, entry,
+                   r.listing.c_str());
+    } else {
+      std::fprintf(dump, "interpreted: %s\n\n", r.fallback.c_str());
+    }
+    std::fflush(dump);
+  }
   __atomic_store_n(&table_[func], entry, __ATOMIC_RELEASE);
   state_[body].store(state, std::memory_order_release);
   return entry;
@@ -236,6 +251,8 @@ ModuleCode::Stats ModuleCode::totals() {
   std::lock_guard lock(g_all_mu);
   return g_totals;
 }
+
+void ModuleCode::set_dump(std::FILE* out) { g_dump.store(out); }
 
 std::vector<const ModuleCode*> ModuleCode::all() {
   std::lock_guard lock(g_all_mu);

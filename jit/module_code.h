@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -66,6 +67,9 @@ class ModuleCode {
   static Stats totals();
   // Every ModuleCode alive (for `lvm run --jit-stats`).
   static std::vector<const ModuleCode*> all();
+  // Where every function compiled from now on is written as assembly text
+  // (`lvm run --jit-dump FILE`), or null (the default) for nowhere.
+  static void set_dump(std::FILE* out);
 
  private:
   // Emits the per-function stubs (`mov r11d, index; jmp [ctx + stub]`).

@@ -76,4 +76,6 @@ std::string stats_report() {
   return out;
 }
 
+void set_dump(std::FILE* out) { ModuleCode::set_dump(out); }
+
 }  // namespace lvm::jit

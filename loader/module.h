@@ -63,6 +63,13 @@ struct LocalGroup {
   ValType type = ValType::I32;
 };
 
+// A local variable and how much a function uses it: its local.get, set and
+// tee count, each weighted by 8 per enclosing loop (at most 8^6).
+struct LocalUse {
+  uint32_t index = 0;
+  uint32_t weight = 0;  // saturates at UINT32_MAX
+};
+
 // A function defined in the module (the code section, spec 5.5.13), with the
 // facts validation established about it.
 struct FunctionBody {
@@ -76,6 +83,19 @@ struct FunctionBody {
   uint32_t max_stack = 0;       // maximum operand-stack height, in values
   uint32_t max_depth = 0;       // maximum nesting of blocks, including the body
   std::vector<BlockTarget> blocks;  // side table, in code order
+  // What a single-pass compiler needs to know before its pass (the frame
+  // it lays out, the locals it keeps in registers), gathered by the
+  // validator so that no tier pre-scans the code again:
+  // bit f set when an instruction of Feature f occurs (bit Simd also for a
+  // v128 block or select type; the signature and locals are not included).
+  uint32_t op_features = 0;
+  uint32_t max_call_values = 0;  // max over its calls of max(#params, #results)
+  bool if_with_params = false;   // some `if` takes block parameters
+  // The most used locals, heaviest first (ties: lower index first): at
+  // most kHotLocals of the integer and reference types and as many floats
+  // (f32, f64), only locals used at all. v128 locals are not included.
+  static constexpr size_t kHotLocals = 8;
+  std::vector<LocalUse> hot_locals;
 };
 
 // A function of the module's function index space (imports first).

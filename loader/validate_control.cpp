@@ -18,7 +18,11 @@ void FunctionValidator::control(Opcode op) {
     case Opcode::If: {
       BlockSig sig;
       if (!read_block_sig(sig)) return;
-      if (op == Opcode::If) pop(ValType::I32);
+      if (op == Opcode::If) {
+        pop(ValType::I32);
+        if (!sig.params.empty()) if_with_params_ = true;
+      }
+      if (op == Opcode::Loop) enter_loop();
       pop_values(sig.params);
       auto side = uint32_t(body_->blocks.size());
       body_->blocks.push_back({uint32_t(op_at_), 0, 0});
@@ -63,6 +67,7 @@ void FunctionValidator::control(Opcode op) {
         return;
       }
       if (ctrl_.size() > 1) body_->blocks[c.side_index].end_pc = uint32_t(op_at_);
+      if (c.op == Opcode::Loop) leave_loop();
       BlockSig sig = c.sig;
       ctrl_.pop_back();
       if (!ctrl_.empty()) push_values(sig.results);

@@ -120,8 +120,10 @@ bool FunctionValidator::read_block_sig(BlockSig& sig) {
   }
   if (b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F) {
     r_->u8();
-    if (b == 0x7B && !m_.features.has(Feature::Simd))
-      return fail(ErrorKind::Unsupported, "type v128 requires the simd proposal");
+    if (b == 0x7B) {
+      if (!m_.features.has(Feature::Simd)) return fail(ErrorKind::Unsupported, "type v128 requires the simd proposal");
+      op_features_ |= 1u << unsigned(Feature::Simd);
+    }
     sig = {{}, single_type(ValType(b))};
     return r_->ok();
   }
@@ -133,6 +135,9 @@ bool FunctionValidator::read_block_sig(BlockSig& sig) {
   if ((!t.params().empty() || t.results().size() > 1) && !m_.features.has(Feature::MultiValue))
     return fail(ErrorKind::Unsupported, "a block with a type index requires the multi-value proposal");
   sig = {t.params(), t.results()};
+  for (std::span<const ValType> ts : {t.params(), t.results()})
+    for (ValType v : ts)
+      if (v == ValType::V128) op_features_ |= 1u << unsigned(Feature::Simd);
   return true;
 }
 
@@ -204,6 +209,7 @@ void FunctionValidator::variable(Opcode op, uint32_t idx) {
         return;
       }
       ValType t = locals_[idx];
+      use_local(idx);
       if (op == Opcode::LocalGet) {
         push(t);
       } else {
@@ -256,6 +262,7 @@ void FunctionValidator::parametric(Opcode op) {
           return;
         }
         t = ValType::V128;
+        op_features_ |= 1u << unsigned(Feature::Simd);
         break;
       default:
         if (r_->ok()) fail(ErrorKind::Malformed, "malformed value type" + in_op(), "byte 0x" + to_hex(b));
@@ -314,8 +321,43 @@ void FunctionValidator::call(Opcode op) {
     pop(ValType::I32);
     callee = &m_.types[t];
   }
+  max_call_values_ = std::max(max_call_values_, uint32_t(std::max(callee->params().size(), callee->results().size())));
   pop_values(callee->params());
   push_values(callee->results());
+}
+
+void FunctionValidator::record_hot_locals(FunctionBody& body) {
+  // One pass keeping the kHotLocals heaviest of each class, by insertion.
+  constexpr size_t K = FunctionBody::kHotLocals;
+  uint32_t top[2][K];
+  size_t n[2] = {0, 0};
+  const uint64_t* uses = uses_.data();
+  auto heavier = [&](uint32_t a, uint32_t b) { return uses[a] != uses[b] ? uses[a] > uses[b] : a < b; };
+  for (uint32_t i = 0, e = uint32_t(uses_.size()); i < e; ++i) {
+    if (uses[i] == 0) continue;
+    const ValType t = locals_[i];
+    if (t == ValType::V128) continue;
+    const unsigned c = t == ValType::F32 || t == ValType::F64;
+    uint32_t* v = top[c];
+    size_t k = n[c];
+    if (k == K) {
+      if (!heavier(i, v[K - 1])) continue;
+      --k;
+    } else {
+      ++n[c];
+    }
+    for (; k > 0 && heavier(i, v[k - 1]); --k) v[k] = v[k - 1];
+    v[k] = i;
+  }
+  // Both heaviest first: merged, they are too.
+  body.hot_locals.clear();
+  body.hot_locals.reserve(n[0] + n[1]);
+  size_t a = 0, f = 0;
+  while (a < n[0] || f < n[1]) {
+    const bool take_int = f == n[1] || (a < n[0] && heavier(top[0][a], top[1][f]));
+    const uint32_t l = take_int ? top[0][a++] : top[1][f++];
+    body.hot_locals.push_back({l, uint32_t(std::min<uint64_t>(uses[l], UINT32_MAX))});
+  }
 }
 
 void FunctionValidator::init_hot() {
@@ -339,6 +381,7 @@ void FunctionValidator::init_hot() {
       default: continue;
     }
     h.code = code;
+    h.feature_bit = 1u << unsigned(info.feature);
     h.np = info.sig.nparams;
     h.nr = info.sig.nresults;
     for (unsigned k = 0; k < h.np; ++k) h.p[k] = info.sig.params[k];
@@ -358,11 +401,19 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
   ctrl_.clear();
   max_stack_ = 0;
   max_depth_ = 1;
+  uses_.assign(locals_.size(), 0);
+  use_weight_ = 1;
+  loop_depth_ = 0;
+  op_features_ = 0;
+  max_call_values_ = 0;
+  if_with_params_ = false;
   ctrl_.push_back({Opcode::Block, false, 0, 0, {{}, type_->results()}});
 
   if (!hot_ready_) init_hot();
   const ValType* locals = locals_.data();
   const uint32_t nlocals = uint32_t(locals_.size());
+  uint64_t* const uses = uses_.data();
+  uint64_t weight = use_weight_;  // (control() changes it: reloaded after)
   for (;;) {
     if (r.at_end()) {  // also after any error: the reader jumps to its end
       op_at_ = r.offset();
@@ -377,6 +428,7 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
         uint32_t idx = r.u32();
         if (idx < nlocals) [[likely]] {
           push(locals[idx]);
+          uses[idx] += weight;
           continue;
         }
         op_ = Opcode::LocalGet;
@@ -387,6 +439,7 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
         uint32_t idx = r.u32();
         if (idx < nlocals && sp_ > ctrl_.back().height && stack_[sp_ - 1] == locals[idx]) [[likely]] {
           --sp_;
+          uses[idx] += weight;
           continue;
         }
         op_ = Opcode::LocalSet;
@@ -395,7 +448,10 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
       }
       case 0x22: {  // local.tee
         uint32_t idx = r.u32();
-        if (idx < nlocals && sp_ > ctrl_.back().height && stack_[sp_ - 1] == locals[idx]) [[likely]] continue;
+        if (idx < nlocals && sp_ > ctrl_.back().height && stack_[sp_ - 1] == locals[idx]) [[likely]] {
+          uses[idx] += weight;
+          continue;
+        }
         op_ = Opcode::LocalTee;
         variable(op_, idx);
         continue;
@@ -404,6 +460,7 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
     }
     if (const Hot& h = hot_[b]; h.imm != HotImm::NotHot) {
       op_ = Opcode(h.code);
+      op_features_ |= h.feature_bit;
       switch (h.imm) {
         case HotImm::Memarg: read_memarg(h.mem); break;
         case HotImm::I32: r.s32(); break;
@@ -464,6 +521,7 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
                " proposal, which is not enabled");
       return;
     }
+    op_features_ |= 1u << unsigned(info.feature);
     if (!info.sig.special) {
       simple(info);
       continue;
@@ -486,11 +544,16 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
         break;
       default:
         control(op_);
+        weight = use_weight_;
         if (ctrl_.empty()) {  // the function's final `end`
           if (!r.at_end() && r.ok())
             fail(ErrorKind::Malformed, "section size mismatch", "operators remain after the end of the function");
           body.max_stack = max_stack_;
           body.max_depth = max_depth_;
+          body.op_features = op_features_;
+          body.max_call_values = max_call_values_;
+          body.if_with_params = if_with_params_;
+          record_hot_locals(body);
           return;
         }
         break;

@@ -4,6 +4,7 @@
 // side table the execution tiers use (branch targets, maximum stack height).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <span>
 #include <string>
@@ -94,6 +95,7 @@ class FunctionValidator {
     HotImm imm = HotImm::NotHot;  // the immediate to read
     uint8_t mem = 0;              // natural alignment of a memarg
     uint8_t np = 0, nr = 0;
+    uint32_t feature_bit = 0;     // 1 << its Feature, for FunctionBody::op_features
     ValType p[3]{};
     ValType res{};
   };
@@ -102,6 +104,11 @@ class FunctionValidator {
   bool hot_ready_ = false;
   void parametric(Opcode op);
   void call(Opcode op);
+  // Local uses and loop nesting, for FunctionBody::hot_locals.
+  void use_local(uint32_t idx) { uses_[idx] += use_weight_; }
+  void enter_loop() { use_weight_ = uint64_t(1) << (3 * std::min<uint32_t>(++loop_depth_, 6)); }
+  void leave_loop() { use_weight_ = uint64_t(1) << (3 * std::min<uint32_t>(--loop_depth_, 6)); }
+  void record_hot_locals(FunctionBody& body);
 
   const Module& m_;
   const LoadOptions& opts_;
@@ -117,6 +124,12 @@ class FunctionValidator {
   std::vector<Control> ctrl_;
   uint32_t max_stack_ = 0;
   uint32_t max_depth_ = 0;
+  std::vector<uint64_t> uses_;  // per local: weighted uses so far
+  uint64_t use_weight_ = 1;
+  uint32_t loop_depth_ = 0;
+  uint32_t op_features_ = 0;
+  uint32_t max_call_values_ = 0;
+  bool if_with_params_ = false;
   size_t op_at_ = 0;  // offset of the instruction being validated
   Opcode op_ = Opcode::Nop;
 };

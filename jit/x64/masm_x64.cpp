@@ -76,13 +76,21 @@ class X64Masm final : public MacroAssembler {
   void reset() override {
     code_.reset(ResetPolicy::kSoft);
     err_.failed = false;
+    logger_.clear();
     start();
   }
   void start() {
     code_.init(Environment::host());
     code_.setErrorHandler(&err_);
+    if (listing_) code_.setLogger(&logger_);
     code_.attach(&a_);
   }
+  void set_listing(bool on) override {
+    if (on == listing_) return;
+    listing_ = on;
+    code_.setLogger(on ? &logger_ : nullptr);
+  }
+  std::string listing() const override { return std::string(logger_.data(), logger_.dataSize()); }
 
   // ---- helpers ----
   static x86::Gp q(Gpr r) { return x86::gpq(r.code); }
@@ -684,6 +692,8 @@ class X64Masm final : public MacroAssembler {
 
  private:
   ErrorFlag err_;
+  StringLogger logger_;  // (declared before code_, which points to it)
+  bool listing_ = false;
   CodeHolder code_;
   x86::Assembler a_;
 };

@@ -127,6 +127,54 @@ TEST_CASE("the side table records block targets and the stack bound") {
   CHECK(b.max_depth == 3);
 }
 
+TEST_CASE("the validator records what a compiler needs before its pass") {
+  // (func (param i32) (local i64 i64 f64)
+  //   local.get 0 drop
+  //   loop
+  //     local.get 1 drop  local.get 1 drop  local.get 3 drop
+  //     loop local.get 2 drop end
+  //   end
+  //   i32.const 0 call 0
+  //   i32.const 0 i32.extend8_s drop)
+  Bytes locals = cat({leb(2), leb(2), {I64}, leb(1), {F64}});
+  Bytes code = {0x20, 0x00, 0x1A, 0x03, 0x40, 0x20, 0x01, 0x1A, 0x20, 0x01, 0x1A, 0x20, 0x03, 0x1A, 0x03, 0x40,
+                0x20, 0x02, 0x1A, 0x0B, 0x0B, 0x41, 0x00, 0x10, 0x00, 0x41, 0x00, 0xC0, 0x1A, 0x0B};
+  Bytes m = module({section(1, vec({functype({I32}, {})})), section(3, vec({leb(0)})),
+                    section(10, vec({body(code, locals)}))});
+  auto r = load_module(m);
+  REQUIRE(r.has_value());
+  const FunctionBody& b = (*r)->bodies[0];
+  // Uses weighted by 8 per enclosing loop, heaviest first.
+  REQUIRE(b.hot_locals.size() == 4);
+  CHECK(b.hot_locals[0].index == 2);
+  CHECK(b.hot_locals[0].weight == 64);
+  CHECK(b.hot_locals[1].index == 1);
+  CHECK(b.hot_locals[1].weight == 16);
+  CHECK(b.hot_locals[2].index == 3);
+  CHECK(b.hot_locals[2].weight == 8);
+  CHECK(b.hot_locals[3].index == 0);
+  CHECK(b.hot_locals[3].weight == 1);
+  CHECK(b.max_call_values == 1);
+  CHECK_FALSE(b.if_with_params);
+  CHECK(b.op_features == (1u << unsigned(Feature::Mvp) | 1u << unsigned(Feature::SignExtension)));
+
+  // (func (param i32) (result i32) local.get 0 local.get 0 if (type 0) end)
+  // with a v128 block type elsewhere: an `if` with parameters, SIMD noted.
+  Bytes code2 = {0x20, 0x00, 0x20, 0x00, 0x04, 0x00, 0x0B, 0x02, 0x7B, 0xFD, 0x0C};
+  code2.insert(code2.end(), 16, 0);
+  code2.insert(code2.end(), {0x0B, 0x1A, 0x0B});
+  Bytes m2 = module({section(1, vec({functype({I32}, {I32})})), section(3, vec({leb(0)})),
+                     section(10, vec({body(code2, {0x00})}))});
+  auto r2 = load_module(m2);
+  REQUIRE(r2.has_value());
+  const FunctionBody& b2 = (*r2)->bodies[0];
+  CHECK(b2.if_with_params);
+  CHECK((b2.op_features & (1u << unsigned(Feature::Simd))) != 0);
+  CHECK(b2.max_call_values == 0);
+  REQUIRE(b2.hot_locals.size() == 1);
+  CHECK(b2.hot_locals[0].weight == 2);
+}
+
 TEST_CASE("too many locals is malformed and does not allocate them") {
   Bytes locals = cat({leb(2), leb(0xFFFFFFF0u), {I32}, leb(0x20), {I64}});
   Bytes m = module({section(1, vec({functype({}, {})})), section(3, vec({leb(0)})),
