@@ -453,6 +453,7 @@ void Compiler::call_runtime(const void* fn, std::initializer_list<uint64_t> imms
   reload_vhomes();
   if (traps) {
     a.test(W::W32, a.c_result());
+    if (!dynamic_trap_.valid()) dynamic_trap_ = a.new_label();
     a.branch(Cond::Ne, dynamic_trap_);
   }
   if (result != ValType::Bottom) {

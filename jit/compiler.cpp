@@ -13,6 +13,28 @@ namespace {
 thread_local std::unique_ptr<MacroAssembler> t_spare;
 }  // namespace
 
+struct Compiler::Scratch {
+  std::vector<LocalInfo> locals;
+  std::vector<Gpr> saved;
+  std::vector<uint32_t> vhomed;
+  std::vector<Value> stack;
+  std::vector<Ctl> ctl;
+  std::vector<Label> trap_labels;
+  std::vector<SlowPath> slow_paths;
+};
+
+Compiler::Scratch& Compiler::scratch() {
+  thread_local Scratch s;
+  s.locals.clear();
+  s.saved.clear();
+  s.vhomed.clear();
+  s.stack.clear();
+  s.ctl.clear();
+  s.trap_labels.assign(size_t(Trap::Yield) + 1, Label{});
+  s.slow_paths.clear();
+  return s;
+}
+
 std::unique_ptr<MacroAssembler> take_assembler() {
   if (!t_spare) return MacroAssembler::create();
   std::unique_ptr<MacroAssembler> m = std::move(t_spare);
@@ -34,14 +56,21 @@ Compiler::Compiler(const Module& m, uint32_t func_index, void* const* code_table
       body_(m.bodies[m.functions[func_index].body_index]),
       code_table_(code_table),
       mode_(mode),
-      masm_(take_assembler()) {
+      masm_(take_assembler()),
+      scratch_(scratch()),
+      locals_(scratch_.locals),
+      saved_(scratch_.saved),
+      vhomed_(scratch_.vhomed),
+      stack_(scratch_.stack),
+      ctl_(scratch_.ctl),
+      trap_labels_(scratch_.trap_labels),
+      slow_paths_(scratch_.slow_paths) {
   masm_->set_listing(listing);
   size_t n;
   const Gpr* temps = Regs::temps(n);
   for (size_t i = 0; i < n; ++i) gpr_free_ |= 1u << temps[i].code;
   const Fpr* ftemps = Regs::ftemps(n);
   for (size_t i = 0; i < n; ++i) fpr_free_ |= 1u << ftemps[i].code;
-  trap_labels_.resize(size_t(Trap::Yield) + 1);
 }
 
 // ---- the function's facts ----
@@ -162,7 +191,6 @@ CompileResult Compiler::run() {
     return r;
   }
   MacroAssembler& a = *masm_;
-  dynamic_trap_ = a.new_label();
   a.prologue(saved_, frame_bytes_, Ctx::stack_limit(), trap_label(uint8_t(Trap::CallStackExhausted)));
   // Parameters homed in registers come from the incoming area; other
   // locals start at zero.
@@ -262,7 +290,7 @@ void Compiler::emit_trap_stubs() {
   }
   for (size_t t = 0; t < trap_labels_.size(); ++t)
     if (trap_labels_[t].valid()) masm_->trap_stub(trap_labels_[t], TrapCode(t), Ctx::stub(kStubTrap));
-  masm_->trap_stub_dynamic(dynamic_trap_, Ctx::stub(kStubTrap));
+  if (dynamic_trap_.valid()) masm_->trap_stub_dynamic(dynamic_trap_, Ctx::stub(kStubTrap));
 }
 
 // ---- registers ----

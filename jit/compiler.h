@@ -295,26 +295,31 @@ class Compiler {
   const MemoryMode mode_;
   std::unique_ptr<MacroAssembler> masm_;
   std::vector<FaultRange> faults_;
-  std::vector<LocalInfo> locals_;
-  std::vector<Gpr> saved_;        // home registers this function uses (saved in its prologue)
-  std::vector<uint32_t> vhomed_;  // locals homed in caller-saved registers
+  // The vectors below are the calling thread's (Scratch), emptied and
+  // reused from one function to the next: no allocation per function.
+  struct SlowPath {
+    Label slow, cont;
+  };
+  struct Scratch;
+  static Scratch& scratch();
+  Scratch& scratch_;
+  std::vector<LocalInfo>& locals_;
+  std::vector<Gpr>& saved_;        // home registers this function uses (saved in its prologue)
+  std::vector<uint32_t>& vhomed_;  // locals homed in caller-saved registers
   bool vhomes_saved_ = false;
   int32_t slots_base_ = 0;        // frame offset above the first spill slot
   int32_t save_base_ = 0;         // frame offset above the if-param save area
   uint32_t out_slots_ = 0;        // outgoing area, in slots
   uint32_t frame_bytes_ = 0;
   uint32_t save_top_ = 0;         // save slots in use
-  std::vector<Value> stack_;
-  std::vector<Ctl> ctl_;
+  std::vector<Value>& stack_;
+  std::vector<Ctl>& ctl_;
   const CodeCursor* cur_ = nullptr;  // the driver's, after the current instruction's immediates
   bool dead_ = false;
   uint32_t gpr_free_ = 0, fpr_free_ = 0;  // masks by register code
-  std::vector<Label> trap_labels_;        // by Trap value (invalid: unused)
-  struct SlowPath {
-    Label slow, cont;
-  };
-  std::vector<SlowPath> slow_paths_;      // preemption checks' calls, out of line
-  Label dynamic_trap_;                    // the trap code is in the C result register
+  std::vector<Label>& trap_labels_;        // by Trap value (invalid: unused)
+  std::vector<SlowPath>& slow_paths_;      // preemption checks' calls, out of line
+  Label dynamic_trap_;                    // the trap code is in the C result register (made on first use)
   std::string unsupported_;
 };
 

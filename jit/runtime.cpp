@@ -44,7 +44,7 @@ uint64_t* outgoing_args(interp::ExecStack* st) { return reinterpret_cast<uint64_
 
 // Runs host function `f` with the arguments at `args`, its results stored
 // over them.
-uint32_t run_host(interp::ExecStack* st, const FuncInst* f, uint64_t* args) {
+[[gnu::always_inline]] inline uint32_t run_host(interp::ExecStack* st, const FuncInst* f, uint64_t* args) {
   JitState& j = st->jit;
   uint64_t results[16];
   HostCall call(inst_of(st), *f->host, j.view.memory0, args, results, &st->budget);
@@ -296,10 +296,10 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
   ModuleCode& mc = ModuleCode::of(*callee.code, ModuleCode::mode_of(callee));
   if (eager) mc.compile_all();
   const void* code = mc.compile(f->index);
-  if (!j.stubs[0]) {
-    std::copy(std::begin(s.table), std::end(s.table), j.stubs);
+  if (!st.jit_stubs.stubs[0]) [[unlikely]]
+    std::copy(std::begin(s.table), std::end(s.table), st.jit_stubs.stubs);
+  if (!j.stack_limit) [[unlikely]]
     j.stack_limit = j.stack_bottom + kStackMargin;
-  }
   // The guest stack: from its top, or below the frames of the call that
   // is running (a host function calling back into wasm).
   const uintptr_t from = j.depth ? j.guest_sp - 64 : j.stack_top;

@@ -42,9 +42,6 @@ struct JitState {
   uintptr_t stack_limit = 0;
   uintptr_t stack_top = 0;
   uintptr_t stack_bottom = 0;
-  // The shared stubs compiled code calls through this table (jit/abi.h
-  // names the slots).
-  const void* stubs[16] = {};
   // The host function a host call stub is about to call.
   const FuncInst* pending_fn = nullptr;
   // A suspended run (Trap::Yield out of JIT code): where to continue and
@@ -63,6 +60,13 @@ struct JitState {
   // An interpreter fallback suspended inside JIT code: its frame (its
   // results land there when it completes).
   uint64_t* interp_fp = nullptr;
+};
+
+// The shared stubs compiled code calls through its context (jit/abi.h
+// names the slots): the same for every run of a stack, so filled once, and
+// kept when the stack is reset for another process.
+struct JitStubTable {
+  const void* stubs[16] = {};
 };
 
 }  // namespace lvm

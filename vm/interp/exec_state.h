@@ -82,8 +82,10 @@ struct ExecStack {
   std::vector<std::pair<const Instance*, uint32_t>> trap_backtrace;
 
   // Compiled code's view of this stack (jit/): its native stack, the
-  // running instance, a suspended run.
+  // running instance, a suspended run (reset with the stack), and the
+  // stubs it calls (not reset).
   JitState jit;
+  JitStubTable jit_stubs;
 };
 
 // This host thread's stack (32 MiB of slots, 100,000 frames, and 64 MiB
