@@ -25,6 +25,7 @@ int32_t Ctx::globals() { return jit(offsetof(JitState, view) + offsetof(JitInsta
 int32_t Ctx::funcs() { return jit(offsetof(JitState, view) + offsetof(JitInstanceView, funcs)); }
 int32_t Ctx::tables() { return jit(offsetof(JitState, view) + offsetof(JitInstanceView, tables)); }
 int32_t Ctx::stack_limit() { return jit(offsetof(JitState, stack_limit)); }
+int32_t Ctx::stack_floor() { return jit(offsetof(JitState, stack_floor)); }
 int32_t Ctx::pending_fn() { return jit(offsetof(JitState, pending_fn)); }
 int32_t Ctx::scratch() { return jit(offsetof(JitState, scratch)); }
 

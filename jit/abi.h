@@ -29,7 +29,9 @@ namespace lvm::jit {
 enum Stub : uint8_t {
   kStubHostCall,     // calls JitState::pending_fn (a host function) with the outgoing area
   kStubRuntime,      // calls the C function in the scratch register on the host stack
-  kStubCheckPoint,   // preemption / fuel at a function entry or loop back-edge
+  kStubCheckPoint,   // preemption / fuel at a loop back-edge
+  kStubEntryCheck,   // a function entry below JitState::stack_limit: a trap if below the floor (r11:
+                     // the new stack pointer), else the preemption / fuel check
   kStubTrap,         // raises the trap in the first C argument register
   kStubCallFuncInst, // calls the FuncInst in the scratch register (another instance, a host function)
   kStubLazy,         // compiles function <scratch> of the running module, then enters it
@@ -49,6 +51,7 @@ struct Ctx {
   static int32_t funcs();
   static int32_t tables();
   static int32_t stack_limit();
+  static int32_t stack_floor();
   static int32_t pending_fn();
   static int32_t scratch();
   static int32_t instance();

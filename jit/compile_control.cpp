@@ -27,12 +27,6 @@ void Compiler::move_top_to_slots(size_t n, size_t first_pos) {
   }
 }
 
-void Compiler::check_point() {
-  const Label cont = masm_->new_label();
-  check_point_to(cont);
-  masm_->bind(cont);
-}
-
 void Compiler::check_point_to(Label cont) {
   const Label slow = masm_->new_label();
   masm_->cmp_mem_imm8(masm_->ctx(Ctx::preempt()), 0);

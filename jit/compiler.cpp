@@ -191,7 +191,10 @@ CompileResult Compiler::run() {
     return r;
   }
   MacroAssembler& a = *masm_;
-  a.prologue(saved_, frame_bytes_, Ctx::stack_limit(), trap_label(uint8_t(Trap::CallStackExhausted)));
+  // The entry check: call depth and preemption in one compare (JitState::stack_limit).
+  entry_slow_ = a.new_label();
+  entry_cont_ = a.new_label();
+  a.prologue(saved_, frame_bytes_, Ctx::stack_limit(), entry_slow_, entry_cont_);
   // Parameters homed in registers come from the incoming area; other
   // locals start at zero.
   const size_t nparams = type_.params().size();
@@ -219,7 +222,6 @@ CompileResult Compiler::run() {
       else a.mov_imm(W::W64, Gpr{l.reg}, 0);
     }
   }
-  check_point();
 
   Ctl fn{};
   fn.kind = LabelKind::Function;
@@ -281,6 +283,11 @@ Label Compiler::trap_label(uint8_t trap) {
 }
 
 void Compiler::emit_trap_stubs() {
+  // The entry check's slow path: before the frame is set up (no homes
+  // loaded yet, nothing to save).
+  masm_->bind(entry_slow_);
+  masm_->call_ctx(Ctx::stub(kStubEntryCheck));
+  masm_->jmp(entry_cont_);
   for (const SlowPath& p : slow_paths_) {
     masm_->bind(p.slow);
     save_vhomes();

@@ -220,8 +220,9 @@ class Compiler {
   // checks for preemption), then jumps to it.
   void jump_to(Ctl& l);
   void move_top_to_slots(size_t n, size_t first_pos);
-  void check_point();  // preemption / fuel at a function entry or back-edge
-  void check_point_to(Label cont);  // the check, continuing at `cont` (bound by the caller)
+  // The preemption / fuel check of a loop back-edge, continuing at `cont`
+  // (bound by the caller). Function entries check in the prologue.
+  void check_point_to(Label cont);
   void call(uint32_t func_index);
   void call_indirect(uint32_t type_index, uint32_t table);
   // Prepares a call of `type`: spills what is live and stores the arguments
@@ -319,6 +320,7 @@ class Compiler {
   uint32_t gpr_free_ = 0, fpr_free_ = 0;  // masks by register code
   std::vector<Label>& trap_labels_;        // by Trap value (invalid: unused)
   std::vector<SlowPath>& slow_paths_;      // preemption checks' calls, out of line
+  Label entry_slow_, entry_cont_;         // the prologue's entry check and where it goes on
   Label dynamic_trap_;                    // the trap code is in the C result register (made on first use)
   std::string unsupported_;
 };

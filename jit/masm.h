@@ -95,10 +95,12 @@ class MacroAssembler {
   virtual std::string listing() const = 0;
 
   // ---- frame ----
-  // push fp; fp = sp; push each of `saved`; sp -= frame_bytes. The stack
-  // check compares sp - frame_bytes (before moving sp) with the limit at
-  // [ctx + limit_off] and jumps to `overflow` below it.
-  virtual void prologue(const std::vector<Gpr>& saved, uint32_t frame_bytes, int32_t limit_off, Label overflow) = 0;
+  // push fp; fp = sp; push each of `saved`; sp -= frame_bytes. The entry
+  // check compares sp - frame_bytes (before moving sp, left in the scratch
+  // register) with the limit at [ctx + limit_off] and jumps to `slow`
+  // below it; `cont`, bound here, is where the slow path comes back to.
+  virtual void prologue(const std::vector<Gpr>& saved, uint32_t frame_bytes, int32_t limit_off, Label slow,
+                        Label cont) = 0;
   // Zeroes `count` 8-byte frame slots from [fp + lowest_disp] upwards
   // (locals on entry; may clobber any register the compiler allocates).
   virtual void zero_frame(int32_t lowest_disp, uint32_t count) = 0;

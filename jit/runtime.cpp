@@ -298,14 +298,16 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
   const void* code = mc.compile(f->index);
   if (!st.jit_stubs.stubs[0]) [[unlikely]]
     std::copy(std::begin(s.table), std::end(s.table), st.jit_stubs.stubs);
-  if (!j.stack_limit) [[unlikely]]
-    j.stack_limit = j.stack_bottom + kStackMargin;
+  if (!j.stack_floor) [[unlikely]] {  // (a fresh stack)
+    j.stack_floor = j.stack_bottom + kStackMargin;
+    __atomic_store_n(&j.stack_limit, st.preempt.load() ? UINTPTR_MAX : j.stack_floor, __ATOMIC_RELAXED);
+  }
   // The guest stack: from its top, or below the frames of the call that
   // is running (a host function calling back into wasm).
   const uintptr_t from = j.depth ? j.guest_sp - 64 : j.stack_top;
   const size_t slots = std::max<size_t>(std::max(nargs, nresults), 1);
   const uintptr_t sp = (from - 8 * slots) & ~uintptr_t(15);
-  if (sp < j.stack_limit) return Trap::CallStackExhausted;
+  if (sp < j.stack_floor) return Trap::CallStackExhausted;
   uint64_t* area = reinterpret_cast<uint64_t*>(sp);
   copy_slots(area, args, nargs);
   const JitInstanceView saved_view = j.view;

@@ -34,12 +34,17 @@ struct JitState {
   // Native stack pointers. `host_sp`: where the innermost entry from C++
   // left the host stack (host functions and runtime helpers run there);
   // `guest_sp`: the guest stack pointer at the last call out of JIT code;
-  // `stack_limit`: the lowest guest stack pointer a frame may reach (the
-  // prologue's call-depth check); `stack_top`: where an outermost entry
-  // starts the guest stack.
+  // `stack_floor`: the lowest guest stack pointer a frame may reach;
+  // `stack_limit`: what a function's prologue compares its new stack
+  // pointer with: `stack_floor`, or UINTPTR_MAX while the stack's
+  // `preempt` is set, so that one compare at function entry is both the
+  // call-depth check and the preemption check (V8's stack guard);
+  // ExecStack::set_preempt keeps the two together. `stack_top`: where an
+  // outermost entry starts the guest stack.
   uintptr_t host_sp = 0;
   uintptr_t guest_sp = 0;
   uintptr_t stack_limit = 0;
+  uintptr_t stack_floor = 0;
   uintptr_t stack_top = 0;
   uintptr_t stack_bottom = 0;
   // The host function a host call stub is about to call.

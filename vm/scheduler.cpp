@@ -442,12 +442,12 @@ void Scheduler::run_slice(Process* p) {
   interp::ExecStack& st = p->stack_;
   st.budget = config_.slice_reductions;
   st.slice_over.store(false, std::memory_order_relaxed);
-  st.preempt.store(st.fuel_limited, std::memory_order_relaxed);  // (fuel: always the slow path)
+  st.set_preempt(st.fuel_limited);  // (fuel: always the slow path)
   Worker& self = *workers_[t_worker];
   self.running.store(&st);
   if (stop_.load()) [[unlikely]] {
     st.slice_over.store(true);
-    st.preempt.store(true);
+    st.set_preempt(true, std::memory_order_seq_cst);
   }
   Instance& inst = *p->instance_;
   Trap t;
@@ -625,7 +625,7 @@ void Scheduler::stop_all() {
   for (auto& w : workers_)
     if (interp::ExecStack* st = w->running.load()) {
       st->slice_over.store(true);
-      st->preempt.store(true);
+      st->set_preempt(true, std::memory_order_seq_cst);
     }
   {
     std::lock_guard lock(ticker_mu_);
@@ -661,7 +661,7 @@ void Scheduler::ticker_main() {
       // its stack, was set up by whichever thread spawned it)
       if (interp::ExecStack* st = w->running.load(std::memory_order_acquire)) {
         st->slice_over.store(true, std::memory_order_relaxed);
-        st->preempt.store(true, std::memory_order_relaxed);
+        st->set_preempt(true);
       }
     bool waiting_work = queued_.load() > 0;
     for (auto& w : workers_) {

@@ -144,13 +144,15 @@ class X64Masm final : public MacroAssembler {
   bool failed() const override { return err_.failed; }
 
   // ---- frame ----
-  void prologue(const std::vector<Gpr>& saved, uint32_t frame_bytes, int32_t limit_off, Label overflow) override {
+  void prologue(const std::vector<Gpr>& saved, uint32_t frame_bytes, int32_t limit_off, Label slow,
+                Label cont) override {
     a_.push(x86::rbp);
     a_.mov(x86::rbp, x86::rsp);
     for (Gpr r : saved) a_.push(q(r));
     a_.lea(r11, x86::ptr(x86::rsp, -int32_t(frame_bytes)));
     a_.cmp(r11, x86::ptr(x86::r14, limit_off));
-    a_.jb(L(overflow));
+    a_.jb(L(slow));
+    a_.bind(L(cont));
     if (frame_bytes) a_.sub(x86::rsp, frame_bytes);
   }
   void zero_frame(int32_t lowest_disp, uint32_t count) override {

@@ -29,6 +29,7 @@ const int32_t kResumePc = J(offsetof(JitState, resume_pc));
 const int32_t kSuspended = J(offsetof(JitState, suspended));
 const int32_t kRetry = J(offsetof(JitState, retry));
 const int32_t kScratch = J(offsetof(JitState, scratch));
+const int32_t kFloor = J(offsetof(JitState, stack_floor));
 
 x::Mem C(int32_t off, uint32_t size = 8) { return x::ptr(x::r14, off, size); }
 
@@ -178,6 +179,19 @@ Stubs generate() {
   asmjit::Label check = g.host_like(reinterpret_cast<const void*>(&stub_targets::check_point), false);
   asmjit::Label interp = g.host_like(reinterpret_cast<const void*>(&stub_targets::interp_call), true);
 
+  // entry check: called from a prologue whose new stack pointer (r11) is
+  // below stack_limit: the call stack is exhausted if it is below the
+  // floor; else stack_limit asked for the check point.
+  asmjit::Label entry_check = a.newLabel(), overflow = a.newLabel();
+  a.align(AlignMode::kCode, 16);
+  a.bind(entry_check);
+  a.cmp(x::r11, C(kFloor));
+  a.jb(overflow);
+  a.jmp(check);
+  a.bind(overflow);
+  a.mov(x::edi, uint32_t(Trap::CallStackExhausted));
+  a.jmp(g.trap);
+
   void* base = nullptr;
   void* rw = nullptr;
   if (g.code.flatten() || g.code.resolveUnresolvedLinks()) return s;
@@ -195,6 +209,7 @@ Stubs generate() {
   s.table[kStubHostCall] = at(host);
   s.table[kStubRuntime] = at(runtime);
   s.table[kStubCheckPoint] = at(check);
+  s.table[kStubEntryCheck] = at(entry_check);
   s.table[kStubTrap] = at(g.trap);
   s.table[kStubCallFuncInst] = at(funcinst);
   s.table[kStubLazy] = at(lazy);

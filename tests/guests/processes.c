@@ -9,7 +9,8 @@
 //               is read (with selective receives): none lost, each sender's
 //               in order
 //   timeout     receive timeouts, non-blocking receive, sleep
-//   preempt     an infinite loop does not stop others; kill ends it
+//   preempt     an infinite loop, or recursion without loops, does not stop
+//               others; kill ends them
 //   trapchild   a child traps; the parent keeps running
 //   exports     spawn_export, module_compile + spawn_module, bad entries
 //   bomb        spawning until the process limit: LVM_ELIMIT, not a crash
@@ -275,6 +276,19 @@ static void spinner(void) {
   for (;;) spin_counter++;  // a loop with no calls: only back-edges spend reductions
 }
 
+// Recursion without a loop anywhere (both calls stay calls: the results
+// are combined after both return), 2^60 calls deep-first: only function
+// entries spend reductions, so only their checks can preempt it.
+__attribute__((noinline)) static uint32_t tree(uint32_t depth) {
+  spin_counter++;
+  if (depth == 0) return 1;
+  const uint32_t a = tree(depth - 1);
+  const uint32_t b = tree(depth - 1);
+  return a ^ (b * 3u);
+}
+
+static void recurser(void) { spin_counter = tree(60); }
+
 static void echo(void) {
   for (;;) {
     uint32_t v;
@@ -286,9 +300,10 @@ static void echo(void) {
 }
 
 static void preempt(void) {
-  lvm_pid_t s1, s2, e;
+  lvm_pid_t s1, s2, r, e;
   CHECK(lvm_spawn(spinner, 0, 0, &s1) == LVM_OK);
   CHECK(lvm_spawn(spinner, 0, 0, &s2) == LVM_OK);
+  CHECK(lvm_spawn(recurser, 0, 0, &r) == LVM_OK);
   CHECK(lvm_spawn(echo, 0, 0, &e) == LVM_OK);
   uint32_t v = 0;
   for (int i = 0; i < 100; i++) {
@@ -301,13 +316,14 @@ static void preempt(void) {
   CHECK(sched_yield() == 0);  // WASI's yield: the same inside a process
   CHECK(lvm_kill(s1) == LVM_OK);
   CHECK(lvm_kill(s2) == LVM_OK);
+  CHECK(lvm_kill(r) == LVM_OK);
   CHECK(lvm_kill(e) == LVM_OK);
-  CHECK(wait_dead(s1) && wait_dead(s2) && wait_dead(e));
+  CHECK(wait_dead(s1) && wait_dead(s2) && wait_dead(r) && wait_dead(e));
   CHECK(lvm_kill(s1) == LVM_ENOPROC);
   CHECK(lvm_kill(0) == LVM_ENOPROC);
   CHECK(lvm_kill(~(lvm_pid_t)0) == LVM_ENOPROC);
   CHECK(lvm_send(s1, 1, 0, 0) == LVM_ENOPROC);
-  printf("preempt: 100 round trips with an echo process while two processes spin forever; killed all three\n");
+  printf("preempt: 100 round trips with an echo process while two processes spin forever and one recurses; killed all four\n");
 }
 
 // ---- a trapping child ----

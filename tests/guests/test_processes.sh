@@ -19,7 +19,7 @@ for threads in 1 2; do
   run "timeout ($t)" --threads $threads -- timeout
   expect_out timeout "sleep(20 ms) slept at least 20 ms"
   run "preempt ($t)" --threads $threads -- preempt
-  expect_out preempt "while two processes spin forever; killed all three"
+  expect_out preempt "while two processes spin forever and one recurses; killed all four"
   run "trapchild ($t)" --threads $threads -- trapchild
   expect_out trapchild "the child died; the parent is still running"
   expect_err trapchild "trapped: unreachable"

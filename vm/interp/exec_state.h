@@ -56,6 +56,17 @@ struct ExecStack {
   // a counter the compiler keeps in memory chains every loop iteration and
   // call through a store and a load, 20-40% of a tight loop here.)
   std::atomic<bool> preempt{false};
+  // Sets or clears `preempt` (from any thread), and with it the JIT's
+  // function-entry check (JitState::stack_limit).
+  void set_preempt(bool on, std::memory_order order = std::memory_order_relaxed) {
+    if (on) {
+      preempt.store(true, order);
+      __atomic_store_n(&jit.stack_limit, UINTPTR_MAX, __ATOMIC_RELAXED);
+    } else {
+      __atomic_store_n(&jit.stack_limit, jit.stack_floor, __ATOMIC_RELAXED);
+      preempt.store(false, order);
+    }
+  }
   int64_t budget = INT64_MAX;  // effectively infinite outside processes
   // Fuel (a process's reduction limit): a process with `fuel_limited` runs
   // with `preempt` always set, so every function entry and loop back-edge
