@@ -671,7 +671,12 @@ class X64Masm final : public MacroAssembler {
   // ---- calls ----
   void call_ctx(int32_t off) override { a_.call(x86::ptr(x86::r14, off, 8)); }
   void call_indirect_abs(const void* slot) override {
-    a_.mov(r11, uint64_t(uintptr_t(slot)));
+    const uintptr_t at = uintptr_t(slot);
+    if (at <= uintptr_t(INT32_MAX)) {  // (a low heap address: one instruction, [disp32])
+      a_.call(x86::ptr_abs(at, 8));
+      return;
+    }
+    a_.mov(r11, uint64_t(at));
     a_.call(x86::ptr(r11, 0, 8));
   }
   void call_reg(Gpr r) override { a_.call(q(r)); }
