@@ -228,7 +228,7 @@ void BM_Compile(benchmark::State& state, const Input* in) {
   uint64_t body_bytes = 0, code_bytes = 0;
   uint32_t fallbacks = 0;
   for (auto _ : state) {
-    lvm::jit::ModuleCode mc(mod, lvm::jit::MemoryMode::Guarded);
+    lvm::jit::ModuleCode mc(mod, lvm::jit::MemoryMode::Guarded, /*eager=*/true);
     mc.compile_all();
     const auto s = mc.stats();
     body_bytes = s.wasm_bytes;

@@ -1,7 +1,11 @@
 #include "jit/code_memory.h"
 
 #include <asmjit/core.h>
+#include <sys/mman.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <mutex>
 
 namespace lvm::jit {
@@ -36,6 +40,25 @@ void code_free(void* rx) {
   Allocator& a = allocator();
   std::lock_guard lock(a.mu);
   a.alloc.release(rx);
+}
+
+CodeTable::CodeTable(size_t n) {
+  n = std::max<size_t>(n, 1);
+#ifdef MAP_32BIT
+  const size_t bytes = (n * sizeof(void*) + 4095) & ~size_t(4095);
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  if (p != MAP_FAILED) {
+    slots_ = static_cast<void**>(p);
+    mapped_bytes_ = bytes;
+    return;
+  }
+#endif
+  slots_ = static_cast<void**>(std::calloc(n, sizeof(void*)));
+}
+
+CodeTable::~CodeTable() {
+  if (mapped_bytes_) munmap(slots_, mapped_bytes_);
+  else std::free(slots_);
 }
 
 }  // namespace lvm::jit

@@ -72,15 +72,17 @@ uint64_t now_ns() {
 }
 }  // namespace
 
-ModuleCode::ModuleCode(std::shared_ptr<const Module> m, MemoryMode mode) : module_(std::move(m)), mode_(mode) {
+ModuleCode::ModuleCode(std::shared_ptr<const Module> m, MemoryMode mode, bool eager)
+    : module_(std::move(m)), mode_(mode), table_(module_->functions.size()) {
   const Module& mod = *module_;
-  table_ = std::make_unique<void*[]>(mod.functions.size());
   state_ = std::make_unique<std::atomic<uint8_t>[]>(mod.bodies.size());
-  std::vector<uint32_t> funcs;
-  for (uint32_t f = mod.num_imported_functions; f < mod.functions.size(); ++f) funcs.push_back(f);
-  std::vector<const void*> entries;
-  if (make_stubs(Ctx::stub(kStubLazy), entries, funcs))
-    for (size_t i = 0; i < funcs.size(); ++i) table_[funcs[i]] = const_cast<void*>(entries[i]);
+  if (!eager) {
+    std::vector<uint32_t> funcs;
+    for (uint32_t f = mod.num_imported_functions; f < mod.functions.size(); ++f) funcs.push_back(f);
+    std::vector<const void*> entries;
+    if (make_stubs(Ctx::stub(kStubLazy), entries, funcs))
+      for (size_t i = 0; i < funcs.size(); ++i) table_.slots()[funcs[i]] = const_cast<void*>(entries[i]);
+  }
   std::lock_guard lock(g_all_mu);
   all_codes().insert(this);
 }
@@ -98,7 +100,7 @@ ModuleCode::~ModuleCode() {
   for (void* b : blocks_) code_free(b);
 }
 
-ModuleCode& ModuleCode::of(CodeCache& cache, MemoryMode mode) {
+ModuleCode& ModuleCode::of(CodeCache& cache, MemoryMode mode, bool eager) {
   CodeCache::TierData* d = cache.tier_data();
   if (!d) {
     cache.set_tier_data(std::make_unique<ModuleCodes>());
@@ -109,7 +111,7 @@ ModuleCode& ModuleCode::of(CodeCache& cache, MemoryMode mode) {
   if (ModuleCode* mc = slot.load(std::memory_order_acquire)) return *mc;
   std::lock_guard lock(codes.mu);
   if (ModuleCode* mc = slot.load(std::memory_order_relaxed)) return *mc;
-  auto* mc = new ModuleCode(cache.module(), mode);
+  auto* mc = new ModuleCode(cache.module(), mode, eager);
   slot.store(mc, std::memory_order_release);
   return *mc;
 }
@@ -146,12 +148,12 @@ bool ModuleCode::make_stubs(int32_t stub_off, std::vector<const void*>& out, con
 const void* ModuleCode::compile(uint32_t func) {
   const Module& m = *module_;
   const uint32_t body = func - m.num_imported_functions;
-  if (state_[body].load(std::memory_order_acquire)) return __atomic_load_n(&table_[func], __ATOMIC_ACQUIRE);
+  if (state_[body].load(std::memory_order_acquire)) return __atomic_load_n(&table_.slots()[func], __ATOMIC_ACQUIRE);
   std::lock_guard lock(mu_);
-  if (state_[body].load(std::memory_order_relaxed)) return table_[func];
+  if (state_[body].load(std::memory_order_relaxed)) return table_.slots()[func];
   const uint64_t t0 = now_ns();
   std::FILE* dump = g_dump.load(std::memory_order_relaxed);
-  CompileResult r = compile_function(m, func, table_.get(), mode_, dump != nullptr);
+  CompileResult r = compile_function(m, func, table_.slots(), mode_, dump != nullptr);
   void* entry = nullptr;
   if (r.fallback.empty()) {
     void *rx, *rw;
@@ -176,7 +178,7 @@ const void* ModuleCode::compile(uint32_t func) {
   uint8_t state = 1;
   if (!entry) {
     std::vector<const void*> stub;
-    if (!make_stubs(Ctx::stub(kStubInterp), stub, {func})) return table_[func];  // (stays lazy)
+    if (!make_stubs(Ctx::stub(kStubInterp), stub, {func})) return table_.slots()[func];  // (stays lazy)
     entry = const_cast<void*>(stub[0]);
     stats_.fallbacks.push_back({func, r.fallback});
     ++stats_.interpreted;
@@ -210,13 +212,17 @@ const void* ModuleCode::compile(uint32_t func) {
     }
     std::fflush(dump);
   }
-  __atomic_store_n(&table_[func], entry, __ATOMIC_RELEASE);
+  __atomic_store_n(&table_.slots()[func], entry, __ATOMIC_RELEASE);
   state_[body].store(state, std::memory_order_release);
   return entry;
 }
 
-void ModuleCode::compile_all() {
-  for (uint32_t f = module_->num_imported_functions; f < module_->functions.size(); ++f) compile(f);
+bool ModuleCode::compile_all() {
+  if (all_compiled_.load(std::memory_order_acquire)) return true;
+  bool all = true;
+  for (uint32_t f = module_->num_imported_functions; f < module_->functions.size(); ++f) all &= compile(f) != nullptr;
+  if (all) all_compiled_.store(true, std::memory_order_release);
+  return all;
 }
 
 bool ModuleCode::lookup(uintptr_t pc, const ModuleCode** mc, uint32_t* func) {

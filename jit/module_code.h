@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "jit/code_memory.h"
 #include "jit/compiler.h"
 #include "loader/module.h"
 #include "vm/interpreter.h"
@@ -24,22 +25,27 @@ namespace lvm::jit {
 
 class ModuleCode {
  public:
-  ModuleCode(std::shared_ptr<const Module> m, MemoryMode mode);
+  // `eager`: every function is compiled (compile_all) before any code
+  // runs, so no lazy-compilation stubs are made for them.
+  ModuleCode(std::shared_ptr<const Module> m, MemoryMode mode, bool eager = false);
   ~ModuleCode();
 
   // The module's code of `cache` for instances whose memory 0 is in `mode`,
-  // made on first use.
-  static ModuleCode& of(CodeCache& cache, MemoryMode mode);
+  // made on first use (`eager`: for a caller that runs compile_all first).
+  static ModuleCode& of(CodeCache& cache, MemoryMode mode, bool eager = false);
   // The mode an instance's code must be compiled for.
   static MemoryMode mode_of(const Instance& inst);
 
   const Module& module() const { return *module_; }
   // Code pointers by function index (imports: null), read by compiled code.
-  void* const* table() const { return table_.get(); }
+  void* const* table() const { return table_.slots(); }
   // Compiles function `func` now if it is not yet; returns its entry (its
   // code, or the interpreter stub when it cannot be compiled).
   const void* compile(uint32_t func);
-  void compile_all();
+  // Compiles every function not compiled yet (fast once all are). False
+  // if some function has no code at all (no executable memory left): the
+  // caller must not run this code then.
+  bool compile_all();
 
   // Which function a code address belongs to, across all modules (for
   // backtraces). False if `pc` is not in compiled code.
@@ -76,8 +82,9 @@ class ModuleCode {
   bool make_stubs(int32_t stub_off, std::vector<const void*>& out, const std::vector<uint32_t>& funcs);
   std::shared_ptr<const Module> module_;
   const MemoryMode mode_;
-  std::unique_ptr<void*[]> table_;
+  CodeTable table_;
   std::unique_ptr<std::atomic<uint8_t>[]> state_;  // per defined function: 0 lazy, 1 compiled, 2 interpreted
+  std::atomic<bool> all_compiled_{false};
   mutable std::mutex mu_;
   std::vector<void*> blocks_;  // executable blocks it owns
   std::vector<std::unique_ptr<FaultRange[]>> faults_;  // each compiled function's, by the code map

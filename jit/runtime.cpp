@@ -293,8 +293,8 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
   if (!s.ok || !j.stack_top) return lvm::invoke_on(st, inst, func_index, args, results);
   prepare_thread_for_faults();
   Instance& callee = f->instance ? *f->instance : inst;
-  ModuleCode& mc = ModuleCode::of(*callee.code, ModuleCode::mode_of(callee));
-  if (eager) mc.compile_all();
+  ModuleCode& mc = ModuleCode::of(*callee.code, ModuleCode::mode_of(callee), eager);
+  if (eager && !mc.compile_all()) return lvm::invoke_on(st, inst, func_index, args, results);  // (no code memory)
   const void* code = mc.compile(f->index);
   if (!st.jit_stubs.stubs[0]) [[unlikely]]
     std::copy(std::begin(s.table), std::end(s.table), st.jit_stubs.stubs);
