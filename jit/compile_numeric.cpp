@@ -139,7 +139,32 @@ bool Compiler::fuse_branch(Cond cond, CodeCursor& c, EmitFn compare) {
     if_flags(cond, params, results, compare);
     return true;
   }
+  if (next == 0x1B || next == 0x1C) {  // select, select t
+    ++c.p;
+    if (next == 0x1C) c.skip(ImmKind::SelectT);
+    select_flags(cond, compare);
+    return true;
+  }
   return false;
+}
+
+void Compiler::select_flags(Cond cond, EmitFn compare) {
+  // The operands are loaded first: a constant may be loaded with an xor,
+  // which would clobber the flags.
+  Value b = pop(), av = pop();
+  if (is_float(av.type)) {
+    const Fpr fa = own_fpr(av), fb = use_fpr(b);
+    compare();
+    masm_->fselect(fa, fb, negate(cond));
+    free_value(b);
+    push_reg(av.type, fa.code);
+    return;
+  }
+  const Gpr ra = own_gpr(av), rb = use_gpr(b);
+  compare();
+  masm_->cmov(negate(cond), wof(av.type), ra, rb);
+  free_value(b);
+  push_reg(av.type, ra.code);
 }
 
 void Compiler::int_compare(Opcode op, W w, Cond cond, CodeCursor& c) {

@@ -590,6 +590,10 @@ void Compiler::local_set(uint32_t i, bool tee) {
     free_value(v);
   } else {
     store_value(v, local_addr(l));
+    if (tee && (v.kind == Kind::Reg || v.kind == Kind::Const)) {
+      stack_.push_back(v);  // the value stays where it is: no reload from the frame
+      return;
+    }
     free_value(v);
   }
   if (tee) local_get(i);
@@ -624,13 +628,16 @@ void Compiler::instruction(Opcode op, CodeCursor& c) {
     case Opcode::LocalTee: local_set(c.u32(), true); return;
     case Opcode::GlobalGet: global_get(c.u32()); return;
     case Opcode::GlobalSet: global_set(c.u32()); return;
+#define LOAD(name, slot, mem) case Opcode::name:
+#define STORE(name, slot, mem) case Opcode::name:
+#include "vm/memory_ops.def"
+#undef LOAD
+#undef STORE
+      memory_access(op, c);
+      return;
     default: break;
   }
   if (numeric(op, c)) return;
-  if (op_info(op).imm >= ImmKind::Mem1 && op_info(op).imm <= ImmKind::Mem8) {
-    memory_access(op, c);
-    return;
-  }
   if (misc(op, c)) return;
   unsupported_ = std::string("instruction ") + std::string(op_name(op));
 }

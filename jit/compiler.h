@@ -250,9 +250,13 @@ class Compiler {
   // An integer compare; fused with a following br_if / if when there is one.
   void int_compare(Opcode op, W w, Cond cond, CodeCursor& c);
   void int_eqz(W w, CodeCursor& c);
-  // If a br_if or if follows, consumes it: `compare` sets the flags for
-  // `cond` at the right moment and the branch takes them. False otherwise.
+  // If a br_if, if or select follows, consumes it: `compare` sets the
+  // flags for `cond` at the right moment and the branch or conditional
+  // move takes them. False otherwise.
   bool fuse_branch(Cond cond, CodeCursor& c, EmitFn compare);
+  // A select on the flags `compare` sets for `cond` (the compare fused
+  // with the select that follows it).
+  void select_flags(Cond cond, EmitFn compare);
   void float_binary(FW w, FOp op);
   void float_unary(FW w, FUnOp op);
   void float_compare(FW w, FCond cond);
