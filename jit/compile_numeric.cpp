@@ -87,6 +87,14 @@ void Compiler::int_binary(Opcode op, W w, IntOp iop) {
     push_dest(t, d);
     return;
   }
+  if (a.kind != Kind::Reg && b.kind == Kind::Reg && commutative(iop)) std::swap(a, b);
+  if (Address at; in_frame(b, at)) {  // op r, [frame]
+    const Gpr ra = use_gpr(a);
+    const GprDest d = dest_gpr(t, a.kind == Kind::Reg ? ra : Gpr{});
+    masm_->alu_mem(iop, w, d.reg, ra, at);
+    push_dest(t, d);
+    return;
+  }
   const Gpr ra = use_gpr(a), rb = use_gpr(b);
   const GprDest d = dest_gpr(t, a, ra, b, rb);
   masm_->alu(iop, w, d.reg, ra, rb);
@@ -176,9 +184,12 @@ void Compiler::int_compare(Opcode op, W w, Cond cond, CodeCursor& c) {
   }
   const Gpr ra = use_gpr(a);
   const bool imm = b.kind == Kind::Const && fits_imm(w, b.bits);
-  const Gpr rb = imm ? Gpr{} : use_gpr(b);
+  Address b_at;
+  const bool b_mem = !imm && in_frame(b, b_at);
+  const Gpr rb = imm || b_mem ? Gpr{} : use_gpr(b);
   auto compare = [&] {
     if (imm) masm_->cmp_imm(w, ra, int32_t(uint32_t(b.bits)));
+    else if (b_mem) masm_->cmp_mem(w, ra, b_at);
     else masm_->cmp(w, ra, rb);
   };
   if (fuse_branch(cond, c, [&] {

@@ -172,6 +172,14 @@ class Compiler {
   void reload_vhomes();
   bool in_register(const LocalInfo& l) const { return l.homed && !(l.volatile_home && vhomes_saved_); }
   Address local_addr(const LocalInfo& l) const { return masm_->frame(l.disp); }
+  // True, with its frame address, if `v` is read from memory (a local not
+  // in a register now, or a spill slot): an instruction can take it as a
+  // memory operand instead of loading it first.
+  bool in_frame(const Value& v, Address& at) const {
+    if (v.kind == Kind::Slot) return at = slot_addr(v.local), true;
+    if (v.kind == Kind::Local && !in_register(locals_[v.local])) return at = local_addr(locals_[v.local]), true;
+    return false;
+  }
   Address slot_addr(size_t pos) const { return masm_->frame(slot_disp(pos)); }
   // The register a result goes in: one of the operands' if they own one.
   Gpr result_gpr(const Value& a, Gpr ra, const Value& b, Gpr rb);

@@ -129,6 +129,8 @@ class MacroAssembler {
   // ---- integer arithmetic (d may equal a or b) ----
   virtual void alu(IntOp op, W w, Gpr d, Gpr a, Gpr b) = 0;
   virtual void alu_imm(IntOp op, W w, Gpr d, Gpr a, int32_t imm) = 0;
+  // d = a op [b] (d may equal a): the second operand read from memory.
+  virtual void alu_mem(IntOp op, W w, Gpr d, Gpr a, Address b) = 0;
   // The registers shift() and div() need free (x86: rcx for counts,
   // rax/rdx for division), as a mask of codes.
   virtual uint32_t shift_clobbers() const = 0;

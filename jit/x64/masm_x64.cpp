@@ -248,6 +248,19 @@ class X64Masm final : public MacroAssembler {
   }
 
   // ---- integer arithmetic ----
+  void alu_mem(IntOp op, W w, Gpr d_, Gpr a, Address b) override {
+    const x86::Gp d = g(w, d_);
+    const x86::Mem m = mem(b, w == W::W64 ? 8 : 4);
+    if (d_ != a) a_.mov(d, g(w, a));
+    switch (op) {
+      case IntOp::Add: a_.add(d, m); return;
+      case IntOp::Sub: a_.sub(d, m); return;
+      case IntOp::Mul: a_.imul(d, m); return;
+      case IntOp::And: a_.and_(d, m); return;
+      case IntOp::Or: a_.or_(d, m); return;
+      case IntOp::Xor: a_.xor_(d, m); return;
+    }
+  }
   void alu_op(IntOp op, x86::Gp d, x86::Gp b) {
     switch (op) {
       case IntOp::Add: a_.add(d, b); return;
