@@ -310,16 +310,27 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
   if (sp < j.stack_floor) return Trap::CallStackExhausted;
   uint64_t* area = reinterpret_cast<uint64_t*>(sp);
   copy_slots(area, args, nargs);
-  const JitInstanceView saved_view = j.view;
-  const uintptr_t saved_host = j.host_sp, saved_guest = j.guest_sp;
+  // A nested entry (a host function calling back into wasm) restores the
+  // view and stack pointers of the call it runs inside; an outermost one
+  // (a process's entry, every spawn) has nothing to restore.
+  const bool nested = j.depth != 0;
+  JitInstanceView saved_view;
+  uintptr_t saved_host = 0, saved_guest = 0;
+  if (nested) {
+    saved_view = j.view;
+    saved_host = j.host_sp;
+    saved_guest = j.guest_sp;
+  }
   j.view = make_view(callee, mc);
   ++j.depth;
   const Trap t = Trap(s.enter(&st, code, sp));
   --j.depth;
-  if (t == Trap::Yield && j.depth == 0) return t;  // suspended: the state stays for resume()
-  j.host_sp = saved_host;
-  j.guest_sp = saved_guest;
-  j.view = saved_view;
+  if (t == Trap::Yield && !nested) return t;  // suspended: the state stays for resume()
+  if (nested) {
+    j.host_sp = saved_host;
+    j.guest_sp = saved_guest;
+    j.view = saved_view;
+  }
   j.suspended = false;
   if (t == Trap::None && results) copy_slots(results, area, nresults);
   return t;
