@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tests for `lvm run --invoke NAME [ARGS...]` (wasmtime's convention), `--env
+# Tests for `lvm run --invoke NAME [ARGS...]` (wasmtime's convention), `--jit-dump`, `--help`, `--env
 # KEY` (the host's value) and `--dir` with a missing host path: output,
 # messages and exit codes. Usage: test_run_options.sh LVM_BINARY BUILD_DIR
 # (wat2wasm, from wabt, builds the test modules).
@@ -85,5 +85,22 @@ out=$("$lvm" run --dir "$tmp/nowhere::/" "$sysinfo" 2>&1)
 check "--dir with a missing host path" 2 $? "$out" "~cannot open preopened directory '$tmp/nowhere': No such file or directory"
 out=$("$lvm" run --dir "$m" "$sysinfo" 2>&1)
 check "--dir with a file" 2 $? "$out" "~Not a directory"
+
+# --jit-dump FILE writes each compiled function as assembly; --help prints the usage.
+if "$lvm" run --jit --invoke add "$m" 1 2 >/dev/null 2>&1; then
+  out=$("$lvm" run --jit --jit-dump "$tmp/dump.s" --invoke add "$m" 40 2 2>&1)
+  check "--jit-dump leaves the run's output alone" 0 $? "$out" "42"
+  dump=$(cat "$tmp/dump.s" 2>/dev/null)
+  check "--jit-dump names the function compiled" 0 0 "$dump" "~^; function [0-9]* add (guarded memory): [0-9]* bytes of wasm"
+  check "--jit-dump lists its instructions" 0 0 "$dump" "~^push rbp"
+else
+  echo "skip: --jit-dump (no JIT on this machine)"
+fi
+out=$("$lvm" run --jit-dump "$tmp/no/such/dir/dump.s" "$m" 2>&1)
+check "--jit-dump to a file it cannot write" 2 $? "$out" "~--jit-dump: cannot write $tmp/no/such/dir/dump.s: No such file or directory"
+out=$("$lvm" run --interp --jit-dump - "$m" 2>&1)
+check "--jit-dump with --interp is refused" 2 $? "$out" "~--jit-dump needs the JIT"
+out=$("$lvm" run --help 2>&1)
+check "lvm run --help prints the usage" 0 $? "$out" "~^usage: lvm run"
 
 exit $((fails > 0))
