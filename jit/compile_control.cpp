@@ -49,7 +49,9 @@ Compiler::Ctl Compiler::open_block(LabelKind kind, std::span<const ValType> para
   l.params = params;
   l.results = results;
   l.height = uint32_t(stack_.size() - params.size());
-  l.target = masm_->new_label();
+  // A block's or if's end label is made by the first branch to it
+  // (reached_target): many blocks are never branched to.
+  if (kind == LabelKind::Loop) l.target = masm_->new_label();
   if (kind == LabelKind::Loop) {
     // A back-edge brings new params: they live in their slots, constants too.
     for (size_t i = l.height; i < stack_.size(); ++i) {
@@ -131,8 +133,7 @@ void Compiler::else_() {
   Ctl& l = ctl_.back();
   if (!dead_) {
     move_top_to_slots(l.results.size(), l.height);
-    masm_->jmp(l.target);
-    l.reachable = true;
+    masm_->jmp(reached_target(l));
   }
   truncate(l.height);
   masm_->bind(l.else_label);
@@ -163,11 +164,11 @@ void Compiler::end() {
   if (fall) move_top_to_slots(l.results.size(), l.height);
   truncate(l.height);
   if (else_path) {
-    if (fall) masm_->jmp(l.target);
+    if (fall) masm_->jmp(reached_target(l));
     masm_->bind(l.else_label);
     restore_if_params(l);
   }
-  masm_->bind(l.target);
+  if (l.target.valid()) masm_->bind(l.target);
   if (l.kind == LabelKind::If && !l.params.empty()) save_top_ = l.save_base;
   push_slots(l.results, l.height);
   dead_ = false;
@@ -194,8 +195,13 @@ void Compiler::jump_to(Ctl& l) {
     masm_->jmp(l.back);  // a back-edge: through the check
     return;
   }
+  masm_->jmp(reached_target(l));
+}
+
+Label Compiler::reached_target(Ctl& l) {
+  if (!l.target.valid()) l.target = masm_->new_label();
   l.reachable = true;
-  masm_->jmp(l.target);
+  return l.target;
 }
 
 void Compiler::br(uint32_t depth) {
@@ -217,8 +223,7 @@ void Compiler::br_if_flags(uint32_t depth, Cond cond) {
     if (l.kind == LabelKind::Loop) {
       masm_->branch(cond, l.back);
     } else {
-      masm_->branch(cond, l.target);
-      l.reachable = true;
+      masm_->branch(cond, reached_target(l));
     }
     return;
   }
@@ -259,8 +264,7 @@ void Compiler::br_table(CodeCursor& c) {
     Ctl& l = ctl_[ctl_.size() - 1 - d];
     Label target;
     if (l.kind != LabelKind::Function && !needs_moves(l)) {
-      target = l.kind == LabelKind::Loop ? l.back : l.target;
-      if (l.kind != LabelKind::Loop) l.reachable = true;
+      target = l.kind == LabelKind::Loop ? l.back : reached_target(l);
     } else {
       target = masm_->new_label();
       trampolines.push_back({target, d});

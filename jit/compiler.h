@@ -227,6 +227,8 @@ class Compiler {
   // Moves the top `n` values into the slots of label `l` (and, for a loop,
   // checks for preemption), then jumps to it.
   void jump_to(Ctl& l);
+  // The end label of block or if `l` for a branch to it, made on first use.
+  Label reached_target(Ctl& l);
   void move_top_to_slots(size_t n, size_t first_pos);
   // The preemption / fuel check of a loop back-edge, continuing at `cont`
   // (bound by the caller). Function entries check in the prologue.
