@@ -1,5 +1,6 @@
 // Numeric instructions (spec 4.4.1): integer and float arithmetic,
-// compares (fused with a following br_if or if), conversions. Constant
+// compares (fused with a following br_if, if or select), conversions: the
+// helpers; their cases are in compile_numeric_cases.inc. Constant
 // operands become immediates; two constants fold, through the same
 // semantics table the interpreter uses (vm/numeric_ops.def).
 #include <cstring>
@@ -311,121 +312,5 @@ void Compiler::reinterpret(ValType to) {
   }
 }
 
-bool Compiler::numeric(Opcode op, CodeCursor& c) {
-  constexpr W I32 = W::W32, I64 = W::W64;
-  constexpr FW F32 = FW::F32, F64 = FW::F64;
-  switch (op) {
-    case Opcode::I32Const: push_const(ValType::I32, uint32_t(int32_t(c.sleb()))); return true;
-    case Opcode::I64Const: push_const(ValType::I64, uint64_t(c.sleb())); return true;
-    case Opcode::F32Const: push_const(ValType::F32, c.fixed32()); return true;
-    case Opcode::F64Const: push_const(ValType::F64, c.fixed64()); return true;
-
-    case Opcode::I32Eqz: int_eqz(I32, c); return true;
-    case Opcode::I64Eqz: int_eqz(I64, c); return true;
-#define CMP(name, w, cond) \
-  case Opcode::name: int_compare(op, w, Cond::cond, c); return true;
-    CMP(I32Eq, I32, Eq) CMP(I32Ne, I32, Ne) CMP(I32LtS, I32, LtS) CMP(I32LtU, I32, LtU)
-    CMP(I32GtS, I32, GtS) CMP(I32GtU, I32, GtU) CMP(I32LeS, I32, LeS) CMP(I32LeU, I32, LeU)
-    CMP(I32GeS, I32, GeS) CMP(I32GeU, I32, GeU)
-    CMP(I64Eq, I64, Eq) CMP(I64Ne, I64, Ne) CMP(I64LtS, I64, LtS) CMP(I64LtU, I64, LtU)
-    CMP(I64GtS, I64, GtS) CMP(I64GtU, I64, GtU) CMP(I64LeS, I64, LeS) CMP(I64LeU, I64, LeU)
-    CMP(I64GeS, I64, GeS) CMP(I64GeU, I64, GeU)
-#undef CMP
-#define FCMP(name, w, cond) \
-  case Opcode::name: float_compare(w, FCond::cond); return true;
-    FCMP(F32Eq, F32, Eq) FCMP(F32Ne, F32, Ne) FCMP(F32Lt, F32, Lt) FCMP(F32Gt, F32, Gt)
-    FCMP(F32Le, F32, Le) FCMP(F32Ge, F32, Ge)
-    FCMP(F64Eq, F64, Eq) FCMP(F64Ne, F64, Ne) FCMP(F64Lt, F64, Lt) FCMP(F64Gt, F64, Gt)
-    FCMP(F64Le, F64, Le) FCMP(F64Ge, F64, Ge)
-#undef FCMP
-#define ALU(name, w, iop) \
-  case Opcode::name: int_binary(op, w, IntOp::iop); return true;
-    ALU(I32Add, I32, Add) ALU(I32Sub, I32, Sub) ALU(I32Mul, I32, Mul) ALU(I32And, I32, And)
-    ALU(I32Or, I32, Or) ALU(I32Xor, I32, Xor)
-    ALU(I64Add, I64, Add) ALU(I64Sub, I64, Sub) ALU(I64Mul, I64, Mul) ALU(I64And, I64, And)
-    ALU(I64Or, I64, Or) ALU(I64Xor, I64, Xor)
-#undef ALU
-#define SHIFT(name, w, sop) \
-  case Opcode::name: shift_op(op, w, ShiftOp::sop); return true;
-    SHIFT(I32Shl, I32, Shl) SHIFT(I32ShrS, I32, ShrS) SHIFT(I32ShrU, I32, ShrU) SHIFT(I32Rotl, I32, Rotl)
-    SHIFT(I32Rotr, I32, Rotr)
-    SHIFT(I64Shl, I64, Shl) SHIFT(I64ShrS, I64, ShrS) SHIFT(I64ShrU, I64, ShrU) SHIFT(I64Rotl, I64, Rotl)
-    SHIFT(I64Rotr, I64, Rotr)
-#undef SHIFT
-#define DIV(name, w, dop) \
-  case Opcode::name: div_op(op, w, DivOp::dop); return true;
-    DIV(I32DivS, I32, DivS) DIV(I32DivU, I32, DivU) DIV(I32RemS, I32, RemS) DIV(I32RemU, I32, RemU)
-    DIV(I64DivS, I64, DivS) DIV(I64DivU, I64, DivU) DIV(I64RemS, I64, RemS) DIV(I64RemU, I64, RemU)
-#undef DIV
-    case Opcode::I32Clz: int_unary(I32, IntUnOp::Clz); return true;
-    case Opcode::I32Ctz: int_unary(I32, IntUnOp::Ctz); return true;
-    case Opcode::I32Popcnt: int_unary(I32, IntUnOp::Popcnt); return true;
-    case Opcode::I64Clz: int_unary(I64, IntUnOp::Clz); return true;
-    case Opcode::I64Ctz: int_unary(I64, IntUnOp::Ctz); return true;
-    case Opcode::I64Popcnt: int_unary(I64, IntUnOp::Popcnt); return true;
-
-#define FBIN(name, w, fop) \
-  case Opcode::name: float_binary(w, FOp::fop); return true;
-    FBIN(F32Add, F32, Add) FBIN(F32Sub, F32, Sub) FBIN(F32Mul, F32, Mul) FBIN(F32Div, F32, Div)
-    FBIN(F32Min, F32, Min) FBIN(F32Max, F32, Max) FBIN(F32Copysign, F32, Copysign)
-    FBIN(F64Add, F64, Add) FBIN(F64Sub, F64, Sub) FBIN(F64Mul, F64, Mul) FBIN(F64Div, F64, Div)
-    FBIN(F64Min, F64, Min) FBIN(F64Max, F64, Max) FBIN(F64Copysign, F64, Copysign)
-#undef FBIN
-#define FUN(name, w, fop) \
-  case Opcode::name: float_unary(w, FUnOp::fop); return true;
-    FUN(F32Abs, F32, Abs) FUN(F32Neg, F32, Neg) FUN(F32Ceil, F32, Ceil) FUN(F32Floor, F32, Floor)
-    FUN(F32Trunc, F32, Trunc) FUN(F32Nearest, F32, Nearest) FUN(F32Sqrt, F32, Sqrt)
-    FUN(F64Abs, F64, Abs) FUN(F64Neg, F64, Neg) FUN(F64Ceil, F64, Ceil) FUN(F64Floor, F64, Floor)
-    FUN(F64Trunc, F64, Trunc) FUN(F64Nearest, F64, Nearest) FUN(F64Sqrt, F64, Sqrt)
-#undef FUN
-
-    case Opcode::I32WrapI64: extend(ExtOp::Wrap, ValType::I32); return true;
-    case Opcode::I64ExtendI32S: extend(ExtOp::I64Ext32S, ValType::I64); return true;
-    case Opcode::I64ExtendI32U: extend(ExtOp::I64ExtI32U, ValType::I64); return true;
-    case Opcode::I32Extend8S: extend(ExtOp::I32Ext8S, ValType::I32); return true;
-    case Opcode::I32Extend16S: extend(ExtOp::I32Ext16S, ValType::I32); return true;
-    case Opcode::I64Extend8S: extend(ExtOp::I64Ext8S, ValType::I64); return true;
-    case Opcode::I64Extend16S: extend(ExtOp::I64Ext16S, ValType::I64); return true;
-    case Opcode::I64Extend32S: extend(ExtOp::I64Ext32S, ValType::I64); return true;
-
-#define TRUNC(name, to, sgn, from, sat) \
-  case Opcode::name: truncate_op(to, sgn, from, sat); return true;
-    TRUNC(I32TruncF32S, I32, true, F32, false) TRUNC(I32TruncF32U, I32, false, F32, false)
-    TRUNC(I32TruncF64S, I32, true, F64, false) TRUNC(I32TruncF64U, I32, false, F64, false)
-    TRUNC(I64TruncF32S, I64, true, F32, false) TRUNC(I64TruncF32U, I64, false, F32, false)
-    TRUNC(I64TruncF64S, I64, true, F64, false) TRUNC(I64TruncF64U, I64, false, F64, false)
-    TRUNC(I32TruncSatF32S, I32, true, F32, true) TRUNC(I32TruncSatF32U, I32, false, F32, true)
-    TRUNC(I32TruncSatF64S, I32, true, F64, true) TRUNC(I32TruncSatF64U, I32, false, F64, true)
-    TRUNC(I64TruncSatF32S, I64, true, F32, true) TRUNC(I64TruncSatF32U, I64, false, F32, true)
-    TRUNC(I64TruncSatF64S, I64, true, F64, true) TRUNC(I64TruncSatF64U, I64, false, F64, true)
-#undef TRUNC
-#define CONV(name, to, from, sgn) \
-  case Opcode::name: convert_op(to, from, sgn); return true;
-    CONV(F32ConvertI32S, F32, I32, true) CONV(F32ConvertI32U, F32, I32, false)
-    CONV(F32ConvertI64S, F32, I64, true) CONV(F32ConvertI64U, F32, I64, false)
-    CONV(F64ConvertI32S, F64, I32, true) CONV(F64ConvertI32U, F64, I32, false)
-    CONV(F64ConvertI64S, F64, I64, true) CONV(F64ConvertI64U, F64, I64, false)
-#undef CONV
-    case Opcode::F32DemoteF64: {
-      Value a = pop();
-      const Fpr ra = own_fpr(a);
-      masm_->demote(ra, ra);
-      push_reg(ValType::F32, ra.code);
-      return true;
-    }
-    case Opcode::F64PromoteF32: {
-      Value a = pop();
-      const Fpr ra = own_fpr(a);
-      masm_->promote(ra, ra);
-      push_reg(ValType::F64, ra.code);
-      return true;
-    }
-    case Opcode::I32ReinterpretF32: reinterpret(ValType::I32); return true;
-    case Opcode::I64ReinterpretF64: reinterpret(ValType::I64); return true;
-    case Opcode::F32ReinterpretI32: reinterpret(ValType::F32); return true;
-    case Opcode::F64ReinterpretI64: reinterpret(ValType::F64); return true;
-    default: return false;
-  }
-}
 
 }  // namespace lvm::jit

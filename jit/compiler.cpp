@@ -603,42 +603,49 @@ void Compiler::local_set(uint32_t i, bool tee) {
 
 namespace lvm::jit {
 
-void Compiler::instruction(Opcode op, CodeCursor& c) {
+bool Compiler::dispatch(Opcode op, CodeCursor& c) {
+  // One switch for every instruction but the rare ones (misc): a single
+  // indirect jump per instruction.
+  constexpr W I32 = W::W32, I64 = W::W64;
+  constexpr FW F32 = FW::F32, F64 = FW::F64;
   switch (op) {
-    case Opcode::Unreachable: unreachable_(); return;
-    case Opcode::Nop: return;
-    case Opcode::Block: case Opcode::Loop: case Opcode::If: block(op, c); return;
-    case Opcode::Else: else_(); return;
-    case Opcode::End: end(); return;
-    case Opcode::Br: br(c.u32()); return;
-    case Opcode::BrIf: br_if(c.u32()); return;
-    case Opcode::BrTable: br_table(c); return;
-    case Opcode::Return: return_(); return;
-    case Opcode::Call: call(c.u32()); return;
+    case Opcode::Unreachable: unreachable_(); return true;
+    case Opcode::Nop: return true;
+    case Opcode::Block: case Opcode::Loop: case Opcode::If: block(op, c); return true;
+    case Opcode::Else: else_(); return true;
+    case Opcode::End: end(); return true;
+    case Opcode::Br: br(c.u32()); return true;
+    case Opcode::BrIf: br_if(c.u32()); return true;
+    case Opcode::BrTable: br_table(c); return true;
+    case Opcode::Return: return_(); return true;
+    case Opcode::Call: call(c.u32()); return true;
     case Opcode::CallIndirect: {
       const uint32_t type = c.u32(), table = c.u32();
       call_indirect(type, table);
-      return;
+      return true;
     }
-    case Opcode::Drop: free_value(pop()); return;
-    case Opcode::Select: select_(); return;
-    case Opcode::SelectT: c.skip(ImmKind::SelectT); select_(); return;
-    case Opcode::LocalGet: local_get(c.u32()); return;
-    case Opcode::LocalSet: local_set(c.u32(), false); return;
-    case Opcode::LocalTee: local_set(c.u32(), true); return;
-    case Opcode::GlobalGet: global_get(c.u32()); return;
-    case Opcode::GlobalSet: global_set(c.u32()); return;
+    case Opcode::Drop: free_value(pop()); return true;
+    case Opcode::Select: select_(); return true;
+    case Opcode::SelectT: c.skip(ImmKind::SelectT); select_(); return true;
+    case Opcode::LocalGet: local_get(c.u32()); return true;
+    case Opcode::LocalSet: local_set(c.u32(), false); return true;
+    case Opcode::LocalTee: local_set(c.u32(), true); return true;
+    case Opcode::GlobalGet: global_get(c.u32()); return true;
+    case Opcode::GlobalSet: global_set(c.u32()); return true;
 #define LOAD(name, slot, mem) case Opcode::name:
 #define STORE(name, slot, mem) case Opcode::name:
 #include "vm/memory_ops.def"
 #undef LOAD
 #undef STORE
       memory_access(op, c);
-      return;
-    default: break;
+      return true;
+#include "jit/compile_numeric_cases.inc"
+    default: return false;
   }
-  if (numeric(op, c)) return;
-  if (misc(op, c)) return;
+}
+
+void Compiler::instruction(Opcode op, CodeCursor& c) {
+  if (dispatch(op, c) || misc(op, c)) return;
   unsupported_ = std::string("instruction ") + std::string(op_name(op));
 }
 

@@ -250,7 +250,8 @@ class Compiler {
 
   // ---- instructions (compile_numeric.cpp, compile_memory.cpp) ----
   void instruction(Opcode op, CodeCursor& c);
-  bool numeric(Opcode op, CodeCursor& c);
+  // Every instruction but the rare ones (misc), in one switch; false for those.
+  bool dispatch(Opcode op, CodeCursor& c);
   // Two constant operands: pushes the folded result (vm/numeric_ops.def's
   // semantics) and returns true; false if it does not fold (division by zero).
   bool fold(Opcode op, ValType result, const Value& a, const Value& b);
