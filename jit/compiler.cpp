@@ -132,8 +132,9 @@ bool Compiler::prepare() {
 
   // Homes: the most used integer locals, in callee-saved registers; then
   // caller-saved homes for the next integer and the first float locals,
-  // among those used in loops (weight 8 or more: each call this function
-  // makes costs a store and a load per such home).
+  // among those used in loops (weight 8 or more) more than twice as often
+  // as the function calls (each call costs a store and a load per such
+  // home, around it).
   size_t nhomes;
   const Gpr* homes = Regs::homes(nhomes);
   size_t ints = 0, vints = 0, floats = 0;
@@ -142,8 +143,9 @@ bool Compiler::prepare() {
   const Fpr* fh = Regs::fhomes(nfh);
   for (const LocalUse& u : body_.hot_locals) {
     LocalInfo& l = locals_[u.index];
+    const bool worth_volatile = u.weight >= 8 && uint64_t(u.weight) > 2 * uint64_t(body_.call_weight);
     if (is_float(l.type)) {
-      if (floats == nfh || u.weight < 8) continue;
+      if (floats == nfh || !worth_volatile) continue;
       l.homed = l.volatile_home = true;
       l.reg = fh[floats++].code;
       vhomed_.push_back(u.index);
@@ -152,7 +154,7 @@ bool Compiler::prepare() {
       l.reg = homes[ints].code;
       saved_.push_back(homes[ints++]);
     } else {
-      if (vints == nvh || u.weight < 8) continue;
+      if (vints == nvh || !worth_volatile) continue;
       l.homed = l.volatile_home = true;
       l.reg = vh[vints++].code;
       vhomed_.push_back(u.index);
@@ -645,7 +647,12 @@ bool Compiler::dispatch(Opcode op, CodeCursor& c) {
 }
 
 void Compiler::instruction(Opcode op, CodeCursor& c) {
-  if (dispatch(op, c) || misc(op, c)) return;
+  if (dispatch(op, c) || misc(op, c)) [[likely]]
+    return;
+  unsupported_instruction(op);
+}
+
+void Compiler::unsupported_instruction(Opcode op) {
   unsupported_ = std::string("instruction ") + std::string(op_name(op));
 }
 

@@ -252,6 +252,8 @@ class Compiler {
   void instruction(Opcode op, CodeCursor& c);
   // Every instruction but the rare ones (misc), in one switch; false for those.
   bool dispatch(Opcode op, CodeCursor& c);
+  // Records that `op` cannot be compiled (out of line: the hot path stays lean).
+  [[gnu::cold, gnu::noinline]] void unsupported_instruction(Opcode op);
   // Two constant operands: pushes the folded result (vm/numeric_ops.def's
   // semantics) and returns true; false if it does not fold (division by zero).
   bool fold(Opcode op, ValType result, const Value& a, const Value& b);

@@ -90,6 +90,7 @@ struct FunctionBody {
   // v128 block or select type; the signature and locals are not included).
   uint32_t op_features = 0;
   uint32_t max_call_values = 0;  // max over its calls of max(#params, #results)
+  uint32_t call_weight = 0;      // its calls, weighted as local uses are (saturating)
   bool if_with_params = false;   // some `if` takes block parameters
   // The most used locals, heaviest first (ties: lower index first): at
   // most kHotLocals of the integer and reference types and as many floats

@@ -322,6 +322,7 @@ void FunctionValidator::call(Opcode op) {
     callee = &m_.types[t];
   }
   max_call_values_ = std::max(max_call_values_, uint32_t(std::max(callee->params().size(), callee->results().size())));
+  call_weight_ += use_weight_;
   pop_values(callee->params());
   push_values(callee->results());
 }
@@ -406,6 +407,7 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
   loop_depth_ = 0;
   op_features_ = 0;
   max_call_values_ = 0;
+  call_weight_ = 0;
   if_with_params_ = false;
   ctrl_.push_back({Opcode::Block, false, 0, 0, {{}, type_->results()}});
 
@@ -552,6 +554,7 @@ void FunctionValidator::validate(Reader& r, uint32_t func_index, FunctionBody& b
           body.max_depth = max_depth_;
           body.op_features = op_features_;
           body.max_call_values = max_call_values_;
+          body.call_weight = uint32_t(std::min<uint64_t>(call_weight_, UINT32_MAX));
           body.if_with_params = if_with_params_;
           record_hot_locals(body);
           return;

@@ -129,6 +129,7 @@ class FunctionValidator {
   uint32_t loop_depth_ = 0;
   uint32_t op_features_ = 0;
   uint32_t max_call_values_ = 0;
+  uint64_t call_weight_ = 0;
   bool if_with_params_ = false;
   size_t op_at_ = 0;  // offset of the instruction being validated
   Opcode op_ = Opcode::Nop;

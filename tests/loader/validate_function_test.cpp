@@ -155,6 +155,7 @@ TEST_CASE("the validator records what a compiler needs before its pass") {
   CHECK(b.hot_locals[3].index == 0);
   CHECK(b.hot_locals[3].weight == 1);
   CHECK(b.max_call_values == 1);
+  CHECK(b.call_weight == 1);  // one call, outside any loop
   CHECK_FALSE(b.if_with_params);
   CHECK(b.op_features == (1u << unsigned(Feature::Mvp) | 1u << unsigned(Feature::SignExtension)));
 
