@@ -289,8 +289,8 @@ class X64Masm final : public MacroAssembler {
   }
   void alu_imm(IntOp op, W w, Gpr d, Gpr a, int32_t imm) override {
     const x86::Gp dd = g(w, d);
-    if (op == IntOp::Add && d != a) {
-      a_.lea(dd, x86::ptr(q(a), imm));
+    if (d != a && (op == IntOp::Add || (op == IntOp::Sub && imm != INT32_MIN))) {  // one lea, not mov + op
+      a_.lea(dd, x86::ptr(q(a), op == IntOp::Add ? imm : -imm));
       return;
     }
     if (op == IntOp::Mul) {
@@ -327,6 +327,11 @@ class X64Masm final : public MacroAssembler {
   }
   void shift_imm(ShiftOp op, W w, Gpr d, Gpr a, uint8_t count) override {
     count &= w == W::W64 ? 63 : 31;
+    if (d != a && op == ShiftOp::Shl && count >= 1 && count <= 3) {  // one lea, not mov + shl
+      if (count == 1) a_.lea(g(w, d), x86::ptr(q(a), q(a)));
+      else a_.lea(g(w, d), x86::ptr_abs(0, q(a), count));
+      return;
+    }
     if (d != a) a_.mov(g(w, d), g(w, a));  // (an i32 in a register is always zero-extended)
     if (count) shift_op(op, g(w, d), Imm(count));
   }
