@@ -297,6 +297,13 @@ void Compiler::emit_return() {
     }
   }
   for (size_t i = 0; i < n; ++i) store_value(stack_[first + i], masm_->frame(kArgsOffset + 8 * int32_t(i)));
+  // The first return has the epilogue; the others jump to it.
+  if (epilogue_.valid()) {
+    masm_->jmp(epilogue_);
+    return;
+  }
+  epilogue_ = masm_->new_label();
+  masm_->bind(epilogue_);
   masm_->epilogue(saved_);
 }
 

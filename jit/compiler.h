@@ -338,6 +338,7 @@ class Compiler {
   std::vector<Label>& trap_labels_;        // by Trap value (invalid: unused)
   std::vector<SlowPath>& slow_paths_;      // preemption checks' calls, out of line
   Label entry_slow_, entry_cont_;         // the prologue's entry check and where it goes on
+  Label epilogue_;                        // the epilogue, once a return has emitted it
   Label dynamic_trap_;                    // the trap code is in the C result register (made on first use)
   std::string unsupported_;
 };
