@@ -96,7 +96,7 @@ if "$lvm" run --jit --invoke add "$m" 1 2 >/dev/null 2>&1; then
 else
   echo "skip: --jit-dump (no JIT on this machine)"
 fi
-out=$("$lvm" run --jit-dump "$tmp/no/such/dir/dump.s" "$m" 2>&1)
+out=$("$lvm" run --jit --jit-dump "$tmp/no/such/dir/dump.s" "$m" 2>&1)
 check "--jit-dump to a file it cannot write" 2 $? "$out" "~--jit-dump: cannot write $tmp/no/such/dir/dump.s: No such file or directory"
 out=$("$lvm" run --interp --jit-dump - "$m" 2>&1)
 check "--jit-dump with --interp is refused" 2 $? "$out" "~--jit-dump needs the JIT"
