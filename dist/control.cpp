@@ -84,17 +84,18 @@ bool Node::handle_frame(Connection& c, std::span<const uint8_t> frame, std::stri
       // {SEND, Unused, ToPid} (+ TraceToken): an lvm node puts the sender
       // where Erlang puts nothing.
       if (arity != (op == kDopSend ? 3u : 4u)) return bad("SEND of the wrong arity");
-      Pid sender = 0;
+      bool has_sender = false;
       if (r.peek() == kNewPid || r.peek() == kPid) {
         if (!r.pid(from)) return bad("SEND");
-        sender = sender_pid(c, from);
+        has_sender = true;
       } else if (!r.skip()) {
         return bad("SEND");
       }
       if (!r.pid(to) || (op == kDopSendTT && !r.skip())) return bad("SEND");
       std::span<const uint8_t> term;
       if (!message(term)) return bad("SEND's message");
-      if (const Pid dest = local_pid(to)) deliver(sender, dest, term);
+      if (is_system_pid(to)) return call_answer(c, term, why);  // an answer to one of our calls
+      if (const Pid dest = local_pid(to)) deliver(has_sender ? sender_pid(c, from) : 0, dest, term);
       return true;
     }
     case kDopRegSend:
@@ -105,6 +106,11 @@ bool Node::handle_frame(Connection& c, std::span<const uint8_t> frame, std::stri
         return bad("REG_SEND");
       std::span<const uint8_t> term;
       if (!message(term)) return bad("REG_SEND's message");
+      if (name == kSpawnServiceName) return spawn_request(c, from, term, why);
+      if (name == "rex") {
+        rex_request(c, term);
+        return true;
+      }
       if (const Pid dest = sched_.whereis(std::string(name))) deliver(sender_pid(c, from), dest, term);
       return true;
     }

@@ -352,6 +352,7 @@ void Node::lost(const std::shared_ptr<Connection>& c, const std::string& why) {
   for (auto [local, remote] : links) sched_.exit_signal(local, remote, noconn);
   for (auto& [ref, m] : monitors) sched_.send(m.target, m.watcher, kTagDown, exit_payload(ref, m.target, &noconn));
   for (auto& [ref, m] : watched) sched_.remove_remote_watcher(m.target, ref);
+  fail_calls(c->node);
   notify_nodes(c->node, false);
 }
 
