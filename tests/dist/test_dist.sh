@@ -91,6 +91,12 @@ expect "whereis_remote" r1.out "rspawn: whereis_remote {host, h1@$H} on h1@$H an
 expect "remote spawn, unreachable" r1.out "rspawn: an unreachable node: 11"
 n=$(grep -c "validated and cached" "$TMP/h1.err")
 [[ $n -eq 1 ]] || fail "remote spawn: the module was received $n times by h1, not once"
+# The C++ SDK's node functions (handles travel with their node).
+timeout 60 "$LVM" run --name "c1@$H" $C "$BUILD/tests/dist/dist_sdk.wasm" cpp "h1@$H" host >"$TMP/c1.out" 2>"$TMP/c1.err" </dev/null ||
+  fail "C++ SDK on h1: exit code $?"
+expect "C++ SDK spawn_remote" c1.out "cpp: spawn_remote: 42 on h1@$H"
+expect "C++ SDK monitored remote spawn" c1.out "cpp: a monitored remote child exited with code 7"
+expect "C++ SDK whereis, send_named, monitor_node" c1.out "cpp: whereis on h1@$H, send_named and monitor_node work; node_self c1@$H"
 timeout 60 "$LVM" run --name "r2@$H" $C "$GUEST" rspawn "e1@$H" echo >"$TMP/r2.out" 2>"$TMP/r2.err" </dev/null ||
   fail "rspawn on e1: exit code $?"
 expect "remote spawn, same module" r2.out "rspawn: 20+22=42 and 100+23=123, computed on e1@$H"
@@ -111,6 +117,9 @@ kill "$n1" "$s1" 2>/dev/null
 # Every node function with a wild pointer traps only its caller.
 timeout 60 "$LVM" run "$GUEST" badptr >"$TMP/badptr.out" 2>"$TMP/badptr.err" </dev/null || fail "badptr: exit code $?"
 expect "wild pointers" badptr.out "badptr: 11 of 11 calls with a wild pointer trapped their caller only"
+timeout 60 "$LVM" run "$BUILD/tests/dist/dist_sdk.wasm" badptr >"$TMP/cbadptr.out" 2>"$TMP/cbadptr.err" </dev/null ||
+  fail "C++ SDK badptr: exit code $?"
+expect "C++ SDK wild pointers" cbadptr.out "cpp-badptr: 5 of 5 SDK node calls with a wild pointer trapped their caller only"
 
 # A wrong cookie: refused by the handshake, nothing reaches the echo.
 timeout 60 "$LVM" run --name w1@$H --cookie wrong "$GUEST" once "e1@$H" >"$TMP/w1.out" 2>"$TMP/w1.err" </dev/null
