@@ -97,6 +97,13 @@ timeout 60 "$LVM" run --name "c1@$H" $C "$BUILD/tests/dist/dist_sdk.wasm" cpp "h
 expect "C++ SDK spawn_remote" c1.out "cpp: spawn_remote: 42 on h1@$H"
 expect "C++ SDK monitored remote spawn" c1.out "cpp: a monitored remote child exited with code 7"
 expect "C++ SDK whereis, send_named, monitor_node" c1.out "cpp: whereis on h1@$H, send_named and monitor_node work; node_self c1@$H"
+# The Rust SDK's.
+RUST_GUEST=$BUILD/rust/wasm32-wasi/release/sdk_test.wasm
+timeout 60 "$LVM" run --name "u1@$H" $C "$RUST_GUEST" dist "h1@$H" host >"$TMP/u1.out" 2>"$TMP/u1.err" </dev/null ||
+  fail "Rust SDK on h1: exit code $?"
+expect "Rust SDK spawn_remote" u1.out "dist: spawn_remote: 42 on h1@$H"
+expect "Rust SDK monitored remote spawn" u1.out "dist: a monitored remote child exited with code 7"
+expect "Rust SDK whereis_on, send_named, monitor_node" u1.out "dist: whereis_on h1@$H, send_named and monitor_node work; node_self u1@$H"
 timeout 60 "$LVM" run --name "r2@$H" $C "$GUEST" rspawn "e1@$H" echo >"$TMP/r2.out" 2>"$TMP/r2.err" </dev/null ||
   fail "rspawn on e1: exit code $?"
 expect "remote spawn, same module" r2.out "rspawn: 20+22=42 and 100+23=123, computed on e1@$H"
@@ -120,6 +127,9 @@ expect "wild pointers" badptr.out "badptr: 11 of 11 calls with a wild pointer tr
 timeout 60 "$LVM" run "$BUILD/tests/dist/dist_sdk.wasm" badptr >"$TMP/cbadptr.out" 2>"$TMP/cbadptr.err" </dev/null ||
   fail "C++ SDK badptr: exit code $?"
 expect "C++ SDK wild pointers" cbadptr.out "cpp-badptr: 5 of 5 SDK node calls with a wild pointer trapped their caller only"
+timeout 60 "$LVM" run "$RUST_GUEST" dist-badptr >"$TMP/ubadptr.out" 2>"$TMP/ubadptr.err" </dev/null ||
+  fail "Rust SDK badptr: exit code $?"
+expect "Rust SDK wild pointers" ubadptr.out "dist-badptr: 8 of 8 node imports given a wild pointer trapped their caller only"
 
 # A wrong cookie: refused by the handshake, nothing reaches the echo.
 timeout 60 "$LVM" run --name w1@$H --cookie wrong "$GUEST" once "e1@$H" >"$TMP/w1.out" 2>"$TMP/w1.err" </dev/null
