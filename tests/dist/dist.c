@@ -63,9 +63,27 @@ static void victim(void) {
   }
 }
 
+// Registered as "sink": counts TAG_DATA messages; TAG_DONE answers the
+// count (4 bytes) to its sender and starts again (scripts/bench-dist).
+static void sink(void) {
+  lvm_register("sink", 4);
+  uint32_t n = 0;
+  for (;;) {
+    lvm_msg_info info;
+    lvm_receive_any(LVM_INFINITY, 0, 0, &info);
+    if (info.tag == TAG_DATA) {
+      n++;
+    } else if (info.tag == TAG_DONE) {
+      lvm_send(info.sender, TAG_DONE, &n, sizeof n);
+      n = 0;
+    }
+  }
+}
+
 static void echo(const char *name) {
   lvm_pid_t v;
   lvm_spawn(victim, 0, 0, &v);
+  lvm_spawn(sink, 0, 0, &v);
   if (lvm_register(name, strlen(name)) != LVM_OK) {
     printf("FAILED: register %s\n", name);
     exit(1);
@@ -175,6 +193,47 @@ static void ping(const char *node, int n) {
     }
   }
   printf("ping ok: %d round trips\n", n);
+}
+
+// Benchmarks (scripts/bench-dist): N timed round trips to {echo, NODE},
+// and N one-way messages to {sink, NODE} then its count.
+static void rtt(const char *node, int n) {
+  lvm_pid_t echo_pid = hello(node, "echo");
+  uint32_t v = 0;
+  for (int k = 0; k < 1000; k++) {  // warm-up
+    lvm_send(echo_pid, TAG_DATA, &v, sizeof v);
+    lvm_msg_info info;
+    lvm_receive_any(10000000000LL, &v, sizeof v, &info);
+  }
+  const uint64_t t0 = now_ns();
+  for (int k = 0; k < n; k++) {
+    lvm_send(echo_pid, TAG_DATA, &v, sizeof v);
+    lvm_msg_info info;
+    if (lvm_receive_any(10000000000LL, &v, sizeof v, &info) != LVM_OK) {
+      printf("FAILED: round trip %d\n", k);
+      exit(1);
+    }
+  }
+  printf("RESULT rtt_ns %.1f\n", (double)(now_ns() - t0) / n);
+}
+
+static void flood(const char *node, int n) {
+  lvm_pid_t sink_pid = 0;
+  if (lvm_whereis_remote(node, strlen(node), "sink", 4, &sink_pid) != LVM_OK) {
+    printf("FAILED: no sink on %s\n", node);
+    exit(1);
+  }
+  const uint64_t t0 = now_ns();
+  for (uint64_t k = 0; k < (uint64_t)n; k++) lvm_send(sink_pid, TAG_DATA, &k, sizeof k);
+  lvm_send(sink_pid, TAG_DONE, 0, 0);
+  uint32_t count = 0;
+  lvm_msg_info info;
+  const int64_t tags[] = {TAG_DONE};
+  if (lvm_receive(tags, 1, 60000000000LL, &count, sizeof count, &info) != LVM_OK || count != (uint32_t)n) {
+    printf("FAILED: the sink counted %u of %d\n", count, n);
+    exit(1);
+  }
+  printf("RESULT throughput_mps %.0f\n", (double)n / ((double)(now_ns() - t0) / 1e9));
 }
 
 static void once(const char *node) {
@@ -529,6 +588,8 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "rspawn") && argc > 3) rspawn(argv[2], argv[3]);
   else if (!strcmp(what, "rspawn-status") && argc > 2) rspawn_status(argv[2]);
   else if (!strcmp(what, "badptr")) badptr();
+  else if (!strcmp(what, "rtt") && argc > 3) rtt(argv[2], atoi(argv[3]));
+  else if (!strcmp(what, "flood") && argc > 3) flood(argv[2], atoi(argv[3]));
   else {
     fprintf(stderr, "usage: dist.wasm echo NAME | mesh N PEER... | ping NODE N | once NODE | linktrap NODE | watch NODE | erl NODE\n"
                     "       | rspawn NODE NAME | rspawn-status NODE | badptr\n");
