@@ -24,6 +24,7 @@ constexpr unsigned kHandshakeMs = 5000;
 constexpr uint64_t kTickNs = 15'000'000'000ull;   // net_ticktime 60 s: a tick every 15 s
 constexpr uint64_t kSilenceNs = 60'000'000'000ull;  // and nothing heard for 60 s: gone
 constexpr uint8_t kPassThrough = 112;             // 'p': a frame without an atom cache
+constexpr uint64_t kBatchNs = 20'000;             // a connection written this recently is busy
 
 // NAME@HOST with a sensible NAME and HOST.
 bool valid_node_name(std::string_view n) {
@@ -426,7 +427,19 @@ void Node::send_frame(Connection& c, const std::vector<uint8_t>& frame) {
     if (!c.up.load() || c.writing) return;
     c.writing = true;
   }
-  flush(c);
+  // A quiet connection is written at once (a round trip pays no thread
+  // hop); a busy one (written less than kBatchNs ago) is handed to the I/O
+  // thread, and what is sent meanwhile joins the same write: one send()
+  // per batch, not per message.
+  if (now_ns() - c.last_write_ns.load(std::memory_order_relaxed) >= kBatchNs) {
+    flush(c);
+    return;
+  }
+  {
+    std::lock_guard lock(io_mu_);
+    to_flush_.push_back(c.shared_from_this());
+  }
+  wake_io();
 }
 
 std::vector<uint8_t> Node::begin_frame() {
@@ -523,11 +536,14 @@ void Node::io_main() {
     {
       std::vector<std::shared_ptr<Connection>> add;
       std::vector<std::pair<std::shared_ptr<Connection>, std::string>> close_now;
+      std::vector<std::shared_ptr<Connection>> flush_now;
       {
         std::lock_guard lock(io_mu_);
         add.swap(to_add_);
         close_now.swap(to_close_);
+        flush_now.swap(to_flush_);
       }
+      for (auto& c : flush_now) flush(*c);  // (each holds `writing`, handed over by send_frame)
       for (auto& c : add) {
         epoll_event ev{};
         ev.events = EPOLLIN;

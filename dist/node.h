@@ -278,9 +278,10 @@ class Node final : public RemoteHub {
   std::mutex connect_mu_;
   std::condition_variable connect_cv_;
   std::deque<std::shared_ptr<Connection>> to_connect_;
-  std::mutex io_mu_;  // guards to_add_, to_close_
+  std::mutex io_mu_;  // guards to_add_, to_close_, to_flush_
   std::vector<std::shared_ptr<Connection>> to_add_;
   std::vector<std::pair<std::shared_ptr<Connection>, std::string>> to_close_;
+  std::vector<std::shared_ptr<Connection>> to_flush_;  // busy connections a worker handed over (send_frame)
   std::unordered_map<int, std::shared_ptr<Connection>> by_fd_;  // the I/O thread's
 };
 
