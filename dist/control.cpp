@@ -11,14 +11,17 @@
 namespace lvm::dist {
 
 Pid Node::sender_pid(Connection& c, const WirePid& w) {
+  const uint64_t epoch = pid_epoch_.load(std::memory_order_relaxed);
   if (c.last_sender && w.id == c.last_sender_wire.id && w.serial == c.last_sender_wire.serial &&
-      w.creation == c.last_sender_wire.creation && w.node == c.last_sender_node)
+      w.creation == c.last_sender_wire.creation && w.node == c.last_sender_node && c.last_sender_epoch == epoch)
     return c.last_sender;
-  const Pid p = from_wire(w);
+  // A sender of the peer itself: its creation is the peer's current one.
+  const Pid p = from_wire(w, w.node == c.peer);
   c.last_sender_node.assign(w.node);
   c.last_sender_wire = w;
   c.last_sender_wire.node = {};
   c.last_sender = p;
+  c.last_sender_epoch = pid_epoch_.load(std::memory_order_relaxed);
   return p;
 }
 

@@ -104,6 +104,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
   WirePid last_sender_wire;
   std::string last_sender_node;
   Pid last_sender = 0;
+  uint64_t last_sender_epoch = 0;
 };
 
 class Node final : public RemoteHub {
@@ -144,8 +145,17 @@ class Node final : public RemoteHub {
  private:
   Node(const NodeConfig& config, Scheduler& sched);
 
-  // ---- remote pids (kRemotePidBit | index into pids_) ----
-  struct RemotePid { uint32_t node, id, serial, creation; };
+  // ---- remote pids (kRemotePidBit | generation << 32 | index into pids_) ----
+  // A slot is freed when its process is known to be gone: its node came
+  // back with another creation (a pid of the node itself, seen on its
+  // connection, says so). The slot's generation then moves on, so a
+  // handle a guest kept names nothing (sends give LVM_ENOPROC) and is
+  // never taken for another process.
+  struct RemotePid {
+    uint32_t node, id, serial, creation;
+    uint32_t gen = 0;
+    bool live = true;
+  };
   struct PidKey {
     uint32_t node, id, serial, creation;
     bool operator==(const PidKey&) const = default;
@@ -158,10 +168,21 @@ class Node final : public RemoteHub {
   std::mutex pid_mu_;
   std::vector<RemotePid> pids_;
   std::unordered_map<PidKey, Pid, PidKeyHash> pid_index_;
+  std::vector<uint32_t> free_pids_;
+  // By node: the creation of its current incarnation and its pids' slots.
+  struct NodePids {
+    uint32_t creation = 0;
+    std::vector<uint32_t> slots;
+  };
+  std::unordered_map<uint32_t, NodePids> node_pids_;
+  std::atomic<uint64_t> pid_epoch_{0};  // moves when slots are freed (the sender caches)
   bool remote_pid(Pid handle, RemotePid& out);
   // The handle for a wire pid; a pid of this node becomes its local pid
-  // (0 if it names nothing this node could have made).
-  Pid from_wire(const WirePid& w);
+  // (0 if it names nothing this node could have made). `current`: the pid
+  // comes from its own node's connection, so its creation is that node's
+  // now, and pids of older incarnations are freed.
+  Pid from_wire(const WirePid& w, bool current = false);
+  void forget_incarnations(uint32_t node, uint32_t creation);  // with pid_mu_ held
   void write_pid(EtfWriter& w, Pid pid);  // local or remote
 
   // ---- the node table: names, their connections, node monitors ----

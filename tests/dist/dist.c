@@ -525,6 +525,29 @@ static void rspawn_status(const char *node) {
   printf("rspawn-status: %d\n", lvm_spawn_remote(node, exiter, 0, 0, 0, &child));
 }
 
+// ---- a node that comes back ----
+
+// {echo, NODE}'s pid, then (the test restarts NODE meanwhile) the new
+// one's: the old handle must name nothing now, not another process.
+static void restart(const char *node) {
+  const lvm_pid_t before = hello(node, "echo");
+  printf("restart: ready\n");
+  fflush(stdout);
+  lvm_pid_t after = 0;
+  for (int k = 0; k < 600 && !after; k++) {
+    send_to(node, "echo", TAG_HELLO, 0, 0);
+    const int64_t tags[] = {TAG_HELLO};
+    lvm_msg_info info;
+    if (lvm_receive(tags, 1, 100000000, 0, 0, &info) == LVM_OK && info.sender != before) after = info.sender;
+  }
+  char name[256];
+  const int32_t sent = lvm_send(before, TAG_DATA, "x", 1);
+  const int32_t where = lvm_pid_node(before, name, sizeof name);
+  printf("restart: the old incarnation's pid names nothing (send %d, pid_node %d); the new one %s\n", sent, where,
+         after ? "answers" : "never answered");
+  CHECK(after && sent == LVM_ENOPROC && where == -LVM_ENOPROC);
+}
+
 // ---- wild pointers ----
 
 static void wild(void) {
@@ -588,6 +611,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "rspawn") && argc > 3) rspawn(argv[2], argv[3]);
   else if (!strcmp(what, "rspawn-status") && argc > 2) rspawn_status(argv[2]);
   else if (!strcmp(what, "badptr")) badptr();
+  else if (!strcmp(what, "restart") && argc > 2) restart(argv[2]);
   else if (!strcmp(what, "rtt") && argc > 3) rtt(argv[2], atoi(argv[3]));
   else if (!strcmp(what, "flood") && argc > 3) flood(argv[2], atoi(argv[3]));
   else {

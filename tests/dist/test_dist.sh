@@ -167,6 +167,20 @@ else
   fail "no $PEER"
 fi
 
+# A node that comes back (a new creation): the pids of its earlier
+# incarnation are forgotten, and a handle kept of one names nothing.
+node e2 echo echo; e2=$LAST
+wait_for e2.out "echo echo on e2@$H" || fail "e2 did not come up"
+node z1 restart "e2@$H"; z1=$LAST
+wait_for z1.out "restart: ready" || fail "restart: not ready"
+kill -9 "$e2"; wait "$e2" 2>/dev/null
+for k in $(seq 100); do epmd -port "$PORT" -names 2>/dev/null | grep -q "name e2 " || break; sleep 0.1; done
+mv "$TMP/e2.out" "$TMP/e2-first.out"
+node e2 echo echo
+wait $z1 || fail "restart: exit code $?"
+expect restart z1.out "restart: the old incarnation's pid names nothing (send 1, pid_node -1); the new one answers"
+expect restart z1.err "forgot 1 pid(s) of an earlier incarnation of e2@$H"
+
 # Killing a node's OS process: noconnection to every link and monitor.
 node k1 watch "e1@$H"; watch_node=$LAST
 wait_for k1.out "watch: ready" || fail "watch: not ready: $(cat "$TMP/k1.out" "$TMP/k1.err")"
