@@ -534,11 +534,14 @@ static void restart(const char *node) {
   printf("restart: ready\n");
   fflush(stdout);
   lvm_pid_t after = 0;
-  for (int k = 0; k < 600 && !after; k++) {
+  const uint64_t deadline = now_ns() + 30000000000ull;
+  while (!after && now_ns() < deadline) {
     send_to(node, "echo", TAG_HELLO, 0, 0);
     const int64_t tags[] = {TAG_HELLO};
     lvm_msg_info info;
-    if (lvm_receive(tags, 1, 100000000, 0, 0, &info) == LVM_OK && info.sender != before) after = info.sender;
+    if (lvm_receive(tags, 1, 100000000, 0, 0, &info) != LVM_OK) continue;
+    if (info.sender != before) after = info.sender;
+    else lvm_sleep(50000000);  // (the old incarnation, not killed yet)
   }
   char name[256];
   const int32_t sent = lvm_send(before, TAG_DATA, "x", 1);
