@@ -19,9 +19,16 @@ for k in $(seq 50); do
   (echo >/dev/tcp/127.0.0.1/$PORT) 2>/dev/null || break
 done
 export ERL_EPMD_PORT=$PORT
+# Watchdogs: even if this script is killed (a ctest timeout), every node
+# it started and its epmd are gone within 5 minutes.
+watchdogs=()
+watch_pid() { (sleep 280; kill -9 "$1") >/dev/null 2>&1 & watchdogs+=($!); }
+(sleep 290; epmd -port "$PORT" -kill) >/dev/null 2>&1 &
+watchdogs+=($!)
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
   epmd -port "$PORT" -kill >/dev/null 2>&1
+  for w in "${watchdogs[@]}"; do pkill -P "$w" 2>/dev/null; kill "$w" 2>/dev/null; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -39,6 +46,7 @@ node() {
   "$LVM" run --name "$name@$H" $C "$GUEST" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
   pids+=($!)
   LAST=$!
+  watch_pid $!
 }
 # host_node NAME [OPTIONS...]: a node running dist_host.wasm (another module).
 host_node() {
@@ -47,6 +55,7 @@ host_node() {
   "$LVM" run --name "$name@$H" $C "$@" "$HOST_GUEST" host >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
   pids+=($!)
   LAST=$!
+  watch_pid $!
 }
 expect() { grep -qF -- "$3" "$TMP/$2" || { fail "$1: $2 lacks: $3"; sed 's/^/    /' "$TMP/$2" >&2; }; }
 wait_for() {  # FILE TEXT: up to 20 s
@@ -192,7 +201,7 @@ expect watch k1.out "watch: 3 of 3 children got EXIT and DOWN with noconnection;
 if command -v erl >/dev/null && erlc -o "$TMP" "$HERE/erl_echo.erl" 2>"$TMP/erlc.err"; then
   timeout 60 erl -name "erl1@$H" -setcookie dist-test-cookie -noshell -pa "$TMP" -run erl_echo main "x1@$H" \
     >"$TMP/erl1.out" 2>&1 </dev/null &
-  pids+=($!); erl_node=$!
+  pids+=($!); erl_node=$!; watch_pid $!
   wait_for erl1.out "erl_echo up" || fail "erl did not come up: $(cat "$TMP/erl1.out")"
   timeout 60 "$LVM" run --name "x1@$H" $C "$GUEST" erl "erl1@$H" >"$TMP/x1.out" 2>"$TMP/x1.err" </dev/null ||
     fail "erl: exit code $?"

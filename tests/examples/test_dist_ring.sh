@@ -15,9 +15,16 @@ for k in $(seq 50); do
   (echo >/dev/tcp/127.0.0.1/$PORT) 2>/dev/null || break
 done
 export ERL_EPMD_PORT=$PORT
+# Watchdogs: even if this script is killed (a ctest timeout), every node
+# it started and its epmd are gone within 5 minutes.
+watchdogs=()
+watch_pid() { (sleep 280; kill -9 "$1") >/dev/null 2>&1 & watchdogs+=($!); }
+(sleep 290; epmd -port "$PORT" -kill) >/dev/null 2>&1 &
+watchdogs+=($!)
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
   epmd -port "$PORT" -kill >/dev/null 2>&1
+  for w in "${watchdogs[@]}"; do pkill -P "$w" 2>/dev/null; kill "$w" 2>/dev/null; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -28,6 +35,7 @@ C="--cookie ring-test"
 for n in b c; do
   "$LVM" run --name "$n@$H" $C "$GUEST" serve >"$TMP/$n.out" 2>"$TMP/$n.err" </dev/null &
   pids+=($!)
+  watch_pid $!
 done
 host_c=${pids[1]}
 for k in $(seq 100); do
