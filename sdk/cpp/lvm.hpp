@@ -248,7 +248,8 @@ class Process : public Process<void> {
 // std::vector as a u32 count then the elements, std::array and C arrays as
 // their elements, std::optional as a byte (0 or 1) then the value,
 // std::pair and std::tuple as their elements, std::variant as a u32 index
-// then the alternative, a Process as its u64 pid, and a struct as what its
+// then the alternative, a Process as its u64 pid (on a
+// distributed VM its portable form: write_pid), and a struct as what its
 // serialize visits. Nothing else: the type is the tag's business (tag_of).
 //
 // The customization point: a struct is Serializable if it is
