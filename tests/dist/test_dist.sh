@@ -23,11 +23,14 @@ export ERL_EPMD_PORT=$PORT
 # it started and its epmd are gone within 5 minutes.
 watchdogs=()
 watch_pid() { (sleep 280; kill -9 "$1") >/dev/null 2>&1 & watchdogs+=($!); }
-(sleep 290; epmd -port "$PORT" -kill) >/dev/null 2>&1 &
+# (epmd refuses -kill while a node is registered: it takes a moment to see
+# a killed node's socket close, so stopping it is retried.)
+stop_epmd() { for k in $(seq 50); do epmd -port "$PORT" -kill >/dev/null 2>&1 && return; sleep 0.1; done; }
+(sleep 290; stop_epmd) >/dev/null 2>&1 &
 watchdogs+=($!)
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  epmd -port "$PORT" -kill >/dev/null 2>&1
+  stop_epmd
   for w in "${watchdogs[@]}"; do pkill -P "$w" 2>/dev/null; kill "$w" 2>/dev/null; done
   rm -rf "$TMP"
 }
