@@ -37,7 +37,8 @@ constexpr int kExitKilled = 137;   // the root process was killed (128 + SIGKILL
 constexpr int kExitDeadlock = 3;   // every process waits and nothing can wake one
 
 // Parses "64MiB", "1g", "65536" (bytes) into 64 KiB pages, rounding down.
-bool parse_memory_size(const std::string& s, uint64_t& pages) {
+// A size in bytes: a number with an optional unit (B, KiB, MiB, GiB).
+bool parse_size_bytes(const std::string& s, uint64_t& bytes) {
   char* end = nullptr;
   unsigned long long n = std::strtoull(s.c_str(), &end, 10);
   if (end == s.c_str()) return false;
@@ -49,7 +50,15 @@ bool parse_memory_size(const std::string& s, uint64_t& pages) {
   else if (unit == "m" || unit == "mb" || unit == "mib") mult = uint64_t(1) << 20;
   else if (unit == "g" || unit == "gb" || unit == "gib") mult = uint64_t(1) << 30;
   else return false;
-  pages = uint64_t(n) * mult / kPageSize;
+  if (n > UINT64_MAX / mult) return false;
+  bytes = uint64_t(n) * mult;
+  return true;
+}
+
+bool parse_memory_size(const std::string& s, uint64_t& pages) {
+  uint64_t bytes;
+  if (!parse_size_bytes(s, bytes)) return false;
+  pages = bytes / kPageSize;
   return true;
 }
 
@@ -85,7 +94,7 @@ bool add_env(const std::string& arg, std::vector<std::string>& env) {
 constexpr const char* kUsage =
     "usage: lvm run [--interp|--jit|--jit-eager] [--jit-stats] [--jit-dump FILE] [--dir HOST[::GUEST]] [--env K[=V]]\n"
     "               [--max-memory SIZE] [--threads N] [--max-processes N] [--wait-all] [--trap-unknown-imports]\n"
-    "               [--name NAME@HOST | --sname NAME] [--cookie C]\n"
+    "               [--name NAME@HOST | --sname NAME] [--cookie C] [--no-remote-spawn] [--max-remote-module SIZE]\n"
     "               [--invoke NAME] app.wasm [args...]\n"
     "(README.md, \"lvm run\", describes each option)\n";
 
@@ -116,6 +125,8 @@ int cmd_run(const std::vector<std::string>& args) {
   std::optional<std::string> jit_dump;  // --jit-dump FILE
   std::optional<dist::NodeConfig> node_config;  // --name / --sname
   std::string cookie;
+  bool no_remote_spawn = false;
+  std::optional<uint64_t> max_remote_module;
   size_t i = 0;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -186,6 +197,15 @@ int cmd_run(const std::vector<std::string>& args) {
       const std::string* v = value("--cookie");
       if (!v || v->empty()) return usage("--cookie needs a value");
       cookie = *v;
+    } else if (a == "--no-remote-spawn") {
+      no_remote_spawn = true;
+    } else if (a == "--max-remote-module") {
+      const std::string* v = value("--max-remote-module");
+      uint64_t bytes = 0;
+      if (!v || !parse_size_bytes(*v, bytes) || bytes > dist::kMaxRemoteModuleLimit)
+        return usage(("--max-remote-module needs a size such as 1MiB, at most " +
+                      std::to_string(dist::kMaxRemoteModuleLimit) + " bytes").c_str());
+      max_remote_module = bytes;
     } else if (a == "--wait-all") {
       wait_all = true;
     } else if (a == "--trap-unknown-imports") {
@@ -198,7 +218,13 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   if (i >= args.size()) return usage("no module given");
   if (!cookie.empty() && !node_config) return usage("--cookie needs --name or --sname");
-  if (node_config) node_config->cookie = cookie;
+  if ((no_remote_spawn || max_remote_module) && !node_config)
+    return usage("--no-remote-spawn and --max-remote-module need --name or --sname");
+  if (node_config) {
+    node_config->cookie = cookie;
+    node_config->remote_spawn = !no_remote_spawn;
+    if (max_remote_module) node_config->max_remote_module = uint32_t(*max_remote_module);
+  }
   if (tier != Tier::Interp) {
     if (!jit::available()) {
       std::fputs("lvm run: the JIT cannot run on this machine (no executable memory); use --interp\n", stderr);
@@ -306,12 +332,29 @@ int cmd_run(const std::vector<std::string>& args) {
   // --name: the node goes up before the root runs (and is never torn down,
   // like the scheduler: the OS closes its sockets).
   if (node_config) {
+    // A module that comes for a remote spawn is loaded and linked as the
+    // one given here (the same features, the same host functions).
+    node_config->load_module = [load, resolver = linker.resolver()](std::span<const uint8_t> bytes,
+                                                                    std::string* error) -> std::shared_ptr<const ModuleImage> {
+      auto m = load_module(bytes, load);
+      if (!m) {
+        *error = m.error().format();
+        return nullptr;
+      }
+      auto built = ModuleImage::build(*m, resolver);
+      if (auto* err = std::get_if<InstantiateError>(&built)) {
+        *error = err->message;
+        return nullptr;
+      }
+      return std::get<std::shared_ptr<const ModuleImage>>(std::move(built));
+    };
     std::string why_not;
     auto node = dist::Node::start(*node_config, sched, &why_not);
     if (!node) {
       std::fprintf(stderr, "lvm: error: %s\n", why_not.c_str());
       return kExitUsage;
     }
+    node->add_module(image);
     sched.set_remote(node.release());
   }
   std::string why;

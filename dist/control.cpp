@@ -11,14 +11,17 @@
 namespace lvm::dist {
 
 Pid Node::sender_pid(Connection& c, const WirePid& w) {
+  const uint64_t epoch = pid_epoch_.load(std::memory_order_relaxed);
   if (c.last_sender && w.id == c.last_sender_wire.id && w.serial == c.last_sender_wire.serial &&
-      w.creation == c.last_sender_wire.creation && w.node == c.last_sender_node)
+      w.creation == c.last_sender_wire.creation && w.node == c.last_sender_node && c.last_sender_epoch == epoch)
     return c.last_sender;
-  const Pid p = from_wire(w);
+  // A sender of the peer itself: its creation is the peer's current one.
+  const Pid p = from_wire(w, w.node == c.peer);
   c.last_sender_node.assign(w.node);
   c.last_sender_wire = w;
   c.last_sender_wire.node = {};
   c.last_sender = p;
+  c.last_sender_epoch = pid_epoch_.load(std::memory_order_relaxed);
   return p;
 }
 
@@ -84,17 +87,18 @@ bool Node::handle_frame(Connection& c, std::span<const uint8_t> frame, std::stri
       // {SEND, Unused, ToPid} (+ TraceToken): an lvm node puts the sender
       // where Erlang puts nothing.
       if (arity != (op == kDopSend ? 3u : 4u)) return bad("SEND of the wrong arity");
-      Pid sender = 0;
+      bool has_sender = false;
       if (r.peek() == kNewPid || r.peek() == kPid) {
         if (!r.pid(from)) return bad("SEND");
-        sender = sender_pid(c, from);
+        has_sender = true;
       } else if (!r.skip()) {
         return bad("SEND");
       }
       if (!r.pid(to) || (op == kDopSendTT && !r.skip())) return bad("SEND");
       std::span<const uint8_t> term;
       if (!message(term)) return bad("SEND's message");
-      if (const Pid dest = local_pid(to)) deliver(sender, dest, term);
+      if (is_system_pid(to)) return call_answer(c, term, why);  // an answer to one of our calls
+      if (const Pid dest = local_pid(to)) deliver(has_sender ? sender_pid(c, from) : 0, dest, term);
       return true;
     }
     case kDopRegSend:
@@ -105,6 +109,11 @@ bool Node::handle_frame(Connection& c, std::span<const uint8_t> frame, std::stri
         return bad("REG_SEND");
       std::span<const uint8_t> term;
       if (!message(term)) return bad("REG_SEND's message");
+      if (name == kSpawnServiceName) return spawn_request(c, from, term, why);
+      if (name == "rex") {
+        rex_request(c, term);
+        return true;
+      }
       if (const Pid dest = sched_.whereis(std::string(name))) deliver(sender_pid(c, from), dest, term);
       return true;
     }

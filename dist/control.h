@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 namespace lvm::dist {
 
@@ -22,5 +23,12 @@ enum DistOp : int64_t {
   kDopUnlinkId = 35,      // {35, Id, FromPid, ToPid}
   kDopUnlinkIdAck = 36,   // {36, Id, FromPid, ToPid}
 };
+
+// The third word of the references this node makes for its monitors.
+inline constexpr uint32_t kRefMark = 0x6c766d;  // "lvm"
+
+// The registered name remote spawn requests go to (remote_call.cpp); the
+// node answers it (and `rex`) itself, never a process.
+inline constexpr std::string_view kSpawnServiceName = "$lvm_spawn";
 
 }  // namespace lvm::dist

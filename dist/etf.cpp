@@ -145,6 +145,28 @@ bool EtfReader::binary(std::span<const uint8_t>& out) {
   return true;
 }
 
+bool EtfReader::list(uint32_t& length) {
+  if (!need(1, "list")) return false;
+  if (*p_ == kNil) {
+    ++p_;
+    length = 0;
+    return true;
+  }
+  if (*p_ != kList) return fail("expected a list, found tag " + std::to_string(*p_));
+  if (!need(5, "list")) return false;
+  ++p_;
+  length = u32();
+  if (length > left()) return fail("a list of " + std::to_string(length) + " elements in " + std::to_string(left()) + " bytes");
+  return true;
+}
+
+bool EtfReader::nil() {
+  if (!need(1, "nil")) return false;
+  if (*p_ != kNil) return fail("expected the end of a list, found tag " + std::to_string(*p_));
+  ++p_;
+  return true;
+}
+
 bool EtfReader::skip() {
   // Terms still to skip: a container adds its elements. Each element takes
   // at least one byte, so a count beyond the bytes left is refused early.
@@ -328,6 +350,11 @@ void EtfWriter::binary(std::span<const uint8_t> bytes) {
   out_.push_back(kBinary);
   u32(uint32_t(bytes.size()));
   out_.insert(out_.end(), bytes.begin(), bytes.end());
+}
+
+void EtfWriter::list(uint32_t length) {
+  out_.push_back(kList);
+  u32(length);
 }
 
 namespace {

@@ -83,6 +83,10 @@ class EtfReader {
   bool pid(WirePid& out);
   bool ref(WireRef& out);
   bool binary(std::span<const uint8_t>& out);
+  // A proper list's header (LIST_EXT: its length; the elements and the
+  // tail follow) or NIL_EXT (length 0, nothing follows).
+  bool list(uint32_t& length);
+  bool nil();
   // Skips one whole term of any kind, iteratively (a deeply nested term
   // costs a counter, not the native stack).
   bool skip();
@@ -110,6 +114,9 @@ class EtfWriter {
   void pid(std::string_view node, uint32_t id, uint32_t serial, uint32_t creation);
   void ref(std::string_view node, uint32_t creation, std::span<const uint32_t> ids);
   void binary(std::span<const uint8_t> bytes);
+  // LIST_EXT's header: `length` elements and a tail (nil()) follow.
+  void list(uint32_t length);
+  void nil() { out_.push_back(kNil); }
   void u32(uint32_t v);
   std::vector<uint8_t>& bytes() { return out_; }
 

@@ -8,11 +8,6 @@
 
 namespace lvm::dist {
 
-namespace {
-// The third word of the references this node makes for its monitors.
-constexpr uint32_t kRefMark = 0x6c766d;  // "lvm"
-}  // namespace
-
 void Node::message_term(EtfWriter& w, int64_t tag, std::span<const uint8_t> data) {
   // An lvm message is {Tag, Binary} on the Erlang side; an Erlang term
   // that arrived as kTagTerm goes back as the term it was.

@@ -24,6 +24,7 @@ constexpr unsigned kHandshakeMs = 5000;
 constexpr uint64_t kTickNs = 15'000'000'000ull;   // net_ticktime 60 s: a tick every 15 s
 constexpr uint64_t kSilenceNs = 60'000'000'000ull;  // and nothing heard for 60 s: gone
 constexpr uint8_t kPassThrough = 112;             // 'p': a frame without an atom cache
+constexpr uint64_t kBatchNs = 20'000;             // a connection written this recently is busy
 
 // NAME@HOST with a sensible NAME and HOST.
 bool valid_node_name(std::string_view n) {
@@ -152,25 +153,73 @@ std::shared_ptr<Connection> Node::connection(uint32_t node, bool connect) {
 
 // ---- remote pids ----
 
+namespace {
+constexpr uint32_t kPidGenMask = (1u << 30) - 1;  // bits 32..61 of a handle
+Pid pid_handle(uint32_t index, uint32_t gen) { return kRemotePidBit | Pid(gen) << 32 | index; }
+}  // namespace
+
 bool Node::remote_pid(Pid handle, RemotePid& out) {
   if (!is_remote_pid(handle)) return false;
-  const uint64_t index = handle & ~kRemotePidBit;
+  const uint64_t index = handle & 0xffffffffu;
+  const uint32_t gen = uint32_t(handle >> 32) & kPidGenMask;
   std::lock_guard lock(pid_mu_);
-  if (index >= pids_.size()) return false;
+  if (index >= pids_.size() || !pids_[index].live || pids_[index].gen != gen) return false;
   out = pids_[index];
   return true;
 }
 
-Pid Node::from_wire(const WirePid& w) {
+void Node::forget_incarnations(uint32_t node, uint32_t creation) {
+  NodePids& np = node_pids_[node];
+  if (np.creation == creation) return;
+  const bool first = np.creation == 0;
+  np.creation = creation;
+  if (first) return;
+  size_t kept = 0, freed = 0;
+  for (uint32_t index : np.slots) {
+    RemotePid& r = pids_[index];
+    if (r.live && r.creation != creation) {
+      pid_index_.erase(PidKey{r.node, r.id, r.serial, r.creation});
+      r.live = false;
+      r.gen = (r.gen + 1) & kPidGenMask;
+      free_pids_.push_back(index);
+      ++freed;
+    } else if (r.live) {
+      np.slots[kept++] = index;
+    }
+  }
+  np.slots.resize(kept);
+  if (freed) {
+    pid_epoch_.fetch_add(1);
+    if (config_.log)
+      std::fprintf(stderr, "lvm: node %s: forgot %zu pid(s) of an earlier incarnation of %s\n", name_.c_str(), freed,
+                   node_name_of(node).c_str());
+  }
+}
+
+Pid Node::from_wire(const WirePid& w, bool current) {
   if (w.node == name_) {
     const Pid local = Pid(w.serial) << 32 | w.id;
     return w.creation == creation_ && !is_remote_pid(local) ? local : 0;
   }
   const PidKey key{node_of(w.node), w.id, w.serial, w.creation};
   std::lock_guard lock(pid_mu_);
-  auto [it, fresh] = pid_index_.emplace(key, kRemotePidBit | pids_.size());
-  if (fresh) pids_.push_back(RemotePid{key.node, key.id, key.serial, key.creation});
-  return it->second;
+  if (current) forget_incarnations(key.node, key.creation);
+  auto it = pid_index_.find(key);
+  if (it != pid_index_.end()) return it->second;
+  uint32_t index;
+  if (!free_pids_.empty()) {
+    index = free_pids_.back();
+    free_pids_.pop_back();
+    const uint32_t gen = pids_[index].gen;
+    pids_[index] = RemotePid{key.node, key.id, key.serial, key.creation, gen, true};
+  } else {
+    index = uint32_t(pids_.size());
+    pids_.push_back(RemotePid{key.node, key.id, key.serial, key.creation});
+  }
+  node_pids_[key.node].slots.push_back(index);
+  const Pid handle = pid_handle(index, pids_[index].gen);
+  pid_index_.emplace(key, handle);
+  return handle;
 }
 
 void Node::write_pid(EtfWriter& w, Pid pid) {
@@ -352,6 +401,7 @@ void Node::lost(const std::shared_ptr<Connection>& c, const std::string& why) {
   for (auto [local, remote] : links) sched_.exit_signal(local, remote, noconn);
   for (auto& [ref, m] : monitors) sched_.send(m.target, m.watcher, kTagDown, exit_payload(ref, m.target, &noconn));
   for (auto& [ref, m] : watched) sched_.remove_remote_watcher(m.target, ref);
+  fail_calls(c->node);
   notify_nodes(c->node, false);
 }
 
@@ -425,7 +475,19 @@ void Node::send_frame(Connection& c, const std::vector<uint8_t>& frame) {
     if (!c.up.load() || c.writing) return;
     c.writing = true;
   }
-  flush(c);
+  // A quiet connection is written at once (a round trip pays no thread
+  // hop); a busy one (written less than kBatchNs ago) is handed to the I/O
+  // thread, and what is sent meanwhile joins the same write: one send()
+  // per batch, not per message.
+  if (now_ns() - c.last_write_ns.load(std::memory_order_relaxed) >= kBatchNs) {
+    flush(c);
+    return;
+  }
+  {
+    std::lock_guard lock(io_mu_);
+    to_flush_.push_back(c.shared_from_this());
+  }
+  wake_io();
 }
 
 std::vector<uint8_t> Node::begin_frame() {
@@ -522,11 +584,14 @@ void Node::io_main() {
     {
       std::vector<std::shared_ptr<Connection>> add;
       std::vector<std::pair<std::shared_ptr<Connection>, std::string>> close_now;
+      std::vector<std::shared_ptr<Connection>> flush_now;
       {
         std::lock_guard lock(io_mu_);
         add.swap(to_add_);
         close_now.swap(to_close_);
+        flush_now.swap(to_flush_);
       }
+      for (auto& c : flush_now) flush(*c);  // (each holds `writing`, handed over by send_frame)
       for (auto& c : add) {
         epoll_event ev{};
         ev.events = EPOLLIN;

@@ -21,6 +21,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "dist/etf.h"
+#include "dist/sha256.h"
 #include "vm/remote.h"
 #include "vm/scheduler.h"
 
@@ -43,7 +45,18 @@ struct NodeConfig {
   std::string cookie;       // --cookie; empty: ~/.erlang.cookie
   uint32_t max_frame = 64u << 20;  // a frame longer than this closes its connection
   bool log = true;          // connection events on stderr
+  // Remote spawn (docs/distribution.md): whether other nodes may spawn
+  // here (--no-remote-spawn), the largest module they may send
+  // (--max-remote-module), and how a module that arrives is loaded and
+  // linked (the CLI's loader and host functions; null with `error` set
+  // when the bytes are not a valid module or do not link).
+  bool remote_spawn = true;
+  uint32_t max_remote_module = 16u << 20;
+  std::function<std::shared_ptr<const ModuleImage>(std::span<const uint8_t>, std::string* error)> load_module;
 };
+
+// The largest --max-remote-module: a module travels in one frame.
+inline constexpr uint32_t kMaxRemoteModuleLimit = (64u << 20) - (64u << 10);
 
 // Links and monitors between this node and another, guarded by mu.
 struct PeerState {
@@ -91,6 +104,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
   WirePid last_sender_wire;
   std::string last_sender_node;
   Pid last_sender = 0;
+  uint64_t last_sender_epoch = 0;
 };
 
 class Node final : public RemoteHub {
@@ -116,6 +130,13 @@ class Node final : public RemoteHub {
   std::vector<uint8_t> encode_pid(Pid pid) override;
   Pid decode_pid(std::span<const uint8_t> bytes) override;
   bool monitor_node(Pid watcher, std::string_view node, bool on) override;
+  bool spawn_remote(Pid caller, const RemoteSpawn& req, RemoteResult& out) override;
+  bool whereis_remote(Pid caller, std::string_view node, std::string_view name, RemoteResult& out) override;
+  bool call_result(Pid caller, bool abandon, RemoteResult& out) override;
+
+  // A module this node has already (the one it runs): remote spawns of
+  // it need not send it.
+  void add_module(const std::shared_ptr<const ModuleImage>& image);
 
   // The frame handler (control.cpp), public for the I/O thread's use:
   // false with `why` for bad input (the connection is then closed).
@@ -124,8 +145,17 @@ class Node final : public RemoteHub {
  private:
   Node(const NodeConfig& config, Scheduler& sched);
 
-  // ---- remote pids (kRemotePidBit | index into pids_) ----
-  struct RemotePid { uint32_t node, id, serial, creation; };
+  // ---- remote pids (kRemotePidBit | generation << 32 | index into pids_) ----
+  // A slot is freed when its process is known to be gone: its node came
+  // back with another creation (a pid of the node itself, seen on its
+  // connection, says so). The slot's generation then moves on, so a
+  // handle a guest kept names nothing (sends give LVM_ENOPROC) and is
+  // never taken for another process.
+  struct RemotePid {
+    uint32_t node, id, serial, creation;
+    uint32_t gen = 0;
+    bool live = true;
+  };
   struct PidKey {
     uint32_t node, id, serial, creation;
     bool operator==(const PidKey&) const = default;
@@ -138,10 +168,21 @@ class Node final : public RemoteHub {
   std::mutex pid_mu_;
   std::vector<RemotePid> pids_;
   std::unordered_map<PidKey, Pid, PidKeyHash> pid_index_;
+  std::vector<uint32_t> free_pids_;
+  // By node: the creation of its current incarnation and its pids' slots.
+  struct NodePids {
+    uint32_t creation = 0;
+    std::vector<uint32_t> slots;
+  };
+  std::unordered_map<uint32_t, NodePids> node_pids_;
+  std::atomic<uint64_t> pid_epoch_{0};  // moves when slots are freed (the sender caches)
   bool remote_pid(Pid handle, RemotePid& out);
   // The handle for a wire pid; a pid of this node becomes its local pid
-  // (0 if it names nothing this node could have made).
-  Pid from_wire(const WirePid& w);
+  // (0 if it names nothing this node could have made). `current`: the pid
+  // comes from its own node's connection, so its creation is that node's
+  // now, and pids of older incarnations are freed.
+  Pid from_wire(const WirePid& w, bool current = false);
+  void forget_incarnations(uint32_t node, uint32_t creation);  // with pid_mu_ held
   void write_pid(EtfWriter& w, Pid pid);  // local or remote
 
   // ---- the node table: names, their connections, node monitors ----
@@ -177,6 +218,59 @@ class Node final : public RemoteHub {
   Pid local_pid(const WirePid& w) const;
   void deliver(Pid from, Pid to, std::span<const uint8_t> term);
 
+  // ---- calls to other nodes and their answers (remote_call.cpp) ----
+  // One call waiting for another node's answer, made by a process blocked
+  // in spawn_remote or whereis_remote.
+  struct Call {
+    enum class Kind { Spawn, Whereis } kind = Kind::Spawn;
+    Pid caller = 0;
+    uint32_t node = 0;
+    uint64_t id = 0;
+    bool done = false;
+    RemoteResult result;
+    // A spawn's request, kept to send it again with the module if the
+    // node lacks it.
+    std::shared_ptr<const ModuleImage> image;
+    Sha256 hash{};
+    uint32_t func = 0;
+    std::vector<uint8_t> args;
+    bool link = false, monitor = false, no_spawn = false, module_sent = false;
+    bool abandoned = false;  // the caller gave up: a late answer is dropped
+    uint32_t max_memory_pages = 0;
+    uint64_t max_reductions = 0;
+    uint64_t monitor_ref = 0;
+  };
+  std::mutex calls_mu_;
+  std::unordered_map<uint64_t, Call> calls_;      // by id
+  std::unordered_map<Pid, uint64_t> call_of_;     // a caller's call
+  uint64_t next_call_ = 0;
+  // Starts a call: its entry, or null (out set) if the node is unreachable.
+  Call* start_call(Pid caller, std::string_view node, Call::Kind kind, RemoteResult& out,
+                   std::shared_ptr<Connection>& conn);
+  // Ends a call with `r` and wakes its caller (with calls_mu_ held).
+  void finish_call(Call& call, const RemoteResult& r);
+  // Every call to `node` ends with NoNode (its connection was lost).
+  void fail_calls(uint32_t node);
+  void send_spawn_request(Connection& c, const Call& call, bool with_module);
+  // Modules by hash: those this node runs and those that came for remote
+  // spawns (at most kModuleCacheSize of those, the oldest dropped first);
+  // and the hashes of the modules this node's processes run.
+  std::mutex modules_mu_;
+  std::map<Sha256, std::shared_ptr<const ModuleImage>> modules_;
+  std::deque<Sha256> module_order_;
+  std::unordered_map<const ModuleImage*, std::pair<std::weak_ptr<const ModuleImage>, Sha256>> hashes_;
+  Sha256 module_hash(const std::shared_ptr<const ModuleImage>& image);
+  // Incoming: a spawn request (REG_SEND to $lvm_spawn), a call to rex
+  // (erlang:whereis/1 only) and an answer to one of this node's calls
+  // (a SEND to its system pid). False with `why` for a malformed one.
+  bool spawn_request(Connection& c, const WirePid& from, std::span<const uint8_t> term, std::string& why);
+  void rex_request(Connection& c, std::span<const uint8_t> term);
+  bool call_answer(Connection& c, std::span<const uint8_t> term, std::string& why);
+  // Writes this node's system pid (id 0, serial 0: no process), which
+  // answers come to.
+  void write_system_pid(EtfWriter& w) { w.pid(name_, 0, 0, creation_); }
+  bool is_system_pid(const WirePid& w) const { return w.id == 0 && w.serial == 0 && w.node == name_; }
+
   // ---- connections ----
   // A handshake done: `outgoing` is the connection the connector opened.
   void adopt(int fd, const std::string& peer, const std::shared_ptr<Connection>& outgoing);
@@ -205,9 +299,10 @@ class Node final : public RemoteHub {
   std::mutex connect_mu_;
   std::condition_variable connect_cv_;
   std::deque<std::shared_ptr<Connection>> to_connect_;
-  std::mutex io_mu_;  // guards to_add_, to_close_
+  std::mutex io_mu_;  // guards to_add_, to_close_, to_flush_
   std::vector<std::shared_ptr<Connection>> to_add_;
   std::vector<std::pair<std::shared_ptr<Connection>, std::string>> to_close_;
+  std::vector<std::shared_ptr<Connection>> to_flush_;  // busy connections a worker handed over (send_frame)
   std::unordered_map<int, std::shared_ptr<Connection>> by_fd_;  // the I/O thread's
 };
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,6 +16,46 @@ namespace lvm {
 
 using Pid = uint64_t;
 struct ExitReason;
+class ModuleImage;
+
+// A spawn on another node (lvm_spawn_remote): a function of `image` (the
+// caller's module, sent to the node if it lacks it) with `args`, linked
+// and/or monitored from the start, its limits narrowed (0: the node's).
+struct RemoteSpawn {
+  std::string_view node;
+  std::shared_ptr<const ModuleImage> image;
+  uint32_t func = 0;
+  std::span<const uint8_t> args;
+  bool link = false, monitor = false, no_spawn = false;
+  uint32_t max_memory_pages = 0;
+  uint64_t max_reductions = 0;
+};
+
+// How a call to another node ended (docs/distribution.md; the ABI maps
+// each to an lvm status).
+enum class RemoteStatus : int32_t {
+  Ok,
+  NoNode,       // the node cannot be reached, or its connection was lost
+  Refused,      // the node runs with --no-remote-spawn
+  TooLarge,     // the module is beyond the node's --max-remote-module
+  BadModule,    // the node could not load the module
+  NoEntry,      // no such function, or not of type [] -> []
+  Limit,        // the node's process or memory limit
+  NotFound,     // whereis: no such name there
+  TimedOut,     // no answer in time
+};
+
+// The result of a call: its status, the pid (the child, or the name's
+// process) and, for a monitored spawn, the monitor's reference.
+struct RemoteResult {
+  RemoteStatus status = RemoteStatus::NoNode;
+  Pid pid = 0;
+  uint64_t monitor_ref = 0;
+};
+
+// The message tag that wakes a process waiting for a call to another node
+// (never seen by guests: the waiting host call removes it).
+inline constexpr int64_t kTagCallDone = INT64_MIN + 6;
 
 // Local pids are `generation << 24 | index` (below 2^56); a pid with this
 // bit names a process on another node, through the distribution layer's
@@ -63,6 +104,20 @@ class RemoteHub {
   // `watcher` gets NODEUP/NODEDOWN messages about `node` (on), or no more
   // (off). Connects to it if need be. False for a malformed node name.
   virtual bool monitor_node(Pid watcher, std::string_view node, bool on) = 0;
+
+  // Calls that wait for the other node's answer: each starts the call for
+  // `caller` (which then waits in its host call, woken by a kTagCallDone
+  // message whose payload is the caller's pid) and returns true, or
+  // returns false with `out` set when it failed at once. A process has at
+  // most one such call at a time.
+  virtual bool spawn_remote(Pid caller, const RemoteSpawn& req, RemoteResult& out) = 0;
+  // The pid registered as `name` on `node` (lvm and Erlang nodes: an rpc
+  // of erlang:whereis/1 through the node's `rex`).
+  virtual bool whereis_remote(Pid caller, std::string_view node, std::string_view name, RemoteResult& out) = 0;
+  // The caller's call: true with `out` once its answer came. With
+  // `abandon` the call is given up (a late answer is dropped, a child
+  // spawned linked is told to exit) unless the answer came already.
+  virtual bool call_result(Pid caller, bool abandon, RemoteResult& out) = 0;
 };
 
 }  // namespace lvm

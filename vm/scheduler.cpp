@@ -222,6 +222,8 @@ SpawnStatus Scheduler::spawn_impl(const std::shared_ptr<const ModuleImage>& imag
     p->watchers_.clear();
     p->pending_exit_.reset();
     if (opts && opts->parent && opts->link) p->links_.push_back(opts->parent->pid());
+    if (opts && opts->remote_link) [[unlikely]] p->links_.push_back(opts->remote_link);
+    if (opts && opts->remote_watcher) [[unlikely]] p->watchers_.emplace_back(opts->remote_watch_ref, opts->remote_watcher);
     if (opts && opts->parent && opts->monitor) {
       const uint64_t ref = ++next_ref_;
       p->watchers_.emplace_back(ref, opts->parent->pid());

@@ -57,6 +57,12 @@ struct SpawnOptions {
   bool monitor = false;
   uint64_t* monitor_ref = nullptr;  // receives the monitor's reference
   ProcessLimits limits;             // already narrowed to the parent's
+  // A spawn asked by another node (docs/distribution.md): the remote
+  // process the child is linked to, and the one that monitors it (under
+  // `remote_watch_ref`), from the start.
+  Pid remote_link = 0;
+  Pid remote_watcher = 0;
+  uint64_t remote_watch_ref = 0;
 };
 
 // Tags of the messages the VM sends (docs/abi.md): guests may not send them.
@@ -165,6 +171,9 @@ class Scheduler {
   void exit_signal(Pid to, Pid from, const ExitReason& reason);
   // A fresh monitor reference (never 0).
   uint64_t new_ref() { return ++next_ref_; }
+  // `self` monitors remote `target` under `ref`, set up by the node (a
+  // monitored remote spawn): lvm_demonitor and its exit know it.
+  void note_remote_monitor(Process& self, uint64_t ref, Pid target) { self.monitoring_.emplace_back(ref, target); }
 
  private:
   struct Worker {

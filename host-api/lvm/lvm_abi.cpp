@@ -214,6 +214,52 @@ int32_t copy_out(const Buffer& b, std::string_view s) {
   return int32_t(s.size());
 }
 
+// How long spawn_remote and whereis_remote wait for the other node's
+// answer (a lost connection ends the wait at once).
+constexpr uint64_t kRemoteCallTimeoutNs = 30'000'000'000ull;
+
+int32_t remote_status(RemoteStatus s) {
+  switch (s) {
+    case RemoteStatus::Ok: return kLvmOk;
+    case RemoteStatus::NoNode: return kLvmNoNode;
+    case RemoteStatus::Refused: return kLvmNotPermitted;
+    case RemoteStatus::TooLarge: return kLvmTooBig;
+    case RemoteStatus::BadModule: return kLvmBadModule;
+    case RemoteStatus::NoEntry: return kLvmNoEntry;
+    case RemoteStatus::Limit: return kLvmLimit;
+    case RemoteStatus::NotFound: return kLvmNotFound;
+    case RemoteStatus::TimedOut: return kLvmTimedOut;
+  }
+  return kLvmLimit;
+}
+
+// The end of a call to another node (the caller waits in it): the answer,
+// the give-up at the deadline, or another wait. `out` gets the pid; with
+// `opts` (a monitored spawn) the monitor's reference goes to opts + 16.
+Trap remote_wait(HostCall& call, Process* p, RemoteHub* hub, const Buffer& out, const Buffer* opts) {
+  const bool late = now_ns() >= p->wait_deadline();
+  RemoteResult r;
+  const bool done = hub->call_result(p->pid(), late, r);
+  // The wake-up messages (sent before the answer was visible): gone, and
+  // the inbox drained, so the wait does not spin on unrelated mail.
+  p->drop_messages(kTagCallDone, p->pid());
+  if (!done && !late) return Trap::Yield;
+  p->finish_wait();
+  if (!done) {
+    call.set_i32(0, kLvmTimedOut);
+    return Trap::None;
+  }
+  if (r.status == RemoteStatus::Ok) {
+    std::memcpy(out.data, &r.pid, 8);
+    if (r.monitor_ref) {
+      p->scheduler().note_remote_monitor(*p, r.monitor_ref, r.pid);
+      if (opts) std::memcpy(opts->data + 16, &r.monitor_ref, 8);
+    }
+  }
+  call.set_i32(0, remote_status(r.status));
+  return Trap::None;
+}
+
 // The node functions (docs/distribution.md): they work on any VM; without
 // `lvm run --name` the node is "nonode@nohost", as in Erlang.
 void add_node_functions(std::vector<HostFunction>& fns) {
@@ -302,6 +348,113 @@ void add_node_functions(std::vector<HostFunction>& fns) {
     std::memcpy(out.data, &pid, 8);
     call.set_i32(0, pid ? kLvmOk : kLvmInvalid);
     return Trap::None;
+  });
+  // spawn_remote(node, node_len, fn, args, len, opts, pid_out) -> status;
+  // opts: lvm_spawn_opts or 0. The caller waits for the node's answer.
+  add_process_fn(fns, "spawn_remote", {I, I, I, I, I, I, I}, {I}, [](HostCall& call, Process* p) {
+    Trap trap = Trap::None;
+    Buffer node, args, out, raw;
+    if (!buffer(call, "spawn_remote", "node name", call.u32(0), call.u32(1), node, trap)) return trap;
+    if (!buffer(call, "spawn_remote", "argument bytes", call.u32(3), call.u32(4), args, trap)) return trap;
+    const bool has_opts = call.u32(5) != 0;
+    if (has_opts && !buffer(call, "spawn_remote", "options", call.u32(5), 24, raw, trap, true)) return trap;
+    if (!buffer(call, "spawn_remote", "pid output", call.u32(6), 8, out, trap, true)) return trap;
+    RemoteHub* hub = p->scheduler().remote();
+    if (p->waiting()) return remote_wait(call, p, hub, out, has_opts ? &raw : nullptr);
+    uint32_t flags = 0, pages = 0;
+    uint64_t reductions = 0;
+    if (has_opts) {
+      std::memcpy(&flags, raw.data, 4);
+      std::memcpy(&pages, raw.data + 4, 4);
+      std::memcpy(&reductions, raw.data + 8, 8);
+    }
+    if (flags & ~uint32_t(kSpawnLink | kSpawnMonitor | kSpawnNoSpawn) || reductions > uint64_t(INT64_MAX) ||
+        node.size > kMaxNameBytes) {
+      call.set_i32(0, kLvmInvalid);
+      return Trap::None;
+    }
+    if (!p->limits().may_spawn) {
+      call.set_i32(0, kLvmNotPermitted);
+      return Trap::None;
+    }
+    const FuncInst* f = table_function(call.caller(), call.u32(2));
+    if (!f) {
+      call.set_i32(0, kLvmNoEntry);
+      return Trap::None;
+    }
+    // The child's limits: the caller's, narrowed by the options.
+    const ProcessLimits& mine = p->limits();
+    uint64_t max_pages = mine.max_memory_pages;
+    if (pages) max_pages = std::min<uint64_t>(max_pages, pages);
+    int64_t max_red = mine.max_reductions;
+    if (reductions) max_red = max_red ? std::min(max_red, int64_t(reductions)) : int64_t(reductions);
+    const std::string_view n = text(node);
+    if (n.empty() || (hub && n == hub->node_name()) || (!hub && n == dist::kNoNode)) {
+      // This node: a local spawn.
+      SpawnOptions opts;
+      opts.parent = p;
+      opts.link = flags & kSpawnLink;
+      opts.monitor = flags & kSpawnMonitor;
+      uint64_t ref = 0;
+      opts.monitor_ref = &ref;
+      opts.limits = mine;
+      opts.limits.max_memory_pages = max_pages;
+      opts.limits.max_reductions = max_red;
+      if (flags & kSpawnNoSpawn) opts.limits.may_spawn = false;
+      Trap t = do_spawn(call, "spawn_remote", *p, p->image(), f->index, call.u32(3), call.u32(4), call.u32(6), &opts);
+      if (t == Trap::None && opts.monitor && has_opts) std::memcpy(raw.data + 16, &ref, 8);
+      return t;
+    }
+    if (!hub || n.find('@') == std::string_view::npos) {
+      call.set_i32(0, kLvmNoNode);
+      return Trap::None;
+    }
+    RemoteSpawn req;
+    req.node = n;
+    req.image = p->image();
+    req.func = f->index;
+    req.args = {args.data, args.size};
+    req.link = flags & kSpawnLink;
+    req.monitor = flags & kSpawnMonitor;
+    req.no_spawn = flags & kSpawnNoSpawn;
+    req.max_memory_pages = max_pages < kMaxMemoryPages ? uint32_t(max_pages) : 0;
+    req.max_reductions = uint64_t(max_red);
+    call.consume_reductions(kSpawnReductions);
+    RemoteResult r;
+    if (!hub->spawn_remote(p->pid(), req, r)) {
+      call.set_i32(0, remote_status(r.status));
+      return Trap::None;
+    }
+    p->begin_wait(now_ns() + kRemoteCallTimeoutNs, true);
+    return Trap::Yield;
+  });
+  // whereis_remote(node, node_len, name, name_len, pid_out) -> status
+  add_process_fn(fns, "whereis_remote", {I, I, I, I, I}, {I}, [](HostCall& call, Process* p) {
+    Trap trap = Trap::None;
+    Buffer node, name, out;
+    if (!buffer(call, "whereis_remote", "node name", call.u32(0), call.u32(1), node, trap)) return trap;
+    if (!buffer(call, "whereis_remote", "name", call.u32(2), call.u32(3), name, trap)) return trap;
+    if (!buffer(call, "whereis_remote", "pid output", call.u32(4), 8, out, trap, true)) return trap;
+    RemoteHub* hub = p->scheduler().remote();
+    if (p->waiting()) return remote_wait(call, p, hub, out, nullptr);
+    if (name.size == 0 || name.size > kMaxNameBytes || node.size > kMaxNameBytes) {
+      call.set_i32(0, kLvmInvalid);
+      return Trap::None;
+    }
+    const std::string_view n = text(node);
+    if (n.empty() || (hub && n == hub->node_name()) || (!hub && n == dist::kNoNode)) {
+      const Pid pid = p->scheduler().whereis(std::string(text(name)));
+      if (pid) std::memcpy(out.data, &pid, 8);
+      call.set_i32(0, pid ? kLvmOk : kLvmNotFound);
+      return Trap::None;
+    }
+    RemoteResult r;
+    if (!hub || n.find('@') == std::string_view::npos || !hub->whereis_remote(p->pid(), n, text(name), r)) {
+      call.set_i32(0, hub ? remote_status(r.status) : kLvmNoNode);
+      return Trap::None;
+    }
+    p->begin_wait(now_ns() + kRemoteCallTimeoutNs, true);
+    return Trap::Yield;
   });
 }
 

@@ -32,7 +32,8 @@ enum LvmStatus : int32_t {
   kLvmExists = 8,      // register: the name is taken, or the caller has a name already
   kLvmNotFound = 9,    // no such name, timer or active monitor
   kLvmNotPermitted = 10,  // spawn: the caller was spawned without the right to spawn
-  kLvmNoNode = 11,     // not a distributed node (lvm run --name), or a malformed node name
+  kLvmNoNode = 11,     // not a distributed node (lvm run --name), a malformed node name, or unreachable
+  kLvmTooBig = 12,     // spawn_remote: the module is beyond the other node's --max-remote-module
 };
 
 // What the ABI functions share: how modules compiled at run time are

@@ -36,7 +36,8 @@ enum {
   LVM_EEXIST = 8,      /* register: the name is taken, or the caller has one */
   LVM_ENOTFOUND = 9,   /* no such name, timer or active monitor */
   LVM_EPERM = 10,      /* spawn: this process was spawned without the right to spawn */
-  LVM_ENONODE = 11,    /* not a distributed node (lvm run --name), or a malformed node name */
+  LVM_ENONODE = 11,    /* not a distributed node (lvm run --name), a malformed node name, or unreachable */
+  LVM_ETOOBIG = 12,    /* spawn_remote: the module is beyond the other node's --max-remote-module */
 };
 
 /* Tags of the messages the VM sends; guests cannot send tags up to
@@ -220,6 +221,26 @@ LVM_IMPORT(monitor_node) int32_t lvm_monitor_node(const char *node, size_t len, 
 LVM_IMPORT(pid_encode) int32_t lvm_pid_encode(lvm_pid_t pid, void *buf, size_t cap);
 /* The pid such bytes name (written at pid_out). LVM_OK or LVM_EINVAL. */
 LVM_IMPORT(pid_decode) int32_t lvm_pid_decode(const void *buf, size_t len, lvm_pid_t *pid_out);
+/* lvm_spawn_opt_raw on another node: `entry` of this module runs there in
+ * a fresh instance (the module is sent once, by its SHA-256, if the node
+ * lacks it). opts may be NULL; LVM_SPAWN_LINK / LVM_SPAWN_MONITOR are
+ * atomic as for a local spawn (opts->monitor_ref gets the reference). The
+ * caller waits for the node's answer (at most 30 s). node_len 0 or this
+ * node: a local spawn. LVM_OK; LVM_ENONODE (not distributed, a malformed
+ * name, unreachable, or the connection was lost); LVM_EPERM (the node runs
+ * with --no-remote-spawn, or the caller may not spawn); LVM_ETOOBIG (the
+ * module is beyond the node's --max-remote-module); LVM_EBADMODULE (the
+ * node could not load it); LVM_ENOENTRY; LVM_ELIMIT; LVM_ETIMEDOUT;
+ * LVM_EINVAL (unknown flags). */
+LVM_IMPORT(spawn_remote) int32_t lvm_spawn_remote_raw(const char *node, size_t node_len, uint32_t entry,
+                                                      const void *args, size_t len, lvm_spawn_opts *opts,
+                                                      lvm_pid_t *pid);
+/* The pid registered as name on node (lvm or Erlang nodes: an rpc of
+ * erlang:whereis/1), written at pid_out; node_len 0 or this node: as
+ * lvm_whereis. The caller waits for the answer (at most 30 s). LVM_OK,
+ * LVM_ENOTFOUND, LVM_ENONODE, LVM_ETIMEDOUT or LVM_EINVAL. */
+LVM_IMPORT(whereis_remote) int32_t lvm_whereis_remote(const char *node, size_t node_len, const char *name,
+                                                      size_t name_len, lvm_pid_t *pid_out);
 
 /* Sends a copy of data[0..len) with tag to `to` after delay_ns (the
  * message is dropped if `to` is not alive then). Writes the timer's
@@ -240,6 +261,12 @@ static inline int32_t lvm_spawn(void (*entry)(void), const void *args, size_t le
 static inline int32_t lvm_spawn_opt(void (*entry)(void), const void *args, size_t len, lvm_spawn_opts *opts,
                                     lvm_pid_t *pid) {
   return lvm_spawn_opt_raw((uint32_t)(uintptr_t)entry, args, len, opts, pid);
+}
+
+/* lvm_spawn_remote_raw with a function pointer and a NUL-terminated node name. */
+static inline int32_t lvm_spawn_remote(const char *node, void (*entry)(void), const void *args, size_t len,
+                                       lvm_spawn_opts *opts, lvm_pid_t *pid) {
+  return lvm_spawn_remote_raw(node, __builtin_strlen(node), (uint32_t)(uintptr_t)entry, args, len, opts, pid);
 }
 
 /* lvm_receive of any message. */

@@ -57,7 +57,9 @@ enum class Status : std::int32_t {
   invalid = LVM_EINVAL,         // an argument out of range (a reserved tag, an empty name, ...)
   exists = LVM_EEXIST,          // register_name: the name is taken, or the caller has one
   not_found = LVM_ENOTFOUND,    // no such name, timer or active monitor
-  not_permitted = LVM_EPERM,    // spawn: this process was spawned without the right to spawn
+  not_permitted = LVM_EPERM,    // spawn: this process was spawned without the right to spawn; or the node refuses remote spawns
+  no_node = LVM_ENONODE,        // not a distributed node, a malformed node name, or unreachable
+  too_big = LVM_ETOOBIG,        // remote spawn: the module is beyond the node's --max-remote-module
   bad_message = 1000,           // a reply or spawn argument did not decode as the expected type
 };
 
@@ -75,6 +77,8 @@ constexpr std::string_view to_string(Status s) {
     case Status::exists: return "exists";
     case Status::not_found: return "not_found";
     case Status::not_permitted: return "not_permitted";
+    case Status::no_node: return "no_node";
+    case Status::too_big: return "too_big";
     case Status::bad_message: return "bad_message";
   }
   return "unknown status";
@@ -244,7 +248,8 @@ class Process : public Process<void> {
 // std::vector as a u32 count then the elements, std::array and C arrays as
 // their elements, std::optional as a byte (0 or 1) then the value,
 // std::pair and std::tuple as their elements, std::variant as a u32 index
-// then the alternative, a Process as its u64 pid, and a struct as what its
+// then the alternative, a Process as its u64 pid (on a
+// distributed VM its portable form: write_pid), and a struct as what its
 // serialize visits. Nothing else: the type is the tag's business (tag_of).
 //
 // The customization point: a struct is Serializable if it is
@@ -397,6 +402,18 @@ constexpr bool each_type<Template<Ts...>>::require() {
 template <class T>
 inline constexpr bool is_bulk = (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) || std::is_enum_v<T>;
 
+// A process handle on the wire: its u64 pid when the VM is not
+// distributed; on a node (lvm run --name) the pid's portable form
+// (lvm_pid_encode, which names its node) behind a u64 of bit 63 | length,
+// so a handle means the same process on whichever node decodes it.
+inline constexpr std::uint64_t kPortablePid = std::uint64_t(1) << 63;
+inline bool distributed() {
+  static const bool on = lvm_node_self(nullptr, 0) > 0;
+  return on;
+}
+void write_pid(Writer& w, lvm_pid_t pid);
+bool read_pid(Reader& r, lvm_pid_t& pid);
+
 template <class T>
 void write(Writer& w, const T& value);
 template <class T>
@@ -474,6 +491,34 @@ class Reader {
 };
 
 namespace detail {
+inline void write_pid(Writer& w, lvm_pid_t pid) {
+  if (pid == 0 || !distributed()) {
+    w.write_bytes(&pid, sizeof pid);
+    return;
+  }
+  std::byte buf[300];
+  const std::int32_t n = lvm_pid_encode(pid, buf, sizeof buf);
+  const std::uint64_t head = kPortablePid | std::uint64_t(n > 0 && std::size_t(n) <= sizeof buf ? n : 0);
+  w.write_bytes(&head, sizeof head);
+  if (head != kPortablePid) w.write_bytes(buf, std::size_t(n));
+}
+
+inline bool read_pid(Reader& r, lvm_pid_t& pid) {
+  std::uint64_t head = 0;
+  if (!r.read_bytes(&head, sizeof head)) return false;
+  if (!(head & kPortablePid)) {
+    pid = head;
+    return true;
+  }
+  const std::uint64_t n = head & ~kPortablePid;
+  std::byte buf[300];
+  if (n == 0 || n > sizeof buf || !r.read_bytes(buf, std::size_t(n))) return r.fail(), false;
+  if (lvm_pid_decode(buf, std::size_t(n), &pid) != LVM_OK) return r.fail(), false;
+  return true;
+}
+}  // namespace detail
+
+namespace detail {
 // Sizes a struct: the least number of bytes its encoding can take, so a
 // count read from a message is checked against the bytes left before
 // anything is allocated.
@@ -543,8 +588,7 @@ void write(Writer& w, const T& v) {
     w.write_bytes(v.data(), v.size());
   } else if constexpr (std::is_same_v<T, std::monostate>) {
   } else if constexpr (is_process<T>) {
-    const lvm_pid_t pid = v.pid();
-    w.write_bytes(&pid, sizeof pid);
+    write_pid(w, v.pid());
   } else if constexpr (is_specialization<T, std::vector> || is_std_array<T>) {
     using E = typename T::value_type;
     if constexpr (is_specialization<T, std::vector>) write_count(w, v.size());
@@ -590,7 +634,7 @@ void read(Reader& r, T& v) {
   } else if constexpr (std::is_same_v<T, std::monostate>) {
   } else if constexpr (is_process<T>) {
     lvm_pid_t pid = 0;
-    if (r.read_bytes(&pid, sizeof pid)) v = T(pid);
+    if (read_pid(r, pid)) v = T(pid);
   } else if constexpr (is_specialization<T, std::vector>) {
     using E = typename T::value_type;
     std::uint32_t n = 0;
@@ -759,6 +803,7 @@ enum class ExitKind : std::int32_t {
   trap = LVM_EXIT_TRAP,      // it trapped (the reason says why)
   killed = LVM_EXIT_KILLED,  // lvm::kill
   noproc = LVM_EXIT_NOPROC,  // it was not alive when the link or monitor was made
+  noconnection = LVM_EXIT_NOCONNECTION,  // its node's connection was lost (docs/distribution.md)
 };
 
 // An EXIT message (a linked process ended; with trap_exit on) or a DOWN
@@ -779,6 +824,7 @@ struct ExitSignal {
       case ExitKind::trap: return "trapped: " + reason;
       case ExitKind::killed: return "was killed";
       case ExitKind::noproc: return "was not alive";
+      case ExitKind::noconnection: return "was cut off (noconnection)";
     }
     return "ended (kind " + std::to_string(int(kind)) + ")";
   }
@@ -991,6 +1037,10 @@ struct SpawnOptions {
   bool no_spawn = false;               // the child may not spawn (Status::not_permitted)
   std::uint32_t max_memory_pages = 0;  // 64 KiB pages its memory may grow to
   std::uint64_t max_reductions = 0;    // fuel: calls and loop iterations before it ends
+  // Another node to run it on (docs/distribution.md): the module is sent
+  // there if the node lacks it, and the call waits for the node's answer.
+  // Empty: this node.
+  std::string_view node;
 };
 
 // A started process and, with SpawnOptions::monitor, its monitor.
@@ -1017,8 +1067,11 @@ class Task {
     o.max_memory_pages = options.max_memory_pages;
     o.max_reductions = options.max_reductions;
     lvm_pid_t pid = 0;
-    if (const auto s = Status(lvm_spawn_opt_raw(entry_, args_.data(), args_.size(), &o, &pid)); s != Status::ok)
-      return s;
+    const auto s = options.node.empty()
+                       ? Status(lvm_spawn_opt_raw(entry_, args_.data(), args_.size(), &o, &pid))
+                       : Status(lvm_spawn_remote_raw(options.node.data(), options.node.size(), entry_, args_.data(),
+                                                     args_.size(), &o, &pid));
+    if (s != Status::ok) return s;
     return Spawned<>{Process<>(pid), MonitorRef(o.monitor_ref)};
   }
 
@@ -1220,6 +1273,65 @@ Result<Process<M>> spawn_link(F fn, Args&&... args) {
 template <class M = void, class F, class... Args>
 Result<Spawned<M>> spawn_monitor(F fn, Args&&... args) {
   return spawn_opt<M>(SpawnOptions{.monitor = true}, fn, std::forward<Args>(args)...);
+}
+
+// spawn on another node (docs/distribution.md): the child is a fresh
+// instance of this module there. Status::no_node, not_permitted (the node
+// runs with --no-remote-spawn), too_big, limit, timed_out, ...
+template <class M = void, class F, class... Args>
+Result<Process<M>> spawn_remote(std::string_view node, F fn, Args&&... args) {
+  auto s = spawn_opt<M>(SpawnOptions{.node = node}, fn, std::forward<Args>(args)...);
+  if (!s) return s.status();
+  return s->process;
+}
+
+// ============================================================================
+// Nodes (docs/distribution.md; lvm run --name NAME@HOST)
+// ============================================================================
+
+namespace detail {
+// A name the ABI writes into a buffer and returns the length of.
+template <class F>
+std::string node_name(F get) {
+  char buf[256];
+  const std::int32_t n = get(buf, sizeof buf);
+  if (n <= 0) return {};
+  return std::string(buf, std::size_t(std::min<std::int32_t>(n, sizeof buf)));
+}
+}  // namespace detail
+
+// This node's name (NAME@HOST), empty when the VM is not distributed.
+inline std::string node_self() {
+  return detail::node_name([](char* b, std::size_t c) { return lvm_node_self(b, c); });
+}
+// The name of the node p lives on ("nonode@nohost" for a local process of
+// a VM that is not distributed); empty for pid 0 or an unknown pid.
+inline std::string node_of(Process<> p) {
+  return detail::node_name([p](char* b, std::size_t c) { return lvm_pid_node(p.pid(), b, c); });
+}
+// The process registered under name on node (an lvm or an Erlang node),
+// as a handle taking M's; empty node: this one. Status::not_found, no_node
+// or timed_out.
+template <class M = void>
+Result<Process<M>> whereis(std::string_view name, std::string_view node) {
+  lvm_pid_t pid = 0;
+  if (const auto s = Status(lvm_whereis_remote(node.data(), node.size(), name.data(), name.size(), &pid));
+      s != Status::ok)
+    return s;
+  return Process<M>(pid);
+}
+// Sends value with tag to the process registered as name on node
+// ({Name, Node} ! Msg; dropped if there is none there). Status::ok,
+// not_found (a local name unknown), no_node or invalid.
+template <class T>
+Status send_named(std::string_view node, std::string_view name, Tag tag, const T& value) {
+  const std::vector<std::byte> bytes = encode(value);
+  return Status(lvm_send_named(node.data(), node.size(), name.data(), name.size(), tag, bytes.data(), bytes.size()));
+}
+// Node up/down messages (LVM_TAG_NODEUP / LVM_TAG_NODEDOWN, the node's name
+// as bytes) about node, or no more (on false). Status::ok or no_node.
+inline Status monitor_node(std::string_view node, bool on = true) {
+  return Status(lvm_monitor_node(node.data(), node.size(), on ? 1 : 0));
 }
 
 }  // namespace lvm

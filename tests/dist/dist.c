@@ -13,13 +13,21 @@
 //   watch NODE         3 children link to and monitor {echo, NODE}; when that
 //                      node dies each gets EXIT and DOWN with noconnection
 //   erl NODE           talks with an Erlang process registered as erl_echo on NODE
+//   rspawn NODE NAME   remote spawns on NODE (whose process NAME echoes):
+//                      with arguments and a result, linked (the partner
+//                      dies of the child's trap, or gets EXIT if it traps
+//                      exits), monitored; whereis_remote; an unreachable node
+//   rspawn-status NODE one remote spawn: prints the status it returned
+//   badptr             every node function with a wild pointer: each traps
+//                      only the calling process
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../guests/guest_test.h"
 
-enum { TAG_STOP = 1, TAG_DATA = 10, TAG_DONE = 11, TAG_HELLO = 100, TAG_READY = 101, TAG_REPORT = 102, TAG_TRAP = 66 };
+enum { TAG_STOP = 1, TAG_DATA = 10, TAG_DONE = 11, TAG_HELLO = 100, TAG_READY = 101, TAG_REPORT = 102, TAG_TRAP = 66,
+       TAG_RESULT = 103 };
 
 static char node_buf[256];
 static const char *self_node(void) {
@@ -55,9 +63,27 @@ static void victim(void) {
   }
 }
 
+// Registered as "sink": counts TAG_DATA messages; TAG_DONE answers the
+// count (4 bytes) to its sender and starts again (scripts/bench-dist).
+static void sink(void) {
+  lvm_register("sink", 4);
+  uint32_t n = 0;
+  for (;;) {
+    lvm_msg_info info;
+    lvm_receive_any(LVM_INFINITY, 0, 0, &info);
+    if (info.tag == TAG_DATA) {
+      n++;
+    } else if (info.tag == TAG_DONE) {
+      lvm_send(info.sender, TAG_DONE, &n, sizeof n);
+      n = 0;
+    }
+  }
+}
+
 static void echo(const char *name) {
   lvm_pid_t v;
   lvm_spawn(victim, 0, 0, &v);
+  lvm_spawn(sink, 0, 0, &v);
   if (lvm_register(name, strlen(name)) != LVM_OK) {
     printf("FAILED: register %s\n", name);
     exit(1);
@@ -167,6 +193,47 @@ static void ping(const char *node, int n) {
     }
   }
   printf("ping ok: %d round trips\n", n);
+}
+
+// Benchmarks (scripts/bench-dist): N timed round trips to {echo, NODE},
+// and N one-way messages to {sink, NODE} then its count.
+static void rtt(const char *node, int n) {
+  lvm_pid_t echo_pid = hello(node, "echo");
+  uint32_t v = 0;
+  for (int k = 0; k < 1000; k++) {  // warm-up
+    lvm_send(echo_pid, TAG_DATA, &v, sizeof v);
+    lvm_msg_info info;
+    lvm_receive_any(10000000000LL, &v, sizeof v, &info);
+  }
+  const uint64_t t0 = now_ns();
+  for (int k = 0; k < n; k++) {
+    lvm_send(echo_pid, TAG_DATA, &v, sizeof v);
+    lvm_msg_info info;
+    if (lvm_receive_any(10000000000LL, &v, sizeof v, &info) != LVM_OK) {
+      printf("FAILED: round trip %d\n", k);
+      exit(1);
+    }
+  }
+  printf("RESULT rtt_ns %.1f\n", (double)(now_ns() - t0) / n);
+}
+
+static void flood(const char *node, int n) {
+  lvm_pid_t sink_pid = 0;
+  if (lvm_whereis_remote(node, strlen(node), "sink", 4, &sink_pid) != LVM_OK) {
+    printf("FAILED: no sink on %s\n", node);
+    exit(1);
+  }
+  const uint64_t t0 = now_ns();
+  for (uint64_t k = 0; k < (uint64_t)n; k++) lvm_send(sink_pid, TAG_DATA, &k, sizeof k);
+  lvm_send(sink_pid, TAG_DONE, 0, 0);
+  uint32_t count = 0;
+  lvm_msg_info info;
+  const int64_t tags[] = {TAG_DONE};
+  if (lvm_receive(tags, 1, 60000000000LL, &count, sizeof count, &info) != LVM_OK || count != (uint32_t)n) {
+    printf("FAILED: the sink counted %u of %d\n", count, n);
+    exit(1);
+  }
+  printf("RESULT throughput_mps %.0f\n", (double)n / ((double)(now_ns() - t0) / 1e9));
 }
 
 static void once(const char *node) {
@@ -290,10 +357,249 @@ static void erl(const char *node) {
   // term_to_binary({hello, [1,2,3]}): 131, SMALL_TUPLE 2, atom hello, ...
   CHECK(info.copied > 8 && (unsigned char)buf[0] == 131 && buf[1] == 104 && buf[2] == 2 && !memcmp(buf + 5, "hello", 5));
   printf("erl: another term arrived as LVM_TAG_TERM with its %u bytes\n", info.size);
+  lvm_pid_t erl_pid = 0;
+  const int32_t w = lvm_whereis_remote(node, strlen(node), "erl_echo", 8, &erl_pid);
+  char where[256] = {0};
+  lvm_pid_node(erl_pid, where, sizeof where - 1);
+  printf("erl: whereis_remote {erl_echo, node}: status %d, a pid on %s\n", w, where);
+  CHECK(w == LVM_OK && !strcmp(where, node));
+  CHECK(lvm_whereis_remote(node, strlen(node), "no_such_name", 12, &erl_pid) == LVM_ENOTFOUND);
   CHECK(send_to(node, "erl_echo", 12, "bye", 3) == LVM_OK);
   const int64_t ack[] = {13};
   CHECK(lvm_receive(ack, 1, 10000000000LL, buf, sizeof buf, &info) == LVM_OK);
   printf("erl: done\n");
+}
+
+// ---- remote spawn ----
+
+// Its arguments: a and b (4 bytes each), then the parent's pid as
+// portable bytes. Sends {a + b, the node it runs on} to the parent.
+static void adder(void) {
+  unsigned char args[128];
+  const int n = lvm_args(args, sizeof args);
+  int32_t ab[2];
+  memcpy(ab, args, 8);
+  lvm_pid_t parent = 0;
+  if (lvm_pid_decode(args + 8, (size_t)(n - 8), &parent) != LVM_OK) __builtin_trap();
+  struct {
+    int32_t sum;
+    char node[200];
+  } out;
+  out.sum = ab[0] + ab[1];
+  const int len = lvm_node_self(out.node, sizeof out.node);
+  lvm_send(parent, TAG_RESULT, &out, 4 + (size_t)len);
+}
+
+static void trapper(void) { __builtin_trap(); }
+static void exiter(void) { lvm_exit(7); }
+
+// A remote sum: spawns adder on node and checks the answer.
+static int remote_sum(const char *node, int32_t a, int32_t b) {
+  unsigned char args[128];
+  memcpy(args, &a, 4);
+  memcpy(args + 4, &b, 4);
+  const int n = lvm_pid_encode(lvm_self(), args + 8, sizeof args - 8);
+  lvm_pid_t child = 0;
+  const int32_t s = lvm_spawn_remote(node, adder, args, 8 + (size_t)n, 0, &child);
+  if (s != LVM_OK) {
+    printf("FAILED: spawn_remote on %s: status %d\n", node, s);
+    return -1;
+  }
+  char where[256] = {0};
+  lvm_pid_node(child, where, sizeof where - 1);
+  CHECK(!strcmp(where, node));
+  struct {
+    int32_t sum;
+    char node[200];
+  } in;
+  memset(&in, 0, sizeof in);
+  lvm_msg_info info;
+  const int64_t tags[] = {TAG_RESULT};
+  if (lvm_receive(tags, 1, 20000000000LL, &in, sizeof in - 1, &info) != LVM_OK) {
+    printf("FAILED: no result from the remote child\n");
+    return -1;
+  }
+  CHECK(info.sender == child && !strcmp(in.node, node));
+  return in.sum;
+}
+
+// A local process that spawns trapper on node, linked; with trap_exit it
+// reports the EXIT it gets, else it dies of it.
+static void linked_parent(void) {
+  char args[260] = {0};
+  lvm_args(args, sizeof args - 1);
+  const int trapping = args[0] == 'T';
+  const char *node = args + 1;
+  if (trapping) lvm_trap_exit(1);
+  lvm_spawn_opts o = {.flags = LVM_SPAWN_LINK};
+  lvm_pid_t child = 0;
+  const int32_t s = lvm_spawn_remote(node, trapper, 0, 0, &o, &child);
+  if (s != LVM_OK) {
+    printf("FAILED: linked spawn_remote: status %d\n", s);
+    fflush(stdout);
+    lvm_exit(3);
+  }
+  char buf[256];
+  lvm_msg_info info;
+  const int64_t tags[] = {LVM_TAG_EXIT};
+  if (lvm_receive(tags, 1, 20000000000LL, buf, sizeof buf - 1, &info) != LVM_OK) {
+    printf("FAILED: alive 20 s after its linked remote child trapped\n");
+    fflush(stdout);
+    lvm_exit(4);
+  }
+  lvm_exit_info *e = (lvm_exit_info *)buf;
+  buf[info.copied] = 0;
+  // Trapping exits: the EXIT names the child and its trap.
+  lvm_exit(e->pid == child && e->kind == LVM_EXIT_TRAP && !strcmp(buf + sizeof *e, "unreachable") ? 0 : 5);
+}
+
+// Spawns linked_parent (trapping exits or not), waits for its DOWN.
+static void linked_case(const char *node, int trapping, lvm_exit_info *e, char *text, size_t cap) {
+  char args[260];
+  args[0] = trapping ? 'T' : 'N';
+  strncpy(args + 1, node, 255);
+  lvm_spawn_opts o = {.flags = LVM_SPAWN_MONITOR};
+  lvm_pid_t p;
+  lvm_spawn_opt(linked_parent, args, 1 + strlen(node), &o, &p);
+  char buf[512];
+  lvm_msg_info info;
+  const int64_t tags[] = {LVM_TAG_DOWN};
+  memset(e, 0, sizeof *e);
+  text[0] = 0;
+  if (lvm_receive(tags, 1, 30000000000LL, buf, sizeof buf - 1, &info) != LVM_OK) return;
+  memcpy(e, buf, sizeof *e);
+  buf[info.copied] = 0;
+  strncpy(text, buf + sizeof *e, cap - 1);
+  text[cap - 1] = 0;
+}
+
+static void rspawn(const char *node, const char *name) {
+  const int s1 = remote_sum(node, 20, 22), s2 = remote_sum(node, 100, 23);
+  printf("rspawn: 20+22=%d and 100+23=%d, computed on %s\n", s1, s2, node);
+  CHECK(s1 == 42 && s2 == 123);
+
+  lvm_exit_info e;
+  char text[256];
+  linked_case(node, 0, &e, text, sizeof text);
+  printf("rspawn: a linked partner died of its remote child's trap (kind %d, \"%s\")\n", e.kind, text);
+  CHECK(e.kind == LVM_EXIT_TRAP && !strcmp(text, "unreachable"));
+  linked_case(node, 1, &e, text, sizeof text);
+  printf("rspawn: a linked partner trapping exits got the EXIT (exit code %d)\n", e.code);
+  CHECK(e.kind == LVM_EXIT_NORMAL);
+
+  lvm_spawn_opts o = {.flags = LVM_SPAWN_MONITOR};
+  lvm_pid_t child = 0;
+  CHECK(lvm_spawn_remote(node, exiter, 0, 0, &o, &child) == LVM_OK);
+  char buf[256];
+  lvm_msg_info info;
+  const int64_t down[] = {LVM_TAG_DOWN};
+  memset(buf, 0, sizeof buf);
+  const int got = lvm_receive(down, 1, 20000000000LL, buf, sizeof buf, &info) == LVM_OK;
+  lvm_exit_info *d = (lvm_exit_info *)buf;
+  printf("rspawn: monitored: DOWN %s, kind %d, code %d\n", got && d->ref == o.monitor_ref && d->pid == child ? "matches" : "wrong",
+         d->kind, d->code);
+  CHECK(got && d->ref == o.monitor_ref && d->pid == child && d->kind == LVM_EXIT_CODE && d->code == 7);
+
+  lvm_pid_t there = 0;
+  CHECK(lvm_whereis_remote(node, strlen(node), name, strlen(name), &there) == LVM_OK);
+  char where[256] = {0};
+  lvm_pid_node(there, where, sizeof where - 1);
+  uint32_t v = 0xfeed, back = 0;
+  lvm_send(there, TAG_DATA, &v, sizeof v);
+  const int64_t data[] = {TAG_DATA};
+  const int answered = lvm_receive(data, 1, 10000000000LL, &back, sizeof back, &info) == LVM_OK && back == v &&
+                       info.sender == there;
+  const int32_t none = lvm_whereis_remote(node, strlen(node), "nosuch", 6, &there);
+  printf("rspawn: whereis_remote {%s, %s} on %s %s; nosuch: %d\n", name, node, where, answered ? "answers" : "is silent",
+         none);
+  CHECK(!strcmp(where, node) && answered && none == LVM_ENOTFOUND);
+
+  const char *nobody = "nobody@127.0.0.1";
+  const int32_t s = lvm_spawn_remote(nobody, adder, 0, 0, 0, &child);
+  printf("rspawn: an unreachable node: %d\n", s);
+  CHECK(s == LVM_ENONODE);
+}
+
+static void rspawn_status(const char *node) {
+  lvm_pid_t child = 0;
+  printf("rspawn-status: %d\n", lvm_spawn_remote(node, exiter, 0, 0, 0, &child));
+}
+
+// ---- a node that comes back ----
+
+// {echo, NODE}'s pid, then (the test restarts NODE meanwhile) the new
+// one's: the old handle must name nothing now, not another process.
+static void restart(const char *node) {
+  const lvm_pid_t before = hello(node, "echo");
+  printf("restart: ready\n");
+  fflush(stdout);
+  lvm_pid_t after = 0;
+  const uint64_t deadline = now_ns() + 30000000000ull;
+  while (!after && now_ns() < deadline) {
+    send_to(node, "echo", TAG_HELLO, 0, 0);
+    const int64_t tags[] = {TAG_HELLO};
+    lvm_msg_info info;
+    if (lvm_receive(tags, 1, 100000000, 0, 0, &info) != LVM_OK) continue;
+    if (info.sender != before) after = info.sender;
+    else lvm_sleep(50000000);  // (the old incarnation, not killed yet)
+  }
+  char name[256];
+  const int32_t sent = lvm_send(before, TAG_DATA, "x", 1);
+  const int32_t where = lvm_pid_node(before, name, sizeof name);
+  printf("restart: the old incarnation's pid names nothing (send %d, pid_node %d); the new one %s\n", sent, where,
+         after ? "answers" : "never answered");
+  CHECK(after && sent == LVM_ENOPROC && where == -LVM_ENOPROC);
+}
+
+// ---- wild pointers ----
+
+static void wild(void) {
+  char which = 0;
+  lvm_args(&which, 1);
+  const uint32_t bad = 0xfffffff0u;
+  void *p = (void *)(uintptr_t)bad;
+  lvm_pid_t pid;
+  switch (which) {
+    case 0: lvm_node_self(p, 64); break;
+    case 1: lvm_pid_node(lvm_self(), p, 64); break;
+    case 2: lvm_send_named(p, 64, "x", 1, 5, 0, 0); break;
+    case 3: lvm_monitor_node(p, 64, 1); break;
+    case 4: lvm_pid_encode(lvm_self(), p, 64); break;
+    case 5: lvm_pid_decode(p, 64, &pid); break;
+    case 6: lvm_spawn_remote_raw(p, 64, 0, 0, 0, 0, &pid); break;
+    case 7: lvm_spawn_remote_raw("a@b.c", 5, 0, 0, 0, (lvm_spawn_opts *)p, &pid); break;
+    case 8: lvm_spawn_remote_raw("a@b.c", 5, 0, 0, 0, 0, (lvm_pid_t *)p); break;
+    case 9: lvm_whereis_remote(p, 64, "x", 1, &pid); break;
+    case 10: lvm_whereis_remote("a@b.c", 5, "x", 1, (lvm_pid_t *)p); break;
+  }
+  lvm_exit(9);  // (not reached: the call traps)
+}
+
+static void badptr(void) {
+  static const char *what[] = {"node_self", "pid_node", "send_named", "monitor_node", "pid_encode", "pid_decode",
+                               "spawn_remote", "spawn_remote", "spawn_remote", "whereis_remote", "whereis_remote"};
+  const int n = (int)(sizeof what / sizeof what[0]);
+  int trapped = 0;
+  for (char k = 0; k < n; k++) {
+    lvm_spawn_opts o = {.flags = LVM_SPAWN_MONITOR};
+    lvm_pid_t c;
+    CHECK(lvm_spawn_opt(wild, &k, 1, &o, &c) == LVM_OK);
+    char buf[512];
+    lvm_msg_info info;
+    const int64_t tags[] = {LVM_TAG_DOWN};
+    CHECK(lvm_receive(tags, 1, 10000000000LL, buf, sizeof buf - 1, &info) == LVM_OK);
+    buf[info.copied] = 0;
+    lvm_exit_info *e = (lvm_exit_info *)buf;
+    const char *text = buf + sizeof *e;
+    char want[64];
+    snprintf(want, sizeof want, "lvm.%s: ", what[(int)k]);
+    if (e->kind == LVM_EXIT_TRAP && !strncmp(text, want, strlen(want)) && strstr(text, "outside the caller's memory"))
+      trapped++;
+    else
+      printf("FAILED: %s with a wild pointer: kind %d, \"%s\"\n", what[(int)k], e->kind, text);
+  }
+  printf("badptr: %d of %d calls with a wild pointer trapped their caller only\n", trapped, n);
+  CHECK(trapped == n);
 }
 
 int main(int argc, char **argv) {
@@ -305,8 +611,15 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "linktrap") && argc > 2) linktrap(argv[2]);
   else if (!strcmp(what, "watch") && argc > 2) watch(argv[2]);
   else if (!strcmp(what, "erl") && argc > 2) erl(argv[2]);
+  else if (!strcmp(what, "rspawn") && argc > 3) rspawn(argv[2], argv[3]);
+  else if (!strcmp(what, "rspawn-status") && argc > 2) rspawn_status(argv[2]);
+  else if (!strcmp(what, "badptr")) badptr();
+  else if (!strcmp(what, "restart") && argc > 2) restart(argv[2]);
+  else if (!strcmp(what, "rtt") && argc > 3) rtt(argv[2], atoi(argv[3]));
+  else if (!strcmp(what, "flood") && argc > 3) flood(argv[2], atoi(argv[3]));
   else {
-    fprintf(stderr, "usage: dist.wasm echo NAME | mesh N PEER... | ping NODE N | once NODE | linktrap NODE | watch NODE | erl NODE\n");
+    fprintf(stderr, "usage: dist.wasm echo NAME | mesh N PEER... | ping NODE N | once NODE | linktrap NODE | watch NODE | erl NODE\n"
+                    "       | rspawn NODE NAME | rspawn-status NODE | badptr\n");
     return 2;
   }
   fflush(stdout);

@@ -4,6 +4,11 @@
 // unknown term tag; unknown: control message 99; length: a frame header
 // of 2^32 - 1 bytes), checks that NODE closes that connection, then
 // connects again and checks that {echo, NODE} still answers.
+// The remote spawn kinds send a spawn request to NODE's $lvm_spawn with
+// module bytes that do not match their hash (spawn-hash) or that are not
+// a module (spawn-invalid) and check the answer is bad_module on a
+// connection that stays open; spawn-malformed sends a request of the wrong
+// shape, which closes the connection like any bad input.
 #include <ei.h>
 #include <poll.h>
 #include <unistd.h>
@@ -14,6 +19,7 @@
 #include <vector>
 
 #include "dist/etf.h"
+#include "dist/sha256.h"
 
 using namespace lvm::dist;
 
@@ -31,6 +37,50 @@ std::vector<uint8_t> frame_head(std::vector<uint8_t>& f, int64_t op) {
   w.atom("");
   w.atom("echo");
   return f;
+}
+
+// A spawn request of `module` announced under `hash` (tests/dist: the
+// wire form is docs/distribution.md's).
+void spawn_request(std::vector<uint8_t>& f, std::span<const uint8_t> module, const Sha256& hash) {
+  f.assign(4, 0);
+  f.push_back(112);
+  EtfWriter w(f);
+  w.version();
+  w.tuple(4);
+  w.integer(6);
+  w.pid(ec.thisnodename, 1, 0, ec.creation);
+  w.atom("");
+  w.atom("$lvm_spawn");
+  w.version();
+  w.tuple(11);
+  w.atom("spawn");
+  w.integer(1);
+  w.binary(hash);
+  w.integer(int64_t(module.size()));
+  w.integer(0);
+  w.binary({});
+  w.integer(0);
+  w.integer(0);
+  w.integer(0);
+  w.atom("undefined");
+  w.binary(module);
+}
+
+// Reads from fd for up to 10 s until `want` appears; false if it does not
+// or the node closes the connection.
+bool answered(int fd, std::span<const uint8_t> want) {
+  std::vector<uint8_t> in;
+  for (int k = 0; k < 100; ++k) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    uint8_t buf[4096];
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return false;
+    in.insert(in.end(), buf, buf + n);
+    for (size_t i = 0; i + want.size() <= in.size(); ++i)
+      if (!std::memcmp(in.data() + i, want.data(), want.size())) return true;
+  }
+  return false;
 }
 
 void finish(std::vector<uint8_t>& f) {
@@ -53,7 +103,7 @@ bool closed_by_node(int fd) {
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::fprintf(stderr, "usage: lvm-dist-peer NODE COOKIE truncated|corrupt|unknown|length\n");
+    std::fprintf(stderr, "usage: lvm-dist-peer NODE COOKIE truncated|corrupt|unknown|length|spawn-hash|spawn-invalid|spawn-malformed\n");
     return 2;
   }
   const std::string kind = argv[3];
@@ -67,7 +117,42 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::vector<uint8_t> f;
-  if (kind == "length") {
+  if (kind == "spawn-hash" || kind == "spawn-invalid") {
+    // Bytes that start like a module; for spawn-hash, announced under the
+    // hash of other bytes.
+    const std::vector<uint8_t> junk = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 200, 200, 200};
+    Sha256 h = sha256(junk);
+    if (kind == "spawn-hash") h[0] ^= 1;
+    spawn_request(f, junk, h);
+    finish(f);
+    if (write(fd, f.data(), f.size()) != ssize_t(f.size())) return 1;
+    const uint8_t want[] = {'b', 'a', 'd', '_', 'm', 'o', 'd', 'u', 'l', 'e'};
+    if (!answered(fd, want)) {
+      std::fprintf(stderr, "%s: no bad_module answer\n", kind.c_str());
+      return 1;
+    }
+    std::printf("%s: the node answered bad_module\n", kind.c_str());
+    // The connection is still good: the echo answers on it.
+    frame_head(f, 6);
+    f.insert(f.end(), {131, 104, 2, 97, 5, 109, 0, 0, 0, 2, 'o', 'k'});
+    finish(f);
+    if (write(fd, f.data(), f.size()) != ssize_t(f.size())) return 1;
+    const uint8_t ok[] = {97, 5, 109, 0, 0, 0, 2, 'o', 'k'};
+    if (!answered(fd, ok)) {
+      std::fprintf(stderr, "%s: no answer from the echo afterwards\n", kind.c_str());
+      return 1;
+    }
+    std::printf("%s: the node's echo answered afterwards\n", kind.c_str());
+    return 0;
+  }
+  if (kind == "spawn-malformed") {
+    frame_head(f, 6);
+    f[f.size() - 5] = 10;  // the name: '$lvm_spawn', not 'echo'
+    f.resize(f.size() - 4);
+    f.insert(f.end(), {'$', 'l', 'v', 'm', '_', 's', 'p', 'a', 'w', 'n'});
+    f.insert(f.end(), {131, 104, 2, 119, 5, 's', 'p', 'a', 'w', 'n', 97, 1});  // {spawn, 1}
+    finish(f);
+  } else if (kind == "length") {
     f = {0xff, 0xff, 0xff, 0xff, 112, 131};
   } else if (kind == "unknown") {
     frame_head(f, 99);

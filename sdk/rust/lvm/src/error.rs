@@ -23,6 +23,14 @@ pub enum Error {
     NotFound,
     /// Spawn: this process may not spawn (`LVM_EPERM`).
     NotPermitted,
+    /// Not a distributed node, a malformed node name, or the node cannot
+    /// be reached (`LVM_ENONODE`).
+    NoNode,
+    /// Remote spawn: the module is beyond the node's --max-remote-module
+    /// (`LVM_ETOOBIG`).
+    TooBig,
+    /// Remote spawn: the node could not load the module (`LVM_EBADMODULE`).
+    BadModule,
     /// A message or argument that does not decode as its type.
     BadMessage,
     /// A status code this crate does not know.
@@ -42,6 +50,9 @@ impl Error {
             sys::EEXIST => Error::Exists,
             sys::ENOTFOUND => Error::NotFound,
             sys::EPERM => Error::NotPermitted,
+            sys::ENONODE => Error::NoNode,
+            sys::ETOOBIG => Error::TooBig,
+            sys::EBADMODULE => Error::BadModule,
             other => Error::Other(other),
         })
     }
@@ -58,6 +69,9 @@ impl fmt::Display for Error {
             Error::Exists => f.write_str("the name is taken"),
             Error::NotFound => f.write_str("not found"),
             Error::NotPermitted => f.write_str("not permitted"),
+            Error::NoNode => f.write_str("no such node"),
+            Error::TooBig => f.write_str("the module is too big for the node"),
+            Error::BadModule => f.write_str("the node could not load the module"),
             Error::BadMessage => f.write_str("a message that does not decode as its type"),
             Error::Other(code) => write!(f, "status {}", code),
         }

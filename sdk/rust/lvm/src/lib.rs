@@ -29,14 +29,15 @@ pub use call::{call, unique_tag, Call, Server};
 pub use codec::{decode, encode, tag_of};
 pub use error::Error;
 pub use process::{
-    cancel_timer, demonitor, exit, kill, link, monitor, register, self_process, send_after, send_bytes, sleep,
-    trap_exit, unlink, unregister, whereis, yield_now, MonitorRef, Process, TimerRef,
+    cancel_timer, demonitor, exit, kill, link, monitor, monitor_node, node_of, node_self, register, self_process,
+    send_after, send_bytes, send_named, sleep, trap_exit, unlink, unregister, whereis, whereis_on, yield_now,
+    MonitorRef, Process, TimerRef,
 };
 pub use receive::{
     receive, receive_any, receive_down, receive_exit, receive_message, receive_tag, receive_tag_timeout,
     receive_timeout, Down, Envelope, Exit, ExitReason,
 };
-pub use spawn::{__capture, spawn, spawn_link, spawn_monitor, spawn_opt, SpawnOptions, Spawned, Task};
+pub use spawn::{__capture, spawn, spawn_link, spawn_monitor, spawn_opt, spawn_remote, SpawnOptions, Spawned, Task};
 
 /// Installs the crate's panic hook in the root process at once (spawned
 /// processes have it from their start; the root gets it from its first

@@ -83,14 +83,73 @@ impl<M> fmt::Display for Process<M> {
         write!(f, "{}", self.pid)
     }
 }
+// On the wire a handle is its u64 pid when the VM is not distributed; on
+// a node (lvm run --name) it is u64 (bit 63 | length) and the pid's
+// portable bytes (pid_encode, which name its node), so it means the same
+// process on whichever node decodes it (as in sdk/cpp/lvm.hpp).
+const PORTABLE_PID: u64 = 1 << 63;
+
+fn distributed() -> bool {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static ON: AtomicU8 = AtomicU8::new(0); // 0 unknown, 1 no, 2 yes
+    match ON.load(Ordering::Relaxed) {
+        0 => {
+            let on = unsafe { sys::node_self(std::ptr::null_mut(), 0) } > 0;
+            ON.store(if on { 2 } else { 1 }, Ordering::Relaxed);
+            on
+        }
+        v => v == 2,
+    }
+}
+
 impl<M> Serialize for Process<M> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(self.pid)
+        use serde::ser::SerializeTuple;
+        if self.pid == 0 || !distributed() {
+            return s.serialize_u64(self.pid);
+        }
+        let mut buf = [0u8; 300];
+        let n = unsafe { sys::pid_encode(self.pid, buf.as_mut_ptr(), buf.len()) }.clamp(0, 300) as usize;
+        let mut t = s.serialize_tuple(1 + n)?;
+        t.serialize_element(&(PORTABLE_PID | n as u64))?;
+        for b in &buf[..n] {
+            t.serialize_element(b)?;
+        }
+        t.end()
     }
 }
 impl<'de, M> Deserialize<'de> for Process<M> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Process::from_pid(u64::deserialize(d)?))
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = u64;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a process handle")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
+                use serde::de::Error as _;
+                let head: u64 = seq.next_element()?.ok_or_else(|| A::Error::custom("no pid"))?;
+                if head & PORTABLE_PID == 0 {
+                    return Ok(head);
+                }
+                let n = (head & !PORTABLE_PID) as usize;
+                if n == 0 || n > 300 {
+                    return Err(A::Error::custom("a portable pid of a bad length"));
+                }
+                let mut buf = [0u8; 300];
+                for b in buf.iter_mut().take(n) {
+                    *b = seq.next_element()?.ok_or_else(|| A::Error::custom("a truncated pid"))?;
+                }
+                let mut pid = 0;
+                if unsafe { sys::pid_decode(buf.as_ptr(), n, &mut pid) } != sys::OK {
+                    return Err(A::Error::custom("bytes that name no process"));
+                }
+                Ok(pid)
+            }
+        }
+        // (bincode reads a tuple's elements one by one, with no length on
+        // the wire: a plain u64 reads as its first element.)
+        Ok(Process::from_pid(d.deserialize_tuple(1 + 300, V)?))
     }
 }
 
@@ -212,4 +271,50 @@ pub(crate) fn duration_ns(d: Duration) -> i64 {
 pub(crate) fn flush_stdio() {
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
+}
+
+// ---- nodes (docs/distribution.md; lvm run --name NAME@HOST) ----
+
+fn name_from(get: impl Fn(*mut u8, usize) -> i32) -> Option<String> {
+    let mut buf = [0u8; 256];
+    let n = get(buf.as_mut_ptr(), buf.len());
+    if n <= 0 {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&buf[..(n as usize).min(buf.len())]).into_owned())
+}
+
+/// This node's name (NAME@HOST), or `None` when the VM is not distributed.
+pub fn node_self() -> Option<String> {
+    name_from(|b, c| unsafe { sys::node_self(b, c) })
+}
+
+/// The name of the node `p` lives on (`nonode@nohost` for a local process
+/// of a VM that is not distributed); `None` for an unknown pid.
+pub fn node_of<M>(p: Process<M>) -> Option<String> {
+    name_from(|b, c| unsafe { sys::pid_node(p.pid(), b, c) })
+}
+
+/// The process registered under `name` on `node` (an lvm or an Erlang
+/// node; "" is this one), typed for messages `M`: `Err(NotFound)`,
+/// `Err(NoNode)` or `Err(TimedOut)`.
+pub fn whereis_on<M>(node: &str, name: &str) -> Result<Process<M>, Error> {
+    let mut pid = 0;
+    Error::check(unsafe { sys::whereis_remote(node.as_ptr(), node.len(), name.as_ptr(), name.len(), &mut pid) })?;
+    Ok(Process::from_pid(pid))
+}
+
+/// Sends `value` with `tag` to the process registered as `name` on `node`
+/// (`{Name, Node} ! Msg`; dropped if there is none there).
+pub fn send_named<T: Serialize + ?Sized>(node: &str, name: &str, tag: i64, value: &T) -> Result<(), Error> {
+    let bytes = encode(value);
+    Error::check(unsafe {
+        sys::send_named(node.as_ptr(), node.len(), name.as_ptr(), name.len(), tag, bytes.as_ptr(), bytes.len())
+    })
+}
+
+/// Node-up / node-down messages (`sys::TAG_NODEUP`, `sys::TAG_NODEDOWN`,
+/// the node's name as bytes) about `node` while `on`.
+pub fn monitor_node(node: &str, on: bool) -> Result<(), Error> {
+    Error::check(unsafe { sys::monitor_node(node.as_ptr(), node.len(), on as i32) })
 }

@@ -72,6 +72,8 @@ pub enum ExitReason {
     Killed,
     /// It was not alive when the link or monitor was made.
     NoProc,
+    /// Its node's connection was lost (docs/distribution.md).
+    NoConnection,
 }
 
 impl ExitReason {
@@ -89,6 +91,7 @@ impl fmt::Display for ExitReason {
             ExitReason::Trap(t) => write!(f, "trapped: {}", t),
             ExitReason::Killed => f.write_str("was killed"),
             ExitReason::NoProc => f.write_str("was not alive"),
+            ExitReason::NoConnection => f.write_str("was cut off (noconnection)"),
         }
     }
 }
@@ -126,6 +129,7 @@ fn exit_info(b: &[u8]) -> Option<(u64, Process<()>, ExitReason)> {
         sys::EXIT_TRAP => ExitReason::Trap(String::from_utf8_lossy(&b[24..]).into_owned()),
         sys::EXIT_KILLED => ExitReason::Killed,
         sys::EXIT_NOPROC => ExitReason::NoProc,
+        sys::EXIT_NOCONNECTION => ExitReason::NoConnection,
         _ => return None,
     };
     Some((u64_at(0), Process::from_pid(u64_at(8)), reason))

@@ -59,6 +59,15 @@ impl Task {
 
     /// Starts a process running the task, typed for messages `M`.
     pub fn start<M>(&self, options: SpawnOptions) -> Result<Spawned<M>, Error> {
+        self.start_on("", options)
+    }
+
+    /// Starts it on another node (docs/distribution.md; "" is this one):
+    /// a fresh instance of this module there (sent once if the node lacks
+    /// it). The call waits for the node's answer: `Err(NoNode)`,
+    /// `Err(NotPermitted)` (the node refuses remote spawns), `Err(TooBig)`,
+    /// `Err(BadModule)`, `Err(TimedOut)`, ...
+    pub fn start_on<M>(&self, node: &str, options: SpawnOptions) -> Result<Spawned<M>, Error> {
         crate::panic::install();
         let mut opts = sys::SpawnOpts {
             flags: (if options.link { sys::SPAWN_LINK } else { 0 })
@@ -69,7 +78,14 @@ impl Task {
             monitor_ref: 0,
         };
         let mut pid = 0;
-        let s = unsafe { sys::spawn_opt(self.entry, self.args.as_ptr(), self.args.len(), &mut opts, &mut pid) };
+        let s = if node.is_empty() {
+            unsafe { sys::spawn_opt(self.entry, self.args.as_ptr(), self.args.len(), &mut opts, &mut pid) }
+        } else {
+            unsafe {
+                sys::spawn_remote(node.as_ptr(), node.len(), self.entry, self.args.as_ptr(), self.args.len(), &mut opts,
+                                  &mut pid)
+            }
+        };
         Error::check(s)?;
         Ok(Spawned {
             process: Process::from_pid(pid),
@@ -212,4 +228,14 @@ macro_rules! task {
     ($(move)? | $($v:ident),* $(,)? | $body:expr) => {
         $crate::Task::new(($($crate::__capture($v),)*), |($($v,)*)| $body)
     };
+}
+
+/// Spawns `f(captures)` on another node (see `Task::start_on`).
+pub fn spawn_remote<M, C: Serialize + DeserializeOwned>(
+    node: &str,
+    options: SpawnOptions,
+    captures: C,
+    f: fn(C),
+) -> Result<Spawned<M>, Error> {
+    Task::new(captures, f).start_on(node, options)
 }

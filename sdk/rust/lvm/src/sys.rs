@@ -19,6 +19,8 @@ pub const EINVAL: i32 = 7;
 pub const EEXIST: i32 = 8;
 pub const ENOTFOUND: i32 = 9;
 pub const EPERM: i32 = 10;
+pub const ENONODE: i32 = 11;
+pub const ETOOBIG: i32 = 12;
 
 /// Tag of the message a linked process's end sends to a process trapping exits.
 pub const TAG_EXIT: i64 = i64::MIN + 1;
@@ -32,6 +34,12 @@ pub const EXIT_CODE: i32 = 1;
 pub const EXIT_TRAP: i32 = 2;
 pub const EXIT_KILLED: i32 = 3;
 pub const EXIT_NOPROC: i32 = 4;
+pub const EXIT_NOCONNECTION: i32 = 5;
+
+/// Tag of a node-up message (`monitor_node`; the payload is the node's name).
+pub const TAG_NODEUP: i64 = i64::MIN + 4;
+/// Tag of a node-down message.
+pub const TAG_NODEDOWN: i64 = i64::MIN + 5;
 
 pub const SPAWN_LINK: u32 = 1;
 pub const SPAWN_MONITOR: u32 = 2;
@@ -92,4 +100,15 @@ extern "C" {
     pub fn whereis(name: *const u8, len: usize, pid: *mut Pid) -> i32;
     pub fn send_after(to: Pid, tag: i64, data: *const u8, len: usize, delay_ns: i64, reference: *mut u64) -> i32;
     pub fn cancel_timer(reference: u64) -> i32;
+    // Distribution (docs/distribution.md).
+    pub fn node_self(buf: *mut u8, cap: usize) -> i32;
+    pub fn pid_node(pid: Pid, buf: *mut u8, cap: usize) -> i32;
+    pub fn send_named(node: *const u8, node_len: usize, name: *const u8, name_len: usize, tag: i64, data: *const u8,
+                      len: usize) -> i32;
+    pub fn monitor_node(node: *const u8, len: usize, on: i32) -> i32;
+    pub fn pid_encode(pid: Pid, buf: *mut u8, cap: usize) -> i32;
+    pub fn pid_decode(buf: *const u8, len: usize, pid: *mut Pid) -> i32;
+    pub fn spawn_remote(node: *const u8, node_len: usize, entry: u32, args: *const u8, len: usize,
+                        opts: *mut SpawnOpts, pid: *mut Pid) -> i32;
+    pub fn whereis_remote(node: *const u8, node_len: usize, name: *const u8, name_len: usize, pid: *mut Pid) -> i32;
 }

@@ -483,6 +483,76 @@ fn abi() {
     println!("abi: a wild pointer to lvm.trap: {}", d.reason);
 }
 
+// ---- nodes (run by tests/dist/test_dist.sh, on a node) ----
+
+fn add((parent, a, b): (Process<String>, i32, i32)) {
+    parent.send(&format!("{} on {}", a + b, node_self().unwrap_or_default())).unwrap();
+}
+
+fn dist(node: &str, name: &str) {
+    let me = node_self().unwrap();
+    let child = spawn_remote::<(), _>(node, SpawnOptions::default(), (self_process::<String>(), 20, 22), add).unwrap();
+    check(node_of(child.process).as_deref() == Some(node), "the child's node");
+    let sum: String = receive_timeout(Duration::from_secs(20)).unwrap();
+    check(sum == format!("42 on {}", node), "remote sum");
+    println!("dist: spawn_remote: {}", sum);
+    fn exit7(_: ()) {
+        exit(7)
+    }
+    let w = spawn_remote::<(), _>(node, SpawnOptions { monitor: true, ..Default::default() }, (), exit7).unwrap();
+    let d = receive_down(Some(Duration::from_secs(20))).unwrap();
+    check(Some(d.monitor) == w.monitor && d.process.pid() == w.process.pid() && d.reason == ExitReason::Code(7), "DOWN");
+    println!("dist: a monitored remote child {}", d.reason);
+    let there: Process<u32> = whereis_on(node, name).unwrap();
+    check(node_of(there).as_deref() == Some(node), "whereis_on's node");
+    there.send_tagged(77, &0xbeefu32).unwrap();
+    check(receive_tag_timeout::<u32>(77, Some(Duration::from_secs(10))) == Ok(0xbeef), "echo by pid");
+    check(whereis_on::<()>(node, "nosuch").err() == Some(Error::NotFound), "whereis_on nosuch");
+    send_named(node, name, 78, &5u32).unwrap();
+    check(receive_tag_timeout::<u32>(78, Some(Duration::from_secs(10))) == Ok(5), "echo by name");
+    monitor_node(node, true).unwrap();
+    let up = receive_message(&[sys::TAG_NODEUP], Some(Duration::from_secs(10))).unwrap();
+    check(up.bytes() == node.as_bytes(), "nodeup");
+    println!("dist: whereis_on {}, send_named and monitor_node work; node_self {}", node, me);
+}
+
+fn dist_badptr() {
+    // Each node import given a wild pointer traps the caller only.
+    fn wild(k: u32) {
+        let bad = 0xffff_fff0usize;
+        let mut pid = 0u64;
+        unsafe {
+            match k {
+                0 => drop(sys::node_self(bad as *mut u8, 64)),
+                1 => drop(sys::pid_node(1, bad as *mut u8, 64)),
+                2 => drop(sys::send_named(bad as *const u8, 64, b"x".as_ptr(), 1, 5, std::ptr::null(), 0)),
+                3 => drop(sys::monitor_node(bad as *const u8, 64, 1)),
+                4 => drop(sys::pid_encode(1, bad as *mut u8, 64)),
+                5 => drop(sys::pid_decode(bad as *const u8, 64, &mut pid)),
+                6 => drop(sys::spawn_remote(bad as *const u8, 64, 0, std::ptr::null(), 0, std::ptr::null_mut(), &mut pid)),
+                _ => drop(sys::whereis_remote(bad as *const u8, 64, b"x".as_ptr(), 1, &mut pid)),
+            }
+        }
+        exit(9)
+    }
+    let names = ["node_self", "pid_node", "send_named", "monitor_node", "pid_encode", "pid_decode", "spawn_remote",
+                 "whereis_remote"];
+    let mut trapped = 0;
+    for (k, n) in names.iter().enumerate() {
+        let (_p, _m): (Process<()>, _) = spawn_monitor(k as u32, wild).unwrap();
+        let d = receive_down(Some(Duration::from_secs(10))).unwrap();
+        if matches!(&d.reason, ExitReason::Trap(t) if t.starts_with(&format!("lvm.{}: ", n))
+                    && t.contains("outside the caller's memory"))
+        {
+            trapped += 1;
+        } else {
+            println!("FAILED: {} with a wild pointer: {}", n, d.reason);
+        }
+    }
+    check(trapped == names.len(), "every wild pointer trapped");
+    println!("dist-badptr: {} of {} node imports given a wild pointer trapped their caller only", trapped, names.len());
+}
+
 fn main() {
     lvm::init();
     let which = std::env::args().nth(1).unwrap_or_default();
@@ -496,6 +566,11 @@ fn main() {
         "timers" => timers(),
         "supervisor" => supervisors(),
         "abi" => abi(),
+        "dist" => {
+            let a: Vec<String> = std::env::args().collect();
+            dist(&a[2], &a[3])
+        }
+        "dist-badptr" => dist_badptr(),
         "panic" => panic!("the root panics"),
         _ => {
             eprintln!("usage: sdk_test serialize|spawn|messages|call|signals|names|timers|supervisor|abi|panic");
