@@ -8,6 +8,8 @@
 %%   pingpong N R   N round trips between two processes, R rounds
 %%   throughput N R one sender, N messages, acknowledged at the end
 %%   idle N         N processes waiting in receive; BASE / READY markers
+%%   live N         N processes that each send "up" and wait in receive;
+%%                  ns per process from the first spawn to the last "up"
 -mode(compile).
 
 main([Mode, NS | Rest]) ->
@@ -15,7 +17,7 @@ main([Mode, NS | Rest]) ->
     R = case Rest of [RS | _] -> list_to_integer(RS); [] -> 5 end,
     run(list_to_atom(Mode), N, R);
 main(_) ->
-    io:format(standard_error, "usage: procbench.escript spawn|pingpong|throughput|idle N [ROUNDS]~n", []),
+    io:format(standard_error, "usage: procbench.escript spawn|pingpong|throughput|idle|live N [ROUNDS]~n", []),
     halt(2).
 
 now_ns() -> erlang:monotonic_time(nanosecond).
@@ -61,7 +63,30 @@ run(idle, N, _) ->
     timer:sleep(300),
     _ = [spawn(fun() -> receive _ -> ok end end) || _ <- lists:seq(1, N)],
     io:format("READY ~b~n", [N]),
+    receive never -> ok end;
+run(live, N, _) ->
+    io:format("BASE~n"),
+    timer:sleep(300),
+    Self = self(),
+    T0 = now_ns(),
+    Up = live_loop(Self, N, 0),
+    collect_up(N - Up),
+    Dt = now_ns() - T0,
+    io:format("RESULT live ~.1f ns~n", [Dt / max(N, 1)]),
+    io:format("READY ~b~n", [N]),
     receive never -> ok end.
+
+%% Spawns K waiters, taking the "up"s that have come in as it goes (like the
+%% lvm side's LVM_NOWAIT drain); returns how many it took.
+live_loop(_, 0, Up) -> Up;
+live_loop(Self, K, Up) ->
+    spawn(fun() -> Self ! up, receive _ -> ok end end),
+    live_loop(Self, K - 1, drain_up(Up)).
+
+drain_up(Up) -> receive up -> drain_up(Up + 1) after 0 -> Up end.
+
+collect_up(0) -> ok;
+collect_up(K) -> receive up -> collect_up(K - 1) end.
 
 spawn_loop(_, 0) -> ok;
 spawn_loop(Self, K) ->

@@ -15,6 +15,12 @@
  *   idle N         spawns N processes that wait in receive forever; prints
  *                  BASE before and READY after, pausing so the harness can
  *                  read the RSS
+ *   live N         spawns N processes that each tell the parent they are up
+ *                  and then wait in receive forever; the time from the first
+ *                  spawn to the last "up" is the cost of a process that stays
+ *                  alive (no slot or stack to reuse); prints BASE before,
+ *                  `RESULT live <ns per process> ns` and READY after, so the
+ *                  harness can read the memory of N waiting processes
  *
  * Linked with a 1 MiB maximum memory, so each process gets a small memory
  * slot (see vm/memory_pool.h); the processes keep their buffers in statics. */
@@ -184,9 +190,44 @@ static void bench_idle(uint32_t n) {
   lvm_receive_any((int64_t)600 * 1000000000, 0, 0, &info);
 }
 
+/* ---- live processes ---- */
+/* Like replier, but stays: the "up" message says it has run as far as its
+ * receive (its stack is touched), so the time covers a whole live process. */
+static void waiter(void) {
+  load_parent();
+  lvm_send(parent, 1, 0, 0);
+  lvm_receive_any(LVM_INFINITY, 0, 0, &info);
+}
+
+static void bench_live(uint32_t n) {
+  printf("BASE\n");
+  fflush(stdout);
+  lvm_sleep(300000000);
+  lvm_pid_t self = lvm_self(), pid;
+  uint32_t up = 0;
+  const double t0 = now_ns();
+  for (uint32_t i = 0; i < n; i++) {
+    if (lvm_spawn(waiter, &self, sizeof self, &pid) != LVM_OK) {
+      fprintf(stderr, "procbench: spawn %u failed\n", i);
+      exit(1);
+    }
+    while (lvm_receive_any(LVM_NOWAIT, 0, 0, &info) == LVM_OK) up++;
+  }
+  while (up < n) {
+    lvm_receive_any(LVM_INFINITY, 0, 0, &info);
+    up++;
+  }
+  const double dt = now_ns() - t0;
+  printf("RESULT live %.1f ns\n", n ? dt / n : 0.0);
+  printf("READY %u\n", n);
+  fflush(stdout);
+  /* Until the harness kills the VM (a timeout, so this is not a deadlock). */
+  lvm_receive_any((int64_t)600 * 1000000000, 0, 0, &info);
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: procbench.wasm spawn|pingpong|throughput|switch|hostcall|idle N [ROUNDS]\n");
+    fprintf(stderr, "usage: procbench.wasm spawn|pingpong|throughput|switch|hostcall|idle|live N [ROUNDS]\n");
     return 2;
   }
   const uint32_t n = (uint32_t)strtoul(argv[2], 0, 10);
@@ -198,6 +239,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(argv[1], "switch")) bench_switch(n);
   else if (!strcmp(argv[1], "hostcall")) bench_hostcall(n);
   else if (!strcmp(argv[1], "idle")) bench_idle(n);
+  else if (!strcmp(argv[1], "live")) bench_live(n);
   else return 2;
   return 0;
 }
