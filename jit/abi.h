@@ -34,6 +34,8 @@ enum Stub : uint8_t {
                      // the new stack pointer), else the preemption / fuel check
   kStubTrap,         // raises the trap in the first C argument register
   kStubCallFuncInst, // calls the FuncInst in the scratch register (another instance, a host function)
+  kStubImport,       // an imported function's FuncInst in the scratch register: a host function
+                     // through the host-call path, else as kStubCallFuncInst
   kStubLazy,         // compiles function <scratch> of the running module, then enters it
   kStubInterp,       // runs function <scratch> in the interpreter (a function the JIT cannot compile)
   kStubCount,

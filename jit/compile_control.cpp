@@ -352,23 +352,14 @@ void Compiler::call(uint32_t func_index) {
   prepare_call(type);
   MacroAssembler& a = *masm_;
   if (func_index < m_.num_imported_functions) {
-    // An import: a host function (the common case: the host-call stub), or
-    // a function of another instance (the generic stub).
-    const Gpr f = alloc_gpr(), t = alloc_gpr();
+    // An import: its FuncInst to the import stub, which takes the host-call
+    // path for a host function (the common case) and the generic one for
+    // a function of another instance.
+    const Gpr f = alloc_gpr();
     a.load_ptr(f, a.ctx(Ctx::funcs()));
-    a.load_ptr(f, Address{f, Gpr{}, 1, int32_t(8 * func_index)});
-    Label generic = a.new_label(), done = a.new_label();
-    a.load_ptr(t, Address{f, Gpr{}, 1, FuncInstLayout::host()});
-    a.test(W::W64, t);
-    a.branch(Cond::Eq, generic);
-    a.store(a.ctx(Ctx::pending_fn()), f, 8);
-    a.call_ctx(Ctx::stub(kStubHostCall));
-    a.jmp(done);
-    a.bind(generic);
-    a.mov(W::W64, Regs::scratch(), f);
-    a.call_ctx(Ctx::stub(kStubCallFuncInst));
-    a.bind(done);
-    gpr_free_ |= (1u << f.code) | (1u << t.code);
+    a.load_ptr(Regs::scratch(), Address{f, Gpr{}, 1, int32_t(8 * func_index)});
+    a.call_ctx(Ctx::stub(kStubImport));
+    gpr_free_ |= 1u << f.code;
   } else {
     a.call_indirect_abs(&code_table_[func_index]);
   }

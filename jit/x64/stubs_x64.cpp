@@ -179,6 +179,15 @@ Stubs generate() {
   asmjit::Label check = g.host_like(reinterpret_cast<const void*>(&stub_targets::check_point), false);
   asmjit::Label interp = g.host_like(reinterpret_cast<const void*>(&stub_targets::interp_call), true);
 
+  // import: the FuncInst in r11; one compare picks the host-call path.
+  asmjit::Label import = a.newLabel();
+  a.align(AlignMode::kCode, 16);
+  a.bind(import);
+  a.cmp(x::qword_ptr(x::r11, FuncInstLayout::host()), 0);
+  a.je(funcinst);
+  a.mov(C(J(offsetof(JitState, pending_fn))), x::r11);
+  a.jmp(host);
+
   // entry check: called from a prologue whose new stack pointer (r11) is
   // below stack_limit: the call stack is exhausted if it is below the
   // floor; else stack_limit asked for the check point.
@@ -212,6 +221,7 @@ Stubs generate() {
   s.table[kStubEntryCheck] = at(entry_check);
   s.table[kStubTrap] = at(g.trap);
   s.table[kStubCallFuncInst] = at(funcinst);
+  s.table[kStubImport] = at(import);
   s.table[kStubLazy] = at(lazy);
   s.table[kStubInterp] = at(interp);
   s.ok = true;
