@@ -1,4 +1,4 @@
-// dist/sha256.cpp against FIPS 180-4's examples (and the one-block and
+// dist/sha256.cpp (nettle underneath) against FIPS 180-4's examples (and the one-block and
 // two-block padding edges): prints each failure, exits 1 if any.
 #include <cstdio>
 #include <string>
