@@ -233,6 +233,40 @@ int32_t remote_status(RemoteStatus s) {
   return kLvmLimit;
 }
 
+// lvm_spawn_opts (docs/abi.md) as a guest passed it: flags, a memory limit
+// in pages and a reduction limit (0: the caller's), the monitor reference
+// written back at +16.
+struct GuestSpawnOpts {
+  uint32_t flags = 0, pages = 0;
+  uint64_t reductions = 0;
+  bool valid() const {
+    return !(flags & ~uint32_t(kSpawnLink | kSpawnMonitor | kSpawnNoSpawn)) && reductions <= uint64_t(INT64_MAX);
+  }
+};
+GuestSpawnOpts read_spawn_opts(const Buffer& raw) {
+  GuestSpawnOpts o;
+  std::memcpy(&o.flags, raw.data, 4);
+  std::memcpy(&o.pages, raw.data + 4, 4);
+  std::memcpy(&o.reductions, raw.data + 8, 8);
+  return o;
+}
+// The child's options: linked or monitored as asked (the reference to
+// `ref`), with the caller's limits narrowed by `o`.
+SpawnOptions child_options(Process& parent, const GuestSpawnOpts& o, uint64_t* ref) {
+  SpawnOptions opts;
+  opts.parent = &parent;
+  opts.link = o.flags & kSpawnLink;
+  opts.monitor = o.flags & kSpawnMonitor;
+  opts.monitor_ref = ref;
+  opts.limits = parent.limits();
+  ProcessLimits& l = opts.limits;
+  if (o.pages) l.max_memory_pages = std::min<uint64_t>(l.max_memory_pages, o.pages);
+  if (o.reductions)
+    l.max_reductions = l.max_reductions ? std::min(l.max_reductions, int64_t(o.reductions)) : int64_t(o.reductions);
+  if (o.flags & kSpawnNoSpawn) l.may_spawn = false;
+  return opts;
+}
+
 // The end of a call to another node (the caller waits in it): the answer,
 // the give-up at the deadline, or another wait. `out` gets the pid; with
 // `opts` (a monitored spawn) the monitor's reference goes to opts + 16.
@@ -361,15 +395,8 @@ void add_node_functions(std::vector<HostFunction>& fns) {
     if (!buffer(call, "spawn_remote", "pid output", call.u32(6), 8, out, trap, true)) return trap;
     RemoteHub* hub = p->scheduler().remote();
     if (p->waiting()) return remote_wait(call, p, hub, out, has_opts ? &raw : nullptr);
-    uint32_t flags = 0, pages = 0;
-    uint64_t reductions = 0;
-    if (has_opts) {
-      std::memcpy(&flags, raw.data, 4);
-      std::memcpy(&pages, raw.data + 4, 4);
-      std::memcpy(&reductions, raw.data + 8, 8);
-    }
-    if (flags & ~uint32_t(kSpawnLink | kSpawnMonitor | kSpawnNoSpawn) || reductions > uint64_t(INT64_MAX) ||
-        node.size > kMaxNameBytes) {
+    const GuestSpawnOpts o = has_opts ? read_spawn_opts(raw) : GuestSpawnOpts{};
+    if (!o.valid() || node.size > kMaxNameBytes) {
       call.set_i32(0, kLvmInvalid);
       return Trap::None;
     }
@@ -382,25 +409,11 @@ void add_node_functions(std::vector<HostFunction>& fns) {
       call.set_i32(0, kLvmNoEntry);
       return Trap::None;
     }
-    // The child's limits: the caller's, narrowed by the options.
-    const ProcessLimits& mine = p->limits();
-    uint64_t max_pages = mine.max_memory_pages;
-    if (pages) max_pages = std::min<uint64_t>(max_pages, pages);
-    int64_t max_red = mine.max_reductions;
-    if (reductions) max_red = max_red ? std::min(max_red, int64_t(reductions)) : int64_t(reductions);
+    uint64_t ref = 0;
+    SpawnOptions opts = child_options(*p, o, &ref);
     const std::string_view n = text(node);
     if (n.empty() || (hub && n == hub->node_name()) || (!hub && n == dist::kNoNode)) {
       // This node: a local spawn.
-      SpawnOptions opts;
-      opts.parent = p;
-      opts.link = flags & kSpawnLink;
-      opts.monitor = flags & kSpawnMonitor;
-      uint64_t ref = 0;
-      opts.monitor_ref = &ref;
-      opts.limits = mine;
-      opts.limits.max_memory_pages = max_pages;
-      opts.limits.max_reductions = max_red;
-      if (flags & kSpawnNoSpawn) opts.limits.may_spawn = false;
       Trap t = do_spawn(call, "spawn_remote", *p, p->image(), f->index, call.u32(3), call.u32(4), call.u32(6), &opts);
       if (t == Trap::None && opts.monitor && has_opts) std::memcpy(raw.data + 16, &ref, 8);
       return t;
@@ -414,11 +427,12 @@ void add_node_functions(std::vector<HostFunction>& fns) {
     req.image = p->image();
     req.func = f->index;
     req.args = {args.data, args.size};
-    req.link = flags & kSpawnLink;
-    req.monitor = flags & kSpawnMonitor;
-    req.no_spawn = flags & kSpawnNoSpawn;
+    req.link = opts.link;
+    req.monitor = opts.monitor;
+    req.no_spawn = !opts.limits.may_spawn;
+    const uint64_t max_pages = opts.limits.max_memory_pages;
     req.max_memory_pages = max_pages < kMaxMemoryPages ? uint32_t(max_pages) : 0;
-    req.max_reductions = uint64_t(max_red);
+    req.max_reductions = uint64_t(opts.limits.max_reductions);
     call.consume_reductions(kSpawnReductions);
     RemoteResult r;
     if (!hub->spawn_remote(p->pid(), req, r)) {
@@ -483,12 +497,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
     Trap trap = Trap::None;
     Buffer raw;
     if (!buffer(call, "spawn_opt", "options", call.u32(3), 24, raw, trap, true)) return trap;
-    uint32_t flags, pages;
-    uint64_t reductions;
-    std::memcpy(&flags, raw.data, 4);
-    std::memcpy(&pages, raw.data + 4, 4);
-    std::memcpy(&reductions, raw.data + 8, 8);
-    if (flags & ~uint32_t(kSpawnLink | kSpawnMonitor | kSpawnNoSpawn) || reductions > uint64_t(INT64_MAX)) {
+    const GuestSpawnOpts o = read_spawn_opts(raw);
+    if (!o.valid()) {
       call.set_i32(0, kLvmInvalid);
       return Trap::None;
     }
@@ -497,20 +507,8 @@ std::vector<HostFunction> lvm_functions(std::shared_ptr<LvmAbiContext> ctx) {
       call.set_i32(0, kLvmNoEntry);
       return Trap::None;
     }
-    // The child gets the caller's limits, narrowed by the options.
-    SpawnOptions opts;
-    opts.parent = p;
-    opts.link = flags & kSpawnLink;
-    opts.monitor = flags & kSpawnMonitor;
     uint64_t ref = 0;
-    opts.monitor_ref = &ref;
-    opts.limits = p->limits();
-    if (pages) opts.limits.max_memory_pages = std::min<uint64_t>(opts.limits.max_memory_pages, pages);
-    if (reductions)
-      opts.limits.max_reductions = opts.limits.max_reductions
-                                       ? std::min(opts.limits.max_reductions, int64_t(reductions))
-                                       : int64_t(reductions);
-    if (flags & kSpawnNoSpawn) opts.limits.may_spawn = false;
+    SpawnOptions opts = child_options(*p, o, &ref);
     Trap t = do_spawn(call, "spawn_opt", *p, p->image(), f->index, call.u32(1), call.u32(2), call.u32(4), &opts);
     if (t == Trap::None && opts.monitor) std::memcpy(raw.data + 16, &ref, 8);
     return t;
