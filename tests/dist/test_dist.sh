@@ -10,33 +10,7 @@ HOST_GUEST=$BUILD/tests/dist/dist_host.wasm
 PEER=$BUILD/lvm-dist-peer
 HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/lvm-dist.XXXXXX")
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-pids=()
-# A free port for epmd: one nothing listens on.
-for k in $(seq 50); do
-  PORT=$((20000 + RANDOM % 30000))
-  (echo >/dev/tcp/127.0.0.1/$PORT) 2>/dev/null || break
-done
-export ERL_EPMD_PORT=$PORT
-# Watchdogs: even if this script is killed (a ctest timeout), every node
-# it started and its epmd are gone within 5 minutes.
-watchdogs=()
-watch_pid() { (sleep 280; kill -9 "$1") >/dev/null 2>&1 & watchdogs+=($!); }
-# (epmd refuses -kill while a node is registered: it takes a moment to see
-# a killed node's socket close, so stopping it is retried.)
-stop_epmd() { for k in $(seq 50); do epmd -port "$PORT" -kill >/dev/null 2>&1 && return; sleep 0.1; done; }
-(sleep 290; stop_epmd) >/dev/null 2>&1 &
-watchdogs+=($!)
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  stop_epmd
-  for w in "${watchdogs[@]}"; do pkill -P "$w" 2>/dev/null; kill "$w" 2>/dev/null; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-epmd -daemon -port "$PORT" || { echo "cannot start epmd on port $PORT" >&2; exit 1; }
-for k in $(seq 50); do epmd -port "$PORT" -names >/dev/null 2>&1 && break; sleep 0.1; done
+source "$HERE/epmd.sh"
 C="--cookie dist-test-cookie"
 H=127.0.0.1
 
