@@ -358,7 +358,7 @@ void Compiler::call(uint32_t func_index) {
     const Gpr f = alloc_gpr();
     a.load_ptr(f, a.ctx(Ctx::funcs()));
     a.load_ptr(Regs::scratch(), Address{f, Gpr{}, 1, int32_t(8 * func_index)});
-    a.call_ctx(Ctx::stub(kStubImport));
+    a.call_ctx_suspending(Ctx::stub(kStubImport));
     gpr_free_ |= 1u << f.code;
   } else {
     a.call_indirect_abs(&code_table_[func_index]);
@@ -414,7 +414,7 @@ void Compiler::call_indirect(uint32_t type_index, uint32_t table) {
   a.jmp(done);
   a.bind(generic);
   a.mov(W::W64, Regs::scratch(), t);
-  a.call_ctx(Ctx::stub(kStubCallFuncInst));
+  a.call_ctx_suspending(Ctx::stub(kStubCallFuncInst));
   a.bind(done);
   free_value(idx);
   gpr_free_ |= (1u << t.code) | (1u << u.code) | (1u << v.code);

@@ -288,12 +288,12 @@ void Compiler::emit_trap_stubs() {
   // The entry check's slow path: before the frame is set up (no homes
   // loaded yet, nothing to save).
   masm_->bind(entry_slow_);
-  masm_->call_ctx(Ctx::stub(kStubEntryCheck));
+  masm_->call_ctx_suspending(Ctx::stub(kStubEntryCheck));
   masm_->jmp(entry_cont_);
   for (const SlowPath& p : slow_paths_) {
     masm_->bind(p.slow);
     save_vhomes();
-    masm_->call_ctx(Ctx::stub(kStubCheckPoint));
+    masm_->call_ctx_suspending(Ctx::stub(kStubCheckPoint));
     reload_vhomes();
     masm_->jmp(p.cont);
   }

@@ -173,6 +173,12 @@ class MacroAssembler {
   // ---- calls ----
   // Calls through the function pointer at [ctx + off] (the shared stubs).
   virtual void call_ctx(int32_t off) = 0;
+  // The same for a stub that may suspend the process (jit/stubs.h: a
+  // suspending stub): the return address is pushed and the stub jumped
+  // to, so the return predictor gets no entry the suspension would leave
+  // behind; the stub comes back with a jump. Clobbers the C result
+  // register (the stub's C call does anyway).
+  virtual void call_ctx_suspending(int32_t off) = 0;
   // Calls the code pointer stored at absolute address `slot`.
   virtual void call_indirect_abs(const void* slot) = 0;
   virtual void call_reg(Gpr r) = 0;

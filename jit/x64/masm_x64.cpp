@@ -688,6 +688,13 @@ class X64Masm final : public MacroAssembler {
 
   // ---- calls ----
   void call_ctx(int32_t off) override { a_.call(x86::ptr(x86::r14, off, 8)); }
+  void call_ctx_suspending(int32_t off) override {
+    asmjit::Label back = a_.newLabel();
+    a_.lea(x86::rax, x86::ptr(back));
+    a_.push(x86::rax);
+    a_.jmp(x86::ptr(x86::r14, off, 8));
+    a_.bind(back);
+  }
   void call_indirect_abs(const void* slot) override {
     const uintptr_t at = uintptr_t(slot);
     if (at <= uintptr_t(INT32_MAX)) {  // (a low heap address: one instruction, [disp32])
