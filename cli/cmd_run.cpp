@@ -92,7 +92,8 @@ bool add_env(const std::string& arg, std::vector<std::string>& env) {
 }
 
 constexpr const char* kUsage =
-    "usage: lvm run [--interp|--jit|--jit-eager] [--jit-stats] [--jit-dump FILE] [--dir HOST[::GUEST]] [--env K[=V]]\n"
+    "usage: lvm run [--interp|--jit|--jit-eager] [--jit-stats] [--jit-dump FILE] [--jit-threads N]\n"
+    "               [--dir HOST[::GUEST]] [--env K[=V]]\n"
     "               [--max-memory SIZE] [--threads N] [--max-processes N] [--wait-all] [--trap-unknown-imports]\n"
     "               [--name NAME@HOST | --sname NAME] [--cookie C] [--no-remote-spawn] [--max-remote-module SIZE]\n"
     "               [--invoke NAME] app.wasm [args...]\n"
@@ -151,6 +152,12 @@ int cmd_run(const std::vector<std::string>& args) {
       const std::string* v = value("--jit-dump");
       if (!v || v->empty()) return usage("--jit-dump needs a file name (- for stderr)");
       jit_dump = *v;
+    } else if (a == "--jit-threads") {
+      const std::string* v = value("--jit-threads");
+      char* end = nullptr;
+      const unsigned long n = v ? std::strtoul(v->c_str(), &end, 10) : 0;
+      if (!v || *end || n < 1 || n > 64) return usage("--jit-threads needs a number from 1 to 64");
+      jit::set_compile_threads(unsigned(n));
     } else if (a == "--help" || a == "-h") {
       std::fputs(kUsage, stdout);
       return 0;

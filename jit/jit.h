@@ -27,4 +27,8 @@ std::string totals_report();
 // with its index, name and memory mode (`lvm run --jit-dump`); null stops.
 void set_dump(std::FILE* out);
 
+// At most `n` threads compile a large module eagerly (`lvm run
+// --jit-threads N`); the default is one per CPU.
+void set_compile_threads(unsigned n);
+
 }  // namespace lvm::jit

@@ -1,8 +1,11 @@
 #include "jit/module_code.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
+#include <system_error>
+#include <thread>
 
 #include "jit/abi.h"
 #include "jit/code_memory.h"
@@ -146,14 +149,19 @@ bool ModuleCode::make_stubs(int32_t stub_off, std::vector<const void*>& out, con
 }
 
 const void* ModuleCode::compile(uint32_t func) {
-  const Module& m = *module_;
-  const uint32_t body = func - m.num_imported_functions;
+  const uint32_t body = func - module_->num_imported_functions;
   if (state_[body].load(std::memory_order_acquire)) return __atomic_load_n(&table_.slots()[func], __ATOMIC_ACQUIRE);
   std::lock_guard lock(mu_);
   if (state_[body].load(std::memory_order_relaxed)) return table_.slots()[func];
   const uint64_t t0 = now_ns();
+  CompileResult r = compile_function(*module_, func, table_.slots(), mode_, g_dump.load() != nullptr);
+  return install(func, std::move(r), now_ns() - t0);
+}
+
+const void* ModuleCode::install(uint32_t func, CompileResult r, uint64_t ns) {
+  const Module& m = *module_;
+  const uint32_t body = func - m.num_imported_functions;
   std::FILE* dump = g_dump.load(std::memory_order_relaxed);
-  CompileResult r = compile_function(m, func, table_.slots(), mode_, dump != nullptr);
   void* entry = nullptr;
   if (r.fallback.empty()) {
     void *rx, *rw;
@@ -184,7 +192,6 @@ const void* ModuleCode::compile(uint32_t func) {
     ++stats_.interpreted;
     state = 2;
   }
-  const uint64_t ns = now_ns() - t0;
   stats_.wasm_bytes += m.bodies[body].body.size;
   stats_.compile_ns += ns;
   {
@@ -217,10 +224,66 @@ const void* ModuleCode::compile(uint32_t func) {
   return entry;
 }
 
+namespace {
+// Bodies below this many bytes in all are compiled on the calling thread
+// alone: starting a thread costs about what 2 KB of code take to compile.
+constexpr uint64_t kBytesPerCompileThread = 64 << 10;
+std::atomic<unsigned> g_compile_threads{0};
+}  // namespace
+
+void ModuleCode::set_compile_threads(unsigned n) { g_compile_threads.store(n); }
+
+unsigned ModuleCode::compile_threads() {
+  if (unsigned n = g_compile_threads.load()) return n;
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 16u);
+}
+
 bool ModuleCode::compile_all() {
   if (all_compiled_.load(std::memory_order_acquire)) return true;
-  bool all = true;
-  for (uint32_t f = module_->num_imported_functions; f < module_->functions.size(); ++f) all &= compile(f) != nullptr;
+  const Module& m = *module_;
+  uint64_t bytes = 0;
+  for (const auto& b : m.bodies) bytes += b.body.size;
+  const unsigned threads =
+      unsigned(std::min<uint64_t>(compile_threads(), std::max<uint64_t>(1, bytes / kBytesPerCompileThread)));
+  const uint32_t first = m.num_imported_functions, end = uint32_t(m.functions.size());
+  std::atomic<bool> all{true};
+  if (threads <= 1) {
+    for (uint32_t f = first; f < end; ++f)
+      if (!compile(f)) all = false;
+  } else {
+    // Functions are handed out a few at a time; each is compiled without
+    // the module's lock (the compiler's state is per thread) and installed
+    // under it. A function compiled lazily meanwhile is kept, the copy
+    // dropped.
+    std::atomic<uint32_t> next{first};
+    const bool listing = g_dump.load() != nullptr;
+    auto work = [&] {
+      constexpr uint32_t kBatch = 8;
+      for (uint32_t at; (at = next.fetch_add(kBatch)) < end;) {
+        for (uint32_t f = at; f < std::min(end, at + kBatch); ++f) {
+          const uint32_t body = f - first;
+          if (state_[body].load(std::memory_order_acquire)) continue;
+          const uint64_t t0 = now_ns();
+          CompileResult r = compile_function(m, f, table_.slots(), mode_, listing);
+          const uint64_t ns = now_ns() - t0;
+          std::lock_guard lock(mu_);
+          if (!state_[body].load(std::memory_order_relaxed) && !install(f, std::move(r), ns)) all = false;
+        }
+      }
+    };
+    std::vector<std::thread> helpers;
+    for (unsigned i = 1; i < threads; ++i) {
+      try {
+        helpers.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // (no thread: the others do its share)
+      }
+    }
+    work();
+    for (auto& t : helpers) t.join();
+    std::lock_guard lock(mu_);
+    stats_.threads = std::max(stats_.threads, uint32_t(helpers.size() + 1));
+  }
   if (all) all_compiled_.store(true, std::memory_order_release);
   return all;
 }

@@ -42,10 +42,17 @@ class ModuleCode {
   // Compiles function `func` now if it is not yet; returns its entry (its
   // code, or the interpreter stub when it cannot be compiled).
   const void* compile(uint32_t func);
-  // Compiles every function not compiled yet (fast once all are). False
-  // if some function has no code at all (no executable memory left): the
-  // caller must not run this code then.
+  // Compiles every function not compiled yet (fast once all are), on up
+  // to compile_threads() threads for a large module. False if some
+  // function has no code at all (no executable memory left): the caller
+  // must not run this code then.
   bool compile_all();
+  // How many threads compile_all uses at most: set_compile_threads(n)
+  // (`lvm run --jit-threads N`), or by default one per CPU. A module gets
+  // one thread per 64 KiB of function bodies, so a small one is compiled
+  // by the calling thread alone.
+  static void set_compile_threads(unsigned n);
+  static unsigned compile_threads();
 
   // Which function a code address belongs to, across all modules (for
   // backtraces). False if `pc` is not in compiled code.
@@ -64,7 +71,8 @@ class ModuleCode {
     uint32_t interpreted = 0;  // functions that fell back
     uint64_t code_bytes = 0;
     uint64_t wasm_bytes = 0;
-    uint64_t compile_ns = 0;
+    uint64_t compile_ns = 0;  // summed over the threads that compiled
+    uint32_t threads = 1;     // the most threads one compile_all used
     std::vector<Fallback> fallbacks;
   };
   Stats stats() const;
@@ -79,6 +87,8 @@ class ModuleCode {
 
  private:
   // Emits the per-function stubs (`mov r11d, index; jmp [ctx + stub]`).
+  // Publishes a compiled (or fallen back) function's code; mu_ held.
+  const void* install(uint32_t func, CompileResult r, uint64_t ns);
   bool make_stubs(int32_t stub_off, std::vector<const void*>& out, const std::vector<uint32_t>& funcs);
   std::shared_ptr<const Module> module_;
   const MemoryMode mode_;

@@ -46,9 +46,9 @@ std::string summary_line(const ModuleCode::Stats& s) {
   const double mbs = s.compile_ns ? double(s.wasm_bytes) / 1e6 / (double(s.compile_ns) / 1e9) : 0;
   std::snprintf(line, sizeof line,
                 "jit: %u functions compiled, %u interpreted; %llu bytes of wasm -> %llu bytes of code in %.3f ms "
-                "(%.1f MB/s)\n",
+                "(%.1f MB/s%s)\n",
                 s.compiled, s.interpreted, (unsigned long long)s.wasm_bytes, (unsigned long long)s.code_bytes, ms,
-                mbs);
+                mbs, s.threads > 1 ? (", per thread; " + std::to_string(s.threads) + " threads").c_str() : "");
   return line;
 }
 }  // namespace
@@ -77,5 +77,7 @@ std::string stats_report() {
 }
 
 void set_dump(std::FILE* out) { ModuleCode::set_dump(out); }
+
+void set_compile_threads(unsigned n) { ModuleCode::set_compile_threads(n); }
 
 }  // namespace lvm::jit

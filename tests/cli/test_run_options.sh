@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tests for `lvm run --invoke NAME [ARGS...]` (wasmtime's convention), `--jit-dump`, `--help`, `--env
+# Tests for `lvm run --invoke NAME [ARGS...]` (wasmtime's convention), `--jit-dump`, `--jit-threads`, `--help`, `--env
 # KEY` (the host's value) and `--dir` with a missing host path: output,
 # messages and exit codes. Usage: test_run_options.sh LVM_BINARY BUILD_DIR
 # (wat2wasm, from wabt, builds the test modules).
@@ -100,6 +100,13 @@ out=$("$lvm" run --jit --jit-dump "$tmp/no/such/dir/dump.s" "$m" 2>&1)
 check "--jit-dump to a file it cannot write" 2 $? "$out" "~--jit-dump: cannot write $tmp/no/such/dir/dump.s: No such file or directory"
 out=$("$lvm" run --interp --jit-dump - "$m" 2>&1)
 check "--jit-dump with --interp is refused" 2 $? "$out" "~--jit-dump needs the JIT"
+# --jit-threads N bounds the threads of an eager compile; 0 or a word is refused.
+out=$("$lvm" run --jit-eager --jit-threads 2 --invoke add "$m" 40 2 2>&1)
+check "--jit-threads 2 runs" 0 $? "$out" "42"
+out=$("$lvm" run --jit-threads 0 "$m" 2>&1)
+check "--jit-threads 0 is refused" 2 $? "$out" "~--jit-threads needs a number from 1 to 64"
+out=$("$lvm" run --jit-threads many "$m" 2>&1)
+check "--jit-threads many is refused" 2 $? "$out" "~--jit-threads needs a number from 1 to 64"
 out=$("$lvm" run --help 2>&1)
 check "lvm run --help prints the usage" 0 $? "$out" "~^usage: lvm run"
 
