@@ -24,6 +24,32 @@ uint64_t parse_value(const Value& v) {
   return bits;
 }
 
+// A v128 argument or result: its lanes (lane_type i8 ... f64; float lanes
+// given as bit patterns, as wast2json writes them) in two 64-bit slots.
+size_t lane_bytes(const std::string& lane_type) {
+  if (lane_type == "i8") return 1;
+  if (lane_type == "i16") return 2;
+  if (lane_type == "i32" || lane_type == "f32") return 4;
+  return 8;
+}
+void parse_v128(const Value& v, uint64_t out[2]) {
+  uint8_t bytes[16] = {};
+  const size_t w = lane_bytes(v.lane_type);
+  for (size_t i = 0; i < v.lanes.size() && (i + 1) * w <= 16; ++i) {
+    const uint64_t bits = std::stoull(v.lanes[i]);
+    std::memcpy(bytes + i * w, &bits, w);  // (little-endian: the low bytes)
+  }
+  std::memcpy(out, bytes, 16);
+}
+// The slots a value of type `type` takes.
+size_t slots_of(const std::string& type) { return type == "v128" ? 2 : 1; }
+
+std::string show_v128(const uint64_t got[2]) {
+  char b[64];
+  std::snprintf(b, sizeof b, "v128:0x%016llx%016llx", (unsigned long long)got[1], (unsigned long long)got[0]);
+  return b;
+}
+
 std::string show(const std::string& type, uint64_t bits) {
   if (type == "i32") return "i32:" + std::to_string(uint32_t(bits));
   if (type == "i64") return "i64:" + std::to_string(bits);
@@ -40,14 +66,41 @@ std::string show(const std::string& type, uint64_t bits) {
   return type + ":" + (bits ? std::to_string(bits) : std::string("null"));
 }
 
-// Compares a result with an expected value, NaN patterns included.
-bool matches(const Value& want, uint64_t got) {
+bool matches_scalar(const std::string& type, const std::string& s, uint64_t got);
+
+// Compares a result (one slot, two for v128) with an expected value, NaN
+// patterns included (per lane for v128).
+bool matches(const Value& want, const uint64_t* got) {
   if (!want.alternatives.empty()) {
     for (const Value& alt : want.alternatives)
       if (matches(alt, got)) return true;
     return false;
   }
-  const std::string& s = want.lanes.empty() ? std::string() : want.lanes[0];
+  if (want.type == "v128") {
+    uint8_t bytes[16];
+    std::memcpy(bytes, got, 16);
+    const size_t w = lane_bytes(want.lane_type);
+    const std::string scalar = want.lane_type == "f32" ? "f32" : want.lane_type == "f64" ? "f64" : "i64";
+    for (size_t i = 0; i < want.lanes.size() && (i + 1) * w <= 16; ++i) {
+      uint64_t lane = 0;
+      std::memcpy(&lane, bytes + i * w, w);
+      const std::string& s = want.lanes[i];
+      if (scalar == "i64") {
+        const uint64_t mask = w == 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * w)) - 1;
+        if ((std::stoull(s) & mask) != lane) return false;
+      } else if (!matches_scalar(scalar, s, lane)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  return matches_scalar(want.type, want.lanes.empty() ? std::string() : want.lanes[0], got[0]);
+}
+
+bool matches_scalar(const std::string& type, const std::string& s, uint64_t got) {
+  Value want;
+  want.type = type;
+  want.lanes = {s};
   if (want.type == "f32") {
     uint32_t g = uint32_t(got);
     if (s == "nan:canonical") return (g & 0x7FFFFFFFu) == 0x7FC00000u;
@@ -99,14 +152,19 @@ class InterpMode final : public Mode {
     Trap t = perform(*c.action, results, err);
     if (!err.empty()) return Outcome::failed("the action runs", err);
     if (t != Trap::None) return Outcome::failed("results", "trap: " + trap_text(t));
-    if (results.size() != c.expected.size())
-      return Outcome::failed(std::to_string(c.expected.size()) + " results", std::to_string(results.size()));
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (!matches(c.expected[i], results[i])) {
-        const Value& w = c.expected[i];
-        std::string want = w.type + ":" + (w.lanes.empty() ? std::string("?") : w.lanes[0]);
-        return Outcome::failed(want, show(w.type, results[i]));
+    size_t want_slots = 0;
+    for (const Value& w : c.expected) want_slots += slots_of(w.type);
+    if (results.size() != want_slots)
+      return Outcome::failed(std::to_string(c.expected.size()) + " results", std::to_string(results.size()) + " slots");
+    size_t at = 0;
+    for (const Value& w : c.expected) {
+      if (!matches(w, &results[at])) {
+        std::string want = w.type + ":";
+        for (size_t k = 0; k < w.lanes.size(); ++k) want += (k ? " " : "") + w.lanes[k];
+        if (w.lanes.empty()) want += "?";
+        return Outcome::failed(want, w.type == "v128" ? show_v128(&results[at]) : show(w.type, results[at]));
       }
+      at += slots_of(w.type);
     }
     return Outcome::passed();
   }
@@ -213,6 +271,7 @@ class InterpMode final : public Mode {
         return Trap::None;
       }
       results.push_back(ext->global->value[0]);
+      if (ext->global->type.type == ValType::V128) results.push_back(ext->global->value[1]);
       return Trap::None;
     }
     if (ext->kind != ExternKind::Func) {
@@ -222,13 +281,18 @@ class InterpMode final : public Mode {
     std::vector<uint64_t> args;
     for (const Value& v : a.args) {
       if (v.type == "v128") {
-        err = "v128 values are not supported by the interpreter yet";
-        return Trap::None;
+        uint64_t pair[2];
+        parse_v128(v, pair);
+        args.push_back(pair[0]);
+        args.push_back(pair[1]);
+      } else {
+        args.push_back(parse_value(v));
       }
-      args.push_back(parse_value(v));
     }
     const FuncInst* f = ext->func;
-    results.assign(f->type->results().size(), 0);
+    size_t result_slots = 0;
+    for (ValType t : f->type->results()) result_slots += t == ValType::V128 ? 2 : 1;
+    results.assign(result_slots, 0);
     // Call through the owning instance (the export may be a re-exported import).
     Instance* owner = f->instance ? f->instance : inst;
     last_ = owner;

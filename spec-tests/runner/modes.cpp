@@ -5,7 +5,7 @@ namespace lvm::spec {
 const std::vector<ModeInfo>& all_modes() {
   static const std::vector<ModeInfo> kModes = {
       {"validate", &make_validate_mode},
-      {"interp", [] { return make_interp_mode(); }, "simd_", "the interpreter does not execute SIMD instructions yet"},
+      {"interp", [] { return make_interp_mode(); }},
       {"jit", &make_jit_mode, "simd_", "the JIT does not compile SIMD instructions yet"},
       {"jit-lazy", &make_jit_lazy_mode, "simd_", "the JIT does not compile SIMD instructions yet"},
       {"jit-small", &make_jit_small_mode, "simd_", "the JIT does not compile SIMD instructions yet"},

@@ -4,8 +4,8 @@
 //  - an immediate-operand form of the common integer binary operators;
 //  - one instruction per WebAssembly opcode, `wasm_iop(op)`, whose handler
 //    is generated from the semantics tables vm/numeric_ops.def and
-//    vm/memory_ops.def. Opcodes the translator handles otherwise (control,
-//    variables, ...) or cannot run (SIMD, for now) have none; the coverage
+//    vm/memory_ops.def (SIMD: vm/simd_ops.def and exec_simd.inc). Opcodes the translator handles otherwise (control,
+//    variables, ...) or cannot run have none; the coverage
 //    test in tests/vm/interp_coverage_test.cpp checks every opcode is one
 //    or the other.
 #pragma once
@@ -69,6 +69,17 @@ namespace lvm::interp {
 #define LVM_INTERP_ALU2_OPS(X)                                                             \
   LVM_INTERP_ALU2_FOR(X, I32Add) LVM_INTERP_ALU2_FOR(X, I32Xor) LVM_INTERP_ALU2_FOR(X, I32And) \
   LVM_INTERP_ALU2_FOR(X, I32Or)
+
+// The SIMD instructions with hand-written handlers (vm/interp/
+// exec_simd.inc): those taking memory or immediates beyond a lane index.
+// X(opcode, operand words). The others are generated from vm/simd_ops.def.
+#define LVM_INTERP_SIMD_SPECIAL_OPS(X)                                                                  \
+  X(V128Const, 5) X(I8x16Shuffle, 7) X(V128Store, 3)                                                   \
+  X(V128Load, 3) X(V128Load8x8S, 3) X(V128Load8x8U, 3) X(V128Load16x4S, 3) X(V128Load16x4U, 3)          \
+  X(V128Load32x2S, 3) X(V128Load32x2U, 3) X(V128Load8Splat, 3) X(V128Load16Splat, 3)                   \
+  X(V128Load32Splat, 3) X(V128Load64Splat, 3) X(V128Load32Zero, 3) X(V128Load64Zero, 3)                \
+  X(V128Load8Lane, 5) X(V128Load16Lane, 5) X(V128Load32Lane, 5) X(V128Load64Lane, 5)                   \
+  X(V128Store8Lane, 4) X(V128Store16Lane, 4) X(V128Store32Lane, 4) X(V128Store64Lane, 4)
 
 enum class IOp : uint16_t {
 #define IOP(name, n) name,

@@ -1,10 +1,14 @@
 // Reading and writing typed values in the interpreter's 64-bit slots: i32
-// and f32 live in the low 32 bits (upper bits zero), i64 and f64 use all 64.
+// and f32 live in the low 32 bits (upper bits zero), i64 and f64 use all 64,
+// a v128 two slots.
 #pragma once
 
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
+
+#include "vm/simd.h"
 
 namespace lvm::interp {
 
@@ -20,5 +24,13 @@ template <class T> inline uint64_t wr(T v) {
   else if constexpr (sizeof(T) <= 4) return uint32_t(v);
   else return uint64_t(v);
 }
+
+// A v128 in two consecutive slots (or 16 bytes anywhere), lane 0 first.
+inline simd::V128 ld128(const void* p) {
+  simd::V128 v;
+  std::memcpy(&v, p, 16);
+  return v;
+}
+inline void st128(void* p, const simd::V128& v) { std::memcpy(p, &v, 16); }
 
 }  // namespace lvm::interp

@@ -505,6 +505,10 @@ void Translator::instruction(Opcode op, CodeCursor& c) {
     unsupported(op, c);
     return;
   }
+  if (info.feature == Feature::Simd) {
+    simd(op, c);
+    return;
+  }
   switch (info.imm) {
     case ImmKind::Mem1: case ImmKind::Mem2: case ImmKind::Mem4: case ImmKind::Mem8:
       memory_access(op, c);

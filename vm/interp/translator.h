@@ -1,7 +1,8 @@
 // Internal to the interpreter: the single-pass translator's state. See
 // translate.h for the idea; translate.cpp holds the driver, the abstract
 // stack and emission, translate_control.cpp the structured control flow and
-// calls, translate_ops.cpp the remaining instructions, translate_fuse.cpp the
+// calls, translate_ops.cpp the remaining instructions (translate_simd.cpp the
+// SIMD ones), translate_fuse.cpp the
 // fusions of an instruction with the ones just emitted.
 #pragma once
 
@@ -179,6 +180,8 @@ class Translator {
   // roundings kept, and returns true.
   bool fuse_axpy(uint32_t rmw_start, uint32_t a, uint32_t addr, uint32_t offset);
   void memory_access(Opcode op, CodeCursor& c);
+  // A SIMD instruction (translate_simd.cpp).
+  void simd(Opcode op, CodeCursor& c);
   // The effective address of an access at constant `base`, when it is
   // below 2^32 (else the access keeps its form and traps at run time).
   static bool constant_address(const Entry& base, uint32_t offset, uint32_t& ea);
