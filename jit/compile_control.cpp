@@ -75,6 +75,8 @@ Compiler::Ctl Compiler::open_block(LabelKind kind, std::span<const ValType> para
         const Value& v = stack_[l.height + i];
         if (v.kind == Kind::Const) {
           masm_->store_imm(masm_->frame(save_disp(l.save_base + i)), v.bits, 8);
+        } else if (is_vec(v.type)) {
+          masm_->copy16(masm_->frame(save_disp(l.save_base + i)), slot_addr(l.height + i));
         } else {
           masm_->load(W::W64, s, slot_addr(l.height + i), LoadKind::X64);
           masm_->store(masm_->frame(save_disp(l.save_base + i)), s, 8);
@@ -124,6 +126,10 @@ void Compiler::if_flags(Cond cond, std::span<const ValType> params, std::span<co
 void Compiler::restore_if_params(const Ctl& l) {
   const Gpr s = Regs::scratch();
   for (size_t i = 0; i < l.params.size(); ++i) {
+    if (is_vec(l.params[i])) {
+      masm_->copy16(slot_addr(l.height + i), masm_->frame(save_disp(l.save_base + i)));
+      continue;
+    }
     masm_->load(W::W64, s, masm_->frame(save_disp(l.save_base + i)), LoadKind::X64);
     masm_->store(slot_addr(l.height + i), s, 8);
   }
@@ -296,7 +302,8 @@ void Compiler::emit_return() {
       v.local = uint32_t(first + i);
     }
   }
-  for (size_t i = 0; i < n; ++i) store_value(stack_[first + i], masm_->frame(kArgsOffset + 8 * int32_t(i)));
+  for (size_t i = 0; i < n; ++i)
+    store_value(stack_[first + i], masm_->frame(kArgsOffset + area_offset(type_.results(), i)));
   // The first return has the epilogue; the others jump to it.
   if (epilogue_.valid()) {
     masm_->jmp(epilogue_);
@@ -322,7 +329,7 @@ void Compiler::unreachable_() {
 void Compiler::prepare_call(const FuncType& type) {
   const size_t n = type.params().size();
   const size_t first = stack_.size() - n;
-  for (size_t i = 0; i < n; ++i) store_value(stack_[first + i], masm_->stack(8 * int32_t(i)));
+  for (size_t i = 0; i < n; ++i) store_value(stack_[first + i], masm_->stack(area_offset(type.params(), i)));
   truncate(first);
   spill_all_regs();
   save_vhomes();
@@ -333,9 +340,13 @@ void Compiler::push_call_results(const FuncType& type) {
   const auto results = type.results();
   for (size_t j = 0; j < results.size(); ++j) {
     const ValType t = results[j];
-    const Address src = masm_->stack(8 * int32_t(j));
+    const Address src = masm_->stack(area_offset(results, j));
     const bool last = j + 1 == results.size();  // (only the last can go to a local.set's home)
-    if (is_float(t)) {
+    if (is_vec(t)) {
+      const Fpr r = alloc_fpr();
+      masm_->vload(r, src);
+      push_reg(t, r.code);
+    } else if (is_float(t)) {
       const FprDest d = last ? dest_fpr(t, Fpr{}) : FprDest{alloc_fpr()};
       masm_->fload(fwof(t), d.reg, src);
       push_dest(t, d);

@@ -168,6 +168,13 @@ void Compiler::global_get(uint32_t i) {
   const Gpr p = alloc_gpr();
   a.load_ptr(p, a.ctx(Ctx::globals()));
   a.load_ptr(p, Address{p, Gpr{}, 1, int32_t(8 * i)});
+  if (is_vec(t)) {  // (GlobalInst::value: 16 bytes)
+    const Fpr d = alloc_fpr();
+    a.vload(d, Address{p, Gpr{}, 1, 0});
+    gpr_free_ |= 1u << p.code;
+    push_reg(t, d.code);
+    return;
+  }
   if (is_float(t)) {
     const Fpr d = alloc_fpr();
     a.fload(fwof(t), d, Address{p, Gpr{}, 1, 0});
@@ -182,6 +189,16 @@ void Compiler::global_get(uint32_t i) {
 void Compiler::global_set(uint32_t i) {
   MacroAssembler& a = *masm_;
   Value v = pop();
+  if (is_vec(v.type)) {
+    const Fpr f = use_fpr(v);
+    const Gpr p = alloc_gpr();
+    a.load_ptr(p, a.ctx(Ctx::globals()));
+    a.load_ptr(p, Address{p, Gpr{}, 1, int32_t(8 * i)});
+    a.vstore(Address{p, Gpr{}, 1, 0}, f);
+    gpr_free_ |= 1u << p.code;
+    free_value(v);
+    return;
+  }
   // The whole 64-bit word is written, as the interpreter writes its slot.
   Gpr rv;
   bool owned = false;
@@ -213,7 +230,7 @@ void Compiler::select_() {
     if (keep.kind == Kind::Slot) {
       // Its slot is that of its old position; the result's is lower.
       stack_.pop_back();
-      if (is_float(keep.type)) {
+      if (in_fpr(keep.type)) {
         const Fpr r = own_fpr(keep);
         push_reg(keep.type, r.code);
       } else {
@@ -223,7 +240,7 @@ void Compiler::select_() {
     }
     return;
   }
-  if (is_float(av.type)) {
+  if (in_fpr(av.type)) {  // (fselect moves whole registers: v128 too)
     const Fpr fa = own_fpr(av), fb = use_fpr(b);
     const Gpr rc = use_gpr(cond);
     a.test(W::W32, rc);

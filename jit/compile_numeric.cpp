@@ -161,7 +161,7 @@ void Compiler::select_flags(Cond cond, EmitFn compare) {
   // The operands are loaded first: a constant may be loaded with an xor,
   // which would clobber the flags.
   Value b = pop(), av = pop();
-  if (is_float(av.type)) {
+  if (in_fpr(av.type)) {
     const Fpr fa = own_fpr(av), fb = use_fpr(b);
     compare();
     masm_->fselect(fa, fb, negate(cond));

@@ -80,47 +80,28 @@ namespace {
 constexpr uint32_t kCompiledFeatures =
     1u << unsigned(Feature::Mvp) | 1u << unsigned(Feature::SignExtension) |
     1u << unsigned(Feature::SaturatingConversions) | 1u << unsigned(Feature::MultiValue) |
-    1u << unsigned(Feature::BulkMemory) | 1u << unsigned(Feature::ReferenceTypes);
+    1u << unsigned(Feature::BulkMemory) | 1u << unsigned(Feature::ReferenceTypes) | 1u << unsigned(Feature::Simd);
 }  // namespace
 
 bool Compiler::find_unsupported() {
   CodeCursor c{m_.bytes.data() + body_.code_offset};
   const uint8_t* end = m_.bytes.data() + body_.body.offset + body_.body.size;
   while (c.p < end) {
-    const uint8_t b = *c.p;
     const Opcode op = c.opcode();
-    if (b == 0xFD) return unsupported_ = std::string("SIMD instruction ") + std::string(op_name(op)), true;
     const OpInfo& info = op_info(op);
     if (!(kCompiledFeatures >> unsigned(info.feature) & 1))
       return unsupported_ = std::string("instruction ") + std::string(op_name(op)), true;
-    switch (op) {
-      case Opcode::Block: case Opcode::Loop: case Opcode::If: {
-        std::span<const ValType> params, results;
-        read_block_type(c, params, results);
-        for (std::span<const ValType> ts : {params, results})
-          for (ValType t : ts)
-            if (t == ValType::V128) return unsupported_ = "v128 block type", true;
-        break;
-      }
-      case Opcode::SelectT: {
-        uint32_t n = c.u32();
-        for (uint32_t i = 0; i < n; ++i)
-          if (ValType(*c.p++) == ValType::V128) return unsupported_ = "v128 select", true;
-        break;
-      }
-      default: c.skip(info.imm); break;
-    }
+    c.skip(info.imm);
   }
   return false;
 }
 
 bool Compiler::prepare() {
-  for (ValType t : type_.params())
-    if (t == ValType::V128) return unsupported_ = "v128 parameter", false;
-  for (ValType t : type_.results())
-    if (t == ValType::V128) return unsupported_ = "v128 result", false;
-  for (const LocalGroup& g : body_.locals)
-    if (g.type == ValType::V128) return unsupported_ = "v128 local", false;
+  bool wide = body_.op_features >> unsigned(Feature::Simd) & 1;
+  for (ValType t : type_.params()) wide |= is_vec(t);
+  for (ValType t : type_.results()) wide |= is_vec(t);
+  for (const LocalGroup& g : body_.locals) wide |= is_vec(g.type);
+  if (wide) stride_ = 16;
   if (body_.op_features & ~kCompiledFeatures) {
     // Only to name the reason; the validator's summary says there is one.
     if (!find_unsupported()) unsupported_ = "an instruction of an unsupported feature";
@@ -128,7 +109,7 @@ bool Compiler::prepare() {
   }
   for (ValType t : type_.params()) locals_.push_back({t, false, 0, 0});
   for (const LocalGroup& g : body_.locals) locals_.insert(locals_.end(), g.count, LocalInfo{g.type, false, 0, 0});
-  out_slots_ = body_.max_call_values;
+  out_slots_ = body_.max_call_values * (wide ? 2 : 1);  // (a v128 takes two slots)
 
   // Homes: the most used integer locals, in callee-saved registers; then
   // caller-saved homes for the next integer and the first float locals,
@@ -165,18 +146,17 @@ bool Compiler::prepare() {
   int32_t next = base;
   const size_t nparams = type_.params().size();
   for (size_t i = 0; i < locals_.size(); ++i) {
-    if (locals_[i].homed && !locals_[i].volatile_home) continue;
     if (i < nparams) {
-      locals_[i].disp = kArgsOffset + 8 * int32_t(i);
-    } else {
-      next -= 8;
+      locals_[i].disp = kArgsOffset + area_offset(type_.params(), i);  // (a homed one is loaded from there)
+    } else if (!locals_[i].homed || locals_[i].volatile_home) {
+      next -= 8 * int32_t(slots_of(locals_[i].type));
       locals_[i].disp = next;
     }
   }
   slots_base_ = next;
-  save_base_ = slots_base_ - 8 * int32_t(body_.max_stack);
+  save_base_ = slots_base_ - stride_ * int32_t(body_.max_stack);
   const int32_t save_slots = body_.if_with_params ? int32_t(body_.max_stack) : 0;
-  const int32_t lowest = save_base_ - 8 * save_slots;
+  const int32_t lowest = save_base_ - stride_ * save_slots;
   uint32_t below_saved = uint32_t(base - lowest) + 8 * out_slots_;
   // sp is 16-byte aligned at calls: fp is (pushed fp), then the saved registers.
   while ((8 * saved_.size() + below_saved) % 16) below_saved += 8;
@@ -205,11 +185,10 @@ CompileResult Compiler::run() {
   for (size_t i = 0; i < locals_.size(); ++i) {
     const LocalInfo& l = locals_[i];
     if (l.homed && !l.volatile_home) {
-      if (i < nparams) a.load(wof(l.type), Gpr{l.reg}, a.frame(kArgsOffset + 8 * int32_t(i)),
-                              l.type == ValType::I32 ? LoadKind::U32 : LoadKind::X64);
+      if (i < nparams) a.load(wof(l.type), Gpr{l.reg}, a.frame(l.disp), l.type == ValType::I32 ? LoadKind::U32 : LoadKind::X64);
       else a.mov_imm(W::W64, Gpr{l.reg}, 0);
     } else if (i >= nparams) {
-      ++zeros;
+      zeros += slots_of(l.type);
       lowest_zero = std::min(lowest_zero, l.disp);
     }
   }
@@ -320,14 +299,15 @@ Fpr Compiler::alloc_fpr() {
 
 void Compiler::free_value(const Value& v) {
   if (v.kind != Kind::Reg) return;
-  if (is_float(v.type)) fpr_free_ |= 1u << v.reg;
+  if (in_fpr(v.type)) fpr_free_ |= 1u << v.reg;
   else gpr_free_ |= 1u << v.reg;
 }
 
 void Compiler::spill(size_t pos) {
   Value& v = stack_[pos];
   if (v.kind != Kind::Reg) return;
-  if (is_float(v.type)) masm_->fstore(fwof(v.type), slot_addr(pos), Fpr{v.reg});
+  if (is_vec(v.type)) masm_->vstore(slot_addr(pos), Fpr{v.reg});
+  else if (is_float(v.type)) masm_->fstore(fwof(v.type), slot_addr(pos), Fpr{v.reg});
   else masm_->store(slot_addr(pos), Gpr{v.reg}, 8);
   free_value(v);
   v.kind = Kind::Slot;
@@ -336,7 +316,7 @@ void Compiler::spill(size_t pos) {
 
 void Compiler::spill_one(bool fpr) {
   for (size_t i = 0; i < stack_.size(); ++i)
-    if (stack_[i].kind == Kind::Reg && is_float(stack_[i].type) == fpr) {
+    if (stack_[i].kind == Kind::Reg && in_fpr(stack_[i].type) == fpr) {
       spill(i);
       return;
     }
@@ -348,7 +328,7 @@ void Compiler::spill_one(bool fpr) {
 void Compiler::evict(uint32_t mask) {
   for (size_t i = 0; i < stack_.size(); ++i) {
     Value& v = stack_[i];
-    if (v.kind == Kind::Reg && !is_float(v.type) && (mask & (1u << v.reg))) spill(i);
+    if (v.kind == Kind::Reg && !in_fpr(v.type) && (mask & (1u << v.reg))) spill(i);
   }
 }
 
@@ -371,6 +351,15 @@ void Compiler::materialize_all() {
 
 void Compiler::load_value(const Value& v, uint8_t r) {
   MacroAssembler& a = *masm_;
+  if (is_vec(v.type)) {  // (v128 locals are never homed; v128 constants are made in registers)
+    switch (v.kind) {
+      case Kind::Reg: a.vmov(Fpr{r}, Fpr{v.reg}); return;
+      case Kind::Local: a.vload(Fpr{r}, local_addr(locals_[v.local])); return;
+      case Kind::Slot: a.vload(Fpr{r}, slot_addr(v.local)); return;
+      case Kind::Const: a.vconst(Fpr{r}, v.bits, 0); return;
+    }
+    return;
+  }
   if (is_float(v.type)) {
     const FW w = fwof(v.type);
     switch (v.kind) {
@@ -404,6 +393,16 @@ void Compiler::load_value(const Value& v, uint8_t r) {
 void Compiler::store_value(const Value& v, Address dst) {
   MacroAssembler& a = *masm_;
   const Gpr s = Regs::scratch();
+  if (is_vec(v.type)) {
+    if (v.kind == Kind::Reg) {
+      a.vstore(dst, Fpr{v.reg});
+      return;
+    }
+    const Address src = v.kind == Kind::Local ? local_addr(locals_[v.local]) : slot_addr(v.local);
+    if (src.disp == dst.disp && src.base == dst.base) return;
+    a.copy16(dst, src);
+    return;
+  }
   if (is_float(v.type)) {
     const FW w = fwof(v.type);
     if (v.kind == Kind::Reg) {
@@ -543,7 +542,7 @@ void Compiler::preserve_local(uint32_t index) {
     Value& v = stack_[i];
     if (v.kind != Kind::Local || v.local != index) continue;
     // Into a register if one is free, else to its slot.
-    const bool f = is_float(v.type);
+    const bool f = in_fpr(v.type);
     if (f ? (fpr_free_ & 0xFFFF) != 0 : (gpr_free_ & 0xFFFF) != 0) {
       const uint8_t r = f ? alloc_fpr().code : alloc_gpr().code;
       load_value(v, r);
@@ -649,6 +648,10 @@ bool Compiler::dispatch(Opcode op, CodeCursor& c) {
 void Compiler::instruction(Opcode op, CodeCursor& c) {
   if (dispatch(op, c) || misc(op, c)) [[likely]]
     return;
+  if (op_info(op).feature == Feature::Simd) {
+    simd(op, c);
+    return;
+  }
   unsupported_instruction(op);
 }
 

@@ -96,10 +96,21 @@ class Compiler {
     bool volatile_home = false;  // `reg` is caller-saved (Regs::vhomes, fhomes)
   };
   static bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64; }
+  static bool is_vec(ValType t) { return t == ValType::V128; }
+  // Values held in an Fpr: floats and v128.
+  static bool in_fpr(ValType t) { return is_float(t) || is_vec(t); }
+  // 64-bit slots a value takes in the calling convention's areas.
+  static uint32_t slots_of(ValType t) { return is_vec(t) ? 2 : 1; }
+  // Byte offset of value `i` of `types` in an argument or result area.
+  static int32_t area_offset(std::span<const ValType> types, size_t i) {
+    int32_t off = 0;
+    for (size_t k = 0; k < i; ++k) off += 8 * int32_t(slots_of(types[k]));
+    return off;
+  }
   static W wof(ValType t) { return t == ValType::I32 ? W::W32 : W::W64; }
   static FW fwof(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
-  int32_t slot_disp(size_t pos) const { return slots_base_ - 8 * int32_t(pos + 1); }
-  int32_t save_disp(size_t i) const { return save_base_ - 8 * int32_t(i + 1); }
+  int32_t slot_disp(size_t pos) const { return slots_base_ - stride_ * int32_t(pos + 1); }
+  int32_t save_disp(size_t i) const { return save_base_ - stride_ * int32_t(i + 1); }
 
   void push_reg(ValType t, uint8_t r) { stack_.push_back({t, Kind::Reg, r, 0, 0}); }
   // Where an instruction puts its result: when the next instruction is a
@@ -294,6 +305,13 @@ class Compiler {
   void global_get(uint32_t i);
   void global_set(uint32_t i);
   bool misc(Opcode op, CodeCursor& c);  // bulk memory, tables, references
+  // ---- SIMD (compile_simd.cpp) ----
+  void simd(Opcode op, CodeCursor& c);
+  // The generic path of a SIMD lane operation: the top entries (types
+  // `operands`: v128s by address, at most one scalar by value) to
+  // rt::simd_apply with `lane` and, without a scalar, `ximm`; the result
+  // (of type `result`) lands in the first operand's slot.
+  void simd_call(Opcode op, uint32_t lane, std::span<const ValType> operands, uint64_t ximm, ValType result);
 
   // Out-of-line trap code, one label per trap kind, emitted at the end.
   Label trap_label(uint8_t trap);
@@ -325,6 +343,9 @@ class Compiler {
   std::vector<Gpr>& saved_;        // home registers this function uses (saved in its prologue)
   std::vector<uint32_t>& vhomed_;  // locals homed in caller-saved registers
   bool vhomes_saved_ = false;
+  // Bytes per stack position's slot (and if-param save slot): 16 in a
+  // function where v128 values flow (FunctionBody::op_features), else 8.
+  int32_t stride_ = 8;
   int32_t slots_base_ = 0;        // frame offset above the first spill slot
   int32_t save_base_ = 0;         // frame offset above the if-param save area
   uint32_t out_slots_ = 0;        // outgoing area, in slots

@@ -126,6 +126,14 @@ class MacroAssembler {
   virtual void fpr_from_gpr(FW w, Fpr d, Gpr s) = 0;  // bit copy
   virtual void gpr_from_fpr(FW w, Gpr d, Fpr s) = 0;  // bit copy
 
+  // ---- 128-bit vectors (a v128 in an Fpr; memory operands of any alignment) ----
+  virtual void vmov(Fpr d, Fpr s) = 0;
+  virtual void vload(Fpr d, Address a) = 0;
+  virtual void vstore(Address a, Fpr s) = 0;
+  virtual void vconst(Fpr d, uint64_t lo, uint64_t hi) = 0;  // lane bytes 0-7, 8-15
+  // 16 bytes from memory to memory (through the assembler's scratch).
+  virtual void copy16(Address d, Address s) = 0;
+
   // ---- integer arithmetic (d may equal a or b) ----
   virtual void alu(IntOp op, W w, Gpr d, Gpr a, Gpr b) = 0;
   virtual void alu_imm(IntOp op, W w, Gpr d, Gpr a, int32_t imm) = 0;

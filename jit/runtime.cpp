@@ -44,6 +44,13 @@ uint64_t* outgoing_args(interp::ExecStack* st) { return reinterpret_cast<uint64_
 
 // Runs host function `f` with the arguments at `args`, its results stored
 // over them.
+// 64-bit slots values of `types` take (a v128 two).
+size_t slot_count(std::span<const ValType> types) {
+  size_t n = 0;
+  for (ValType t : types) n += t == ValType::V128 ? 2 : 1;
+  return n;
+}
+
 [[gnu::always_inline]] inline uint32_t run_host(interp::ExecStack* st, const FuncInst* f, uint64_t* args) {
   JitState& j = st->jit;
   uint64_t results[16];
@@ -155,7 +162,7 @@ uint32_t call_funcinst(interp::ExecStack* st) {
   Instance& callee = f->instance ? *f->instance : inst_of(st);
   uint64_t results[64];
   std::vector<uint64_t> big;
-  const size_t nres = f->type->results().size();
+  const size_t nres = slot_count(f->type->results());
   uint64_t* out = results;
   if (nres > 64) {
     big.resize(nres);
@@ -188,7 +195,7 @@ uint32_t interp_call(interp::ExecStack* st) {
   const uint32_t func = uint32_t(j.scratch);
   uint64_t* args = outgoing_args(st);
   const FuncType& type = inst.module().func_type(func);
-  const size_t nres = type.results().size();
+  const size_t nres = slot_count(type.results());
   Trap t;
   uint64_t* fp;
   if (st->is_suspended) {
@@ -280,7 +287,7 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
                bool eager) {
   const FuncInst* f = inst.funcs[func_index];
   const FuncType& type = *f->type;
-  const size_t nargs = type.params().size(), nresults = type.results().size();
+  const size_t nargs = slot_count(type.params()), nresults = slot_count(type.results());
   if (f->host) {
     uint64_t out[16] = {};
     HostCall call(inst, *f->host, args, out);

@@ -27,4 +27,12 @@ uint32_t table_copy(Ctx* c, uint64_t dt, uint64_t st, uint64_t d, uint64_t s, ui
 uint32_t table_init(Ctx* c, uint64_t seg, uint64_t t, uint64_t d, uint64_t s, uint64_t n);
 uint64_t elem_drop(Ctx* c, uint64_t seg);
 
+// A SIMD instruction through vm/simd.h (the JIT's generic path): `op` the
+// Opcode, its lane index (if any) in bits 16-23; `dst`, `a`, `b`, `c` point
+// at 16-byte v128 values in the frame (dst may equal an operand; a scalar
+// result takes dst's first 8 bytes); `x` is the scalar operand's bits, or
+// i8x16.shuffle's pattern as a pointer. For the v128 loads that extend or
+// zero-fill, `x` holds the bytes loaded.
+void simd_apply(uint64_t op, uint64_t dst, uint64_t a, uint64_t b, uint64_t c, uint64_t x);
+
 }  // namespace lvm::jit::rt

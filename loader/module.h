@@ -86,8 +86,10 @@ struct FunctionBody {
   // What a single-pass compiler needs to know before its pass (the frame
   // it lays out, the locals it keeps in registers), gathered by the
   // validator so that no tier pre-scans the code again:
-  // bit f set when an instruction of Feature f occurs (bit Simd also for a
-  // v128 block or select type; the signature and locals are not included).
+  // bit f set when an instruction of Feature f occurs (bit Simd also
+  // whenever v128 values flow: a v128 block or select type, a call whose
+  // signature has v128, a v128 global; the function's own signature and
+  // locals are not included).
   uint32_t op_features = 0;
   uint32_t max_call_values = 0;  // max over its calls of max(#params, #results)
   uint32_t call_weight = 0;      // its calls, weighted as local uses are (saturating)

@@ -225,6 +225,7 @@ void FunctionValidator::variable(Opcode op, uint32_t idx) {
         return;
       }
       const GlobalType& g = m_.globals[idx].type;
+      if (g.type == ValType::V128) op_features_ |= 1u << unsigned(Feature::Simd);  // (v128 values flow)
       if (op == Opcode::GlobalGet) {
         push(g.type);
       } else {
@@ -322,6 +323,9 @@ void FunctionValidator::call(Opcode op) {
     callee = &m_.types[t];
   }
   max_call_values_ = std::max(max_call_values_, uint32_t(std::max(callee->params().size(), callee->results().size())));
+  for (std::span<const ValType> ts : {callee->params(), callee->results()})
+    for (ValType v : ts)
+      if (v == ValType::V128) op_features_ |= 1u << unsigned(Feature::Simd);  // (v128 values flow)
   call_weight_ += use_weight_;
   pop_values(callee->params());
   push_values(callee->results());

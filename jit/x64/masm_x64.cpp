@@ -238,6 +238,26 @@ class X64Masm final : public MacroAssembler {
     else a_.movsd(mem(ad, 8), xm(s));
   }
   void fconst(FW w, Fpr d, uint64_t bits) override { load_fconst(w, xm(d), bits); }
+  void vmov(Fpr d, Fpr s) override { fmov_x(xm(d), xm(s)); }
+  void vload(Fpr d, Address ad) override { a_.movdqu(xm(d), mem(ad, 16)); }
+  void vstore(Address ad, Fpr s) override { a_.movdqu(mem(ad, 16), xm(s)); }
+  void vconst(Fpr d, uint64_t lo, uint64_t hi) override {
+    const x86::Xmm x = xm(d);
+    if (!lo && !hi) {
+      a_.pxor(x, x);
+      return;
+    }
+    a_.mov(r11, lo);
+    a_.movq(x, r11);
+    if (hi) {
+      a_.mov(r11, hi);
+      a_.pinsrq(x, r11, 1);  // (SSE4.1)
+    }
+  }
+  void copy16(Address d, Address s) override {
+    a_.movdqu(s15, mem(s, 16));
+    a_.movdqu(mem(d, 16), s15);
+  }
   void fpr_from_gpr(FW w, Fpr d, Gpr s) override {
     if (w == FW::F32) a_.movd(xm(d), d32(s));
     else a_.movq(xm(d), q(s));

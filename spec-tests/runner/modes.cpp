@@ -6,9 +6,9 @@ const std::vector<ModeInfo>& all_modes() {
   static const std::vector<ModeInfo> kModes = {
       {"validate", &make_validate_mode},
       {"interp", [] { return make_interp_mode(); }},
-      {"jit", &make_jit_mode, "simd_", "the JIT does not compile SIMD instructions yet"},
-      {"jit-lazy", &make_jit_lazy_mode, "simd_", "the JIT does not compile SIMD instructions yet"},
-      {"jit-small", &make_jit_small_mode, "simd_", "the JIT does not compile SIMD instructions yet"},
+      {"jit", &make_jit_mode},
+      {"jit-lazy", &make_jit_lazy_mode},
+      {"jit-small", &make_jit_small_mode},
   };
   return kModes;
 }
