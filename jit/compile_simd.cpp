@@ -6,9 +6,10 @@
 // stores are a scalar load or store of the bytes they move plus a lane
 // operation (v128.load8_splat is i32.load8_u then i8x16.splat; a lane
 // store extracts the lane, then stores it), so bounds checks and fault
-// sites are the scalar ones'. Every lane operation goes through the
-// generic path (simd_call: vm/simd.h's function for the opcode, on the
-// host stack), which computes exactly what the interpreter does.
+// sites are the scalar ones'. A lane operation is an inline sequence where
+// the macro-assembler has one (x86-64: SSE4.1, jit/x64/simd_x64.cpp), else
+// the generic path (simd_call: vm/simd.h's function for the opcode, on the
+// host stack); both compute exactly what the interpreter does.
 #include "jit/compiler.h"
 #include "jit/runtime.h"
 #include "vm/trap.h"
@@ -171,6 +172,16 @@ void Compiler::simd(Opcode op, CodeCursor& c) {
       return;
     }
     case Opcode::I8x16Shuffle: {
+      if (a.simd_inline(op)) {
+        uint8_t pattern[16];
+        for (uint8_t& b : pattern) b = c.u8();
+        Value vb = pop(), va = pop();
+        const Fpr d = own_fpr(va), fb = use_fpr(vb);
+        a.simd_shuffle(d, fb, pattern);
+        free_value(vb);
+        push_reg(kV, d.code);
+        return;
+      }
       // The pattern is read where it sits in the module's code (which
       // lives as long as this code).
       const uint64_t pattern = uint64_t(uintptr_t(c.p));
@@ -185,7 +196,68 @@ void Compiler::simd(Opcode op, CodeCursor& c) {
   if (info.imm == ImmKind::Lane2 || info.imm == ImmKind::Lane4 || info.imm == ImmKind::Lane8 ||
       info.imm == ImmKind::Lane16)
     lane = c.u8();
+  if (a.simd_inline(op)) {
+    simd_inline(op, lane);
+    return;
+  }
   simd_call(op, lane, std::span<const ValType>(info.sig.params.data(), info.sig.nparams), 0, info.sig.results[0]);
+}
+
+void Compiler::simd_inline(Opcode op, uint32_t lane) {
+  MacroAssembler& a = *masm_;
+  const OpSignature& sig = op_info(op).sig;
+  const ValType r = sig.results[0];
+  if (sig.nparams == 3) {
+    Value vc = pop(), vb = pop(), va = pop();
+    const Fpr d = own_fpr(va), fb = use_fpr(vb), fc = use_fpr(vc);
+    a.simd_vvv(op, d, fb, fc);
+    free_value(vb);
+    free_value(vc);
+    push_reg(kV, d.code);
+    return;
+  }
+  if (sig.nparams == 2) {
+    Value x = pop(), v = pop();
+    const Fpr d = own_fpr(v);
+    if (is_vec(x.type)) {
+      a.simd_vv(op, d, use_fpr(x));
+    } else if (is_float(x.type)) {
+      a.simd_fpr(op, d, use_fpr(x), lane);  // replace_lane
+    } else {
+      a.simd_gpr(op, d, use_gpr(x), lane);  // replace_lane, shifts
+    }
+    free_value(x);
+    push_reg(kV, d.code);
+    return;
+  }
+  Value x = pop();
+  if (is_vec(x.type) && is_vec(r)) {
+    const Fpr d = own_fpr(x);
+    a.simd_v(op, d);
+    push_reg(kV, d.code);
+  } else if (is_vec(x.type) && is_float(r)) {  // extract_lane
+    const Fpr v = use_fpr(x), d = alloc_fpr();
+    a.simd_fpr(op, d, v, lane);
+    free_value(x);
+    push_reg(r, d.code);
+  } else if (is_vec(x.type)) {  // extract_lane, any_true, all_true, bitmask
+    const Fpr v = use_fpr(x);
+    const Gpr d = alloc_gpr();
+    a.simd_to_gpr(op, d, v, lane);
+    free_value(x);
+    push_reg(r, d.code);
+  } else if (is_float(x.type)) {  // splat
+    const Fpr s = use_fpr(x), d = alloc_fpr();
+    a.simd_fpr(op, d, s, 0);
+    free_value(x);
+    push_reg(kV, d.code);
+  } else {  // splat
+    const Gpr s = use_gpr(x);
+    const Fpr d = alloc_fpr();
+    a.simd_gpr(op, d, s, 0);
+    free_value(x);
+    push_reg(kV, d.code);
+  }
 }
 
 }  // namespace lvm::jit

@@ -307,6 +307,8 @@ class Compiler {
   bool misc(Opcode op, CodeCursor& c);  // bulk memory, tables, references
   // ---- SIMD (compile_simd.cpp) ----
   void simd(Opcode op, CodeCursor& c);
+  // A lane operation through the macro-assembler's inline sequence.
+  void simd_inline(Opcode op, uint32_t lane);
   // The generic path of a SIMD lane operation: the top entries (types
   // `operands`: v128s by address, at most one scalar by value) to
   // rt::simd_apply with `lane` and, without a scalar, `ximm`; the result

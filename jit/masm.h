@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "loader/opcodes.h"
+
 namespace lvm::jit {
 
 // A general-purpose or floating-point register by its architecture code.
@@ -133,6 +135,23 @@ class MacroAssembler {
   virtual void vconst(Fpr d, uint64_t lo, uint64_t hi) = 0;  // lane bytes 0-7, 8-15
   // 16 bytes from memory to memory (through the assembler's scratch).
   virtual void copy16(Address d, Address s) = 0;
+
+  // ---- SIMD lane operations (vm/simd_ops.def's shapes) ----
+  // Whether this CPU has an inline sequence for SIMD instruction `op`; if
+  // not, the compiler takes the generic path (vm/simd.h on the host stack).
+  virtual bool simd_inline(Opcode op) const = 0;
+  // d = op(d), op(d, b), op(d, b, c): d holds the first operand.
+  virtual void simd_v(Opcode op, Fpr d) = 0;
+  virtual void simd_vv(Opcode op, Fpr d, Fpr b) = 0;
+  virtual void simd_vvv(Opcode op, Fpr d, Fpr b, Fpr c) = 0;
+  // Integer extract_lane, any_true, all_true, bitmask: d = op(v).
+  virtual void simd_to_gpr(Opcode op, Gpr d, Fpr v, uint32_t lane) = 0;
+  // Integer splat (d written whole), replace_lane and shifts (d the vector).
+  virtual void simd_gpr(Opcode op, Fpr d, Gpr x, uint32_t lane) = 0;
+  // Float splat (d from x), extract_lane (d from the vector x), replace_lane (d the vector).
+  virtual void simd_fpr(Opcode op, Fpr d, Fpr x, uint32_t lane) = 0;
+  // d = i8x16.shuffle(d, b) by `pattern` (16 lane indices below 32).
+  virtual void simd_shuffle(Fpr d, Fpr b, const uint8_t pattern[16]) = 0;
 
   // ---- integer arithmetic (d may equal a or b) ----
   virtual void alu(IntOp op, W w, Gpr d, Gpr a, Gpr b) = 0;

@@ -16,6 +16,7 @@ const CpuFeatures& cpu() {
     const asmjit::CpuInfo& info = asmjit::CpuInfo::host();
     c.lzcnt = info.hasFeature(asmjit::CpuFeatures::X86::kLZCNT);
     c.bmi1 = info.hasFeature(asmjit::CpuFeatures::X86::kBMI);
+    c.sse41 = info.hasFeature(asmjit::CpuFeatures::X86::kSSE4_1) && info.hasFeature(asmjit::CpuFeatures::X86::kSSSE3);
     return c;
   }();
   return f;

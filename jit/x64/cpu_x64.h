@@ -6,6 +6,7 @@ namespace lvm::jit {
 struct CpuFeatures {
   bool lzcnt = false;  // LZCNT (else bsr)
   bool bmi1 = false;   // TZCNT (else bsf)
+  bool sse41 = false;  // SSE4.1 (and SSSE3): inline SIMD (else vm/simd.h through the generic path)
 };
 
 // This machine's, detected once.

@@ -7,6 +7,7 @@
 
 #include "jit/masm.h"
 #include "jit/x64/cpu_x64.h"
+#include "jit/x64/simd_x64.h"
 
 namespace lvm::jit {
 
@@ -251,9 +252,18 @@ class X64Masm final : public MacroAssembler {
     a_.movq(x, r11);
     if (hi) {
       a_.mov(r11, hi);
-      a_.pinsrq(x, r11, 1);  // (SSE4.1)
+      a_.movq(s15, r11);
+      a_.punpcklqdq(x, s15);
     }
   }
+  bool simd_inline(Opcode op) const override { return cpu().sse41 && x64::simd_has_inline(op); }
+  void simd_v(Opcode op, Fpr d) override { x64::simd_v(a_, op, xm(d)); }
+  void simd_vv(Opcode op, Fpr d, Fpr b) override { x64::simd_vv(a_, op, xm(d), xm(b)); }
+  void simd_vvv(Opcode op, Fpr d, Fpr b, Fpr c) override { x64::simd_vvv(a_, op, xm(d), xm(b), xm(c)); }
+  void simd_to_gpr(Opcode op, Gpr d, Fpr v, uint32_t lane) override { x64::simd_to_gpr(a_, op, q(d), xm(v), lane); }
+  void simd_gpr(Opcode op, Fpr d, Gpr x, uint32_t lane) override { x64::simd_gpr(a_, op, xm(d), q(x), lane); }
+  void simd_fpr(Opcode op, Fpr d, Fpr x, uint32_t lane) override { x64::simd_fpr(a_, op, xm(d), xm(x), lane); }
+  void simd_shuffle(Fpr d, Fpr b, const uint8_t pattern[16]) override { x64::simd_shuffle(a_, xm(d), xm(b), pattern); }
   void copy16(Address d, Address s) override {
     a_.movdqu(s15, mem(s, 16));
     a_.movdqu(mem(d, 16), s15);

@@ -1,0 +1,474 @@
+// The SIMD lane operations as SSE4.1 sequences (jit/x64/simd_x64.h). Each
+// computes what vm/simd.h defines, NaN bit patterns included: the float
+// operations used here give per lane what the scalar SSE instructions give
+// the interpreter's C++ (the same first-operand NaN propagation); where
+// wasm's rules need more than one instruction (f32x4.min and max, the
+// unsigned conversions, i64x2.mul...) there is no inline sequence and the
+// compiler takes the generic path.
+#include "jit/x64/simd_x64.h"
+
+namespace lvm::jit::x64 {
+
+namespace {
+using namespace asmjit;
+namespace x = asmjit::x86;
+using Id = x::Inst::Id;
+const x::Xmm s14 = x::xmm14, s15 = x::xmm15;
+const x::Gp r11 = x::r11;
+
+// Binary operations that are one instruction `d = d op b`.
+Id one_instruction(Opcode op) {
+  switch (op) {
+    case Opcode::I8x16Add: return x::Inst::kIdPaddb;
+    case Opcode::I16x8Add: return x::Inst::kIdPaddw;
+    case Opcode::I32x4Add: return x::Inst::kIdPaddd;
+    case Opcode::I64x2Add: return x::Inst::kIdPaddq;
+    case Opcode::I8x16Sub: return x::Inst::kIdPsubb;
+    case Opcode::I16x8Sub: return x::Inst::kIdPsubw;
+    case Opcode::I32x4Sub: return x::Inst::kIdPsubd;
+    case Opcode::I64x2Sub: return x::Inst::kIdPsubq;
+    case Opcode::I16x8Mul: return x::Inst::kIdPmullw;
+    case Opcode::I32x4Mul: return x::Inst::kIdPmulld;
+    case Opcode::V128And: return x::Inst::kIdPand;
+    case Opcode::V128Or: return x::Inst::kIdPor;
+    case Opcode::V128Xor: return x::Inst::kIdPxor;
+    case Opcode::I8x16AddSatS: return x::Inst::kIdPaddsb;
+    case Opcode::I8x16AddSatU: return x::Inst::kIdPaddusb;
+    case Opcode::I16x8AddSatS: return x::Inst::kIdPaddsw;
+    case Opcode::I16x8AddSatU: return x::Inst::kIdPaddusw;
+    case Opcode::I8x16SubSatS: return x::Inst::kIdPsubsb;
+    case Opcode::I8x16SubSatU: return x::Inst::kIdPsubusb;
+    case Opcode::I16x8SubSatS: return x::Inst::kIdPsubsw;
+    case Opcode::I16x8SubSatU: return x::Inst::kIdPsubusw;
+    case Opcode::I8x16MinS: return x::Inst::kIdPminsb;
+    case Opcode::I8x16MinU: return x::Inst::kIdPminub;
+    case Opcode::I8x16MaxS: return x::Inst::kIdPmaxsb;
+    case Opcode::I8x16MaxU: return x::Inst::kIdPmaxub;
+    case Opcode::I16x8MinS: return x::Inst::kIdPminsw;
+    case Opcode::I16x8MinU: return x::Inst::kIdPminuw;
+    case Opcode::I16x8MaxS: return x::Inst::kIdPmaxsw;
+    case Opcode::I16x8MaxU: return x::Inst::kIdPmaxuw;
+    case Opcode::I32x4MinS: return x::Inst::kIdPminsd;
+    case Opcode::I32x4MinU: return x::Inst::kIdPminud;
+    case Opcode::I32x4MaxS: return x::Inst::kIdPmaxsd;
+    case Opcode::I32x4MaxU: return x::Inst::kIdPmaxud;
+    case Opcode::I8x16AvgrU: return x::Inst::kIdPavgb;
+    case Opcode::I16x8AvgrU: return x::Inst::kIdPavgw;
+    case Opcode::I8x16Eq: return x::Inst::kIdPcmpeqb;
+    case Opcode::I16x8Eq: return x::Inst::kIdPcmpeqw;
+    case Opcode::I32x4Eq: return x::Inst::kIdPcmpeqd;
+    case Opcode::I64x2Eq: return x::Inst::kIdPcmpeqq;
+    case Opcode::I8x16GtS: return x::Inst::kIdPcmpgtb;
+    case Opcode::I16x8GtS: return x::Inst::kIdPcmpgtw;
+    case Opcode::I32x4GtS: return x::Inst::kIdPcmpgtd;
+    case Opcode::F32x4Add: return x::Inst::kIdAddps;
+    case Opcode::F32x4Sub: return x::Inst::kIdSubps;
+    case Opcode::F32x4Mul: return x::Inst::kIdMulps;
+    case Opcode::F32x4Div: return x::Inst::kIdDivps;
+    case Opcode::F64x2Add: return x::Inst::kIdAddpd;
+    case Opcode::F64x2Sub: return x::Inst::kIdSubpd;
+    case Opcode::F64x2Mul: return x::Inst::kIdMulpd;
+    case Opcode::F64x2Div: return x::Inst::kIdDivpd;
+    case Opcode::I8x16NarrowI16x8S: return x::Inst::kIdPacksswb;
+    case Opcode::I8x16NarrowI16x8U: return x::Inst::kIdPackuswb;
+    case Opcode::I16x8NarrowI32x4S: return x::Inst::kIdPackssdw;
+    case Opcode::I16x8NarrowI32x4U: return x::Inst::kIdPackusdw;
+    case Opcode::I32x4DotI16x8S: return x::Inst::kIdPmaddwd;
+    default: return x::Inst::kIdNone;
+  }
+}
+
+// `d = b op d` forms (the operands swapped): `a < b` is `b > a`, pmin/pmax
+// are minps/maxps with b first (x86's min returns its second operand when
+// the compare fails, wasm's pmin its first).
+Id swapped(Opcode op) {
+  switch (op) {
+    case Opcode::I8x16LtS: return x::Inst::kIdPcmpgtb;
+    case Opcode::I16x8LtS: return x::Inst::kIdPcmpgtw;
+    case Opcode::I32x4LtS: return x::Inst::kIdPcmpgtd;
+    case Opcode::F32x4Pmin: return x::Inst::kIdMinps;
+    case Opcode::F32x4Pmax: return x::Inst::kIdMaxps;
+    case Opcode::F64x2Pmin: return x::Inst::kIdMinpd;
+    case Opcode::F64x2Pmax: return x::Inst::kIdMaxpd;
+    case Opcode::V128Andnot: return x::Inst::kIdPandn;  // ~b & a
+    default: return x::Inst::kIdNone;
+  }
+}
+
+// Negated: `a != b` is not `a == b`, `a <= b` (signed) not `a > b`, ...
+Opcode negation(Opcode op) {
+  switch (op) {
+    case Opcode::I8x16Ne: return Opcode::I8x16Eq;
+    case Opcode::I16x8Ne: return Opcode::I16x8Eq;
+    case Opcode::I32x4Ne: return Opcode::I32x4Eq;
+    case Opcode::I64x2Ne: return Opcode::I64x2Eq;
+    case Opcode::I8x16LeS: return Opcode::I8x16GtS;
+    case Opcode::I16x8LeS: return Opcode::I16x8GtS;
+    case Opcode::I32x4LeS: return Opcode::I32x4GtS;
+    case Opcode::I8x16GeS: return Opcode::I8x16LtS;
+    case Opcode::I16x8GeS: return Opcode::I16x8LtS;
+    case Opcode::I32x4GeS: return Opcode::I32x4LtS;
+    case Opcode::I8x16LtU: return Opcode::I8x16GeU;
+    case Opcode::I16x8LtU: return Opcode::I16x8GeU;
+    case Opcode::I32x4LtU: return Opcode::I32x4GeU;
+    case Opcode::I8x16GtU: return Opcode::I8x16LeU;
+    case Opcode::I16x8GtU: return Opcode::I16x8LeU;
+    case Opcode::I32x4GtU: return Opcode::I32x4LeU;
+    default: return op;
+  }
+}
+
+// Unsigned `a <= b` is `min(a, b) == a`, `a >= b` is `max(a, b) == a`.
+struct MinMaxCmp {
+  Id minmax, eq;
+};
+MinMaxCmp unsigned_compare(Opcode op) {
+  switch (op) {
+    case Opcode::I8x16LeU: return {x::Inst::kIdPminub, x::Inst::kIdPcmpeqb};
+    case Opcode::I16x8LeU: return {x::Inst::kIdPminuw, x::Inst::kIdPcmpeqw};
+    case Opcode::I32x4LeU: return {x::Inst::kIdPminud, x::Inst::kIdPcmpeqd};
+    case Opcode::I8x16GeU: return {x::Inst::kIdPmaxub, x::Inst::kIdPcmpeqb};
+    case Opcode::I16x8GeU: return {x::Inst::kIdPmaxuw, x::Inst::kIdPcmpeqw};
+    case Opcode::I32x4GeU: return {x::Inst::kIdPmaxud, x::Inst::kIdPcmpeqd};
+    default: return {x::Inst::kIdNone, x::Inst::kIdNone};
+  }
+}
+
+// Float compares as cmpps/cmppd predicates (gt and ge swap the operands).
+struct FloatCmp {
+  Id inst = x::Inst::kIdNone;
+  uint8_t pred = 0;
+  bool swap = false;
+};
+FloatCmp float_compare(Opcode op) {
+  switch (op) {
+    case Opcode::F32x4Eq: return {x::Inst::kIdCmpps, 0, false};
+    case Opcode::F32x4Ne: return {x::Inst::kIdCmpps, 4, false};  // (true when unordered, as wasm's ne)
+    case Opcode::F32x4Lt: return {x::Inst::kIdCmpps, 1, false};
+    case Opcode::F32x4Le: return {x::Inst::kIdCmpps, 2, false};
+    case Opcode::F32x4Gt: return {x::Inst::kIdCmpps, 1, true};
+    case Opcode::F32x4Ge: return {x::Inst::kIdCmpps, 2, true};
+    case Opcode::F64x2Eq: return {x::Inst::kIdCmppd, 0, false};
+    case Opcode::F64x2Ne: return {x::Inst::kIdCmppd, 4, false};
+    case Opcode::F64x2Lt: return {x::Inst::kIdCmppd, 1, false};
+    case Opcode::F64x2Le: return {x::Inst::kIdCmppd, 2, false};
+    case Opcode::F64x2Gt: return {x::Inst::kIdCmppd, 1, true};
+    case Opcode::F64x2Ge: return {x::Inst::kIdCmppd, 2, true};
+    default: return {};
+  }
+}
+
+// Unary operations that are one instruction `d = op d`.
+Id one_unary(Opcode op) {
+  switch (op) {
+    case Opcode::I8x16Abs: return x::Inst::kIdPabsb;
+    case Opcode::I16x8Abs: return x::Inst::kIdPabsw;
+    case Opcode::I32x4Abs: return x::Inst::kIdPabsd;
+    case Opcode::F32x4Sqrt: return x::Inst::kIdSqrtps;
+    case Opcode::F64x2Sqrt: return x::Inst::kIdSqrtpd;
+    case Opcode::F32x4ConvertI32x4S: return x::Inst::kIdCvtdq2ps;
+    case Opcode::F64x2ConvertLowI32x4S: return x::Inst::kIdCvtdq2pd;
+    case Opcode::F32x4DemoteF64x2Zero: return x::Inst::kIdCvtpd2ps;
+    case Opcode::F64x2PromoteLowF32x4: return x::Inst::kIdCvtps2pd;
+    case Opcode::I16x8ExtendLowI8x16S: return x::Inst::kIdPmovsxbw;
+    case Opcode::I16x8ExtendLowI8x16U: return x::Inst::kIdPmovzxbw;
+    case Opcode::I32x4ExtendLowI16x8S: return x::Inst::kIdPmovsxwd;
+    case Opcode::I32x4ExtendLowI16x8U: return x::Inst::kIdPmovzxwd;
+    case Opcode::I64x2ExtendLowI32x4S: return x::Inst::kIdPmovsxdq;
+    case Opcode::I64x2ExtendLowI32x4U: return x::Inst::kIdPmovzxdq;
+    default: return x::Inst::kIdNone;
+  }
+}
+// The high-half extends: the high 8 bytes moved down, then the low form.
+Id extend_high(Opcode op) {
+  switch (op) {
+    case Opcode::I16x8ExtendHighI8x16S: return x::Inst::kIdPmovsxbw;
+    case Opcode::I16x8ExtendHighI8x16U: return x::Inst::kIdPmovzxbw;
+    case Opcode::I32x4ExtendHighI16x8S: return x::Inst::kIdPmovsxwd;
+    case Opcode::I32x4ExtendHighI16x8U: return x::Inst::kIdPmovzxwd;
+    case Opcode::I64x2ExtendHighI32x4S: return x::Inst::kIdPmovsxdq;
+    case Opcode::I64x2ExtendHighI32x4U: return x::Inst::kIdPmovzxdq;
+    default: return x::Inst::kIdNone;
+  }
+}
+// roundps/roundpd modes (precision exceptions suppressed).
+int rounding(Opcode op, Id& inst) {
+  switch (op) {
+    case Opcode::F32x4Nearest: inst = x::Inst::kIdRoundps; return 0x08;
+    case Opcode::F32x4Floor: inst = x::Inst::kIdRoundps; return 0x09;
+    case Opcode::F32x4Ceil: inst = x::Inst::kIdRoundps; return 0x0A;
+    case Opcode::F32x4Trunc: inst = x::Inst::kIdRoundps; return 0x0B;
+    case Opcode::F64x2Nearest: inst = x::Inst::kIdRoundpd; return 0x08;
+    case Opcode::F64x2Floor: inst = x::Inst::kIdRoundpd; return 0x09;
+    case Opcode::F64x2Ceil: inst = x::Inst::kIdRoundpd; return 0x0A;
+    case Opcode::F64x2Trunc: inst = x::Inst::kIdRoundpd; return 0x0B;
+    default: inst = x::Inst::kIdNone; return 0;
+  }
+}
+// Shifts by a count in a Gpr: the instruction and the lane width's mask.
+struct Shift {
+  Id inst = x::Inst::kIdNone;
+  uint32_t mask = 0;
+};
+Shift shift(Opcode op) {
+  switch (op) {
+    case Opcode::I16x8Shl: return {x::Inst::kIdPsllw, 15};
+    case Opcode::I16x8ShrS: return {x::Inst::kIdPsraw, 15};
+    case Opcode::I16x8ShrU: return {x::Inst::kIdPsrlw, 15};
+    case Opcode::I32x4Shl: return {x::Inst::kIdPslld, 31};
+    case Opcode::I32x4ShrS: return {x::Inst::kIdPsrad, 31};
+    case Opcode::I32x4ShrU: return {x::Inst::kIdPsrld, 31};
+    case Opcode::I64x2Shl: return {x::Inst::kIdPsllq, 63};
+    case Opcode::I64x2ShrU: return {x::Inst::kIdPsrlq, 63};
+    default: return {};
+  }
+}
+
+void all_ones(x86::Assembler& a, x::Xmm r) { a.pcmpeqd(r, r); }
+void movx(x86::Assembler& a, x::Xmm d, x::Xmm s) {
+  if (d != s) a.movaps(d, s);
+}
+// A 32-bit pattern in every lane of r.
+void splat32(x86::Assembler& a, x::Xmm r, uint32_t v) {
+  a.mov(r11.r32(), v);
+  a.movd(r, r11.r32());
+  a.pshufd(r, r, 0);
+}
+}  // namespace
+
+bool simd_has_inline(Opcode op) {
+  if (one_instruction(op) != x::Inst::kIdNone || swapped(op) != x::Inst::kIdNone || negation(op) != op ||
+      unsigned_compare(op).minmax != x::Inst::kIdNone || float_compare(op).inst != x::Inst::kIdNone ||
+      one_unary(op) != x::Inst::kIdNone || extend_high(op) != x::Inst::kIdNone || shift(op).inst != x::Inst::kIdNone)
+    return true;
+  Id r;
+  if (rounding(op, r)) return true;
+  switch (op) {
+    case Opcode::V128Not: case Opcode::V128Bitselect: case Opcode::V128AnyTrue: case Opcode::I8x16Swizzle:
+    case Opcode::I8x16Neg: case Opcode::I16x8Neg: case Opcode::I32x4Neg: case Opcode::I64x2Neg:
+    case Opcode::F32x4Abs: case Opcode::F64x2Abs: case Opcode::F32x4Neg: case Opcode::F64x2Neg:
+    case Opcode::I8x16AllTrue: case Opcode::I16x8AllTrue: case Opcode::I32x4AllTrue: case Opcode::I64x2AllTrue:
+    case Opcode::I8x16Bitmask: case Opcode::I16x8Bitmask: case Opcode::I32x4Bitmask: case Opcode::I64x2Bitmask:
+    case Opcode::I8x16ExtractLaneS: case Opcode::I8x16ExtractLaneU: case Opcode::I16x8ExtractLaneS:
+    case Opcode::I16x8ExtractLaneU: case Opcode::I32x4ExtractLane: case Opcode::I64x2ExtractLane:
+    case Opcode::I8x16ReplaceLane: case Opcode::I16x8ReplaceLane: case Opcode::I32x4ReplaceLane:
+    case Opcode::I64x2ReplaceLane: case Opcode::I8x16Splat: case Opcode::I16x8Splat: case Opcode::I32x4Splat:
+    case Opcode::I64x2Splat: case Opcode::F32x4Splat: case Opcode::F64x2Splat: case Opcode::F32x4ExtractLane:
+    case Opcode::F64x2ExtractLane: case Opcode::F32x4ReplaceLane: case Opcode::F64x2ReplaceLane:
+    case Opcode::I8x16Shuffle: case Opcode::I16x8ExtaddPairwiseI8x16S: case Opcode::I16x8ExtaddPairwiseI8x16U:
+    case Opcode::I32x4ExtaddPairwiseI16x8S:
+      return true;
+    default: return false;
+  }
+}
+
+void simd_v(x86::Assembler& a, Opcode op, x::Xmm d) {
+  if (Id i = one_unary(op); i != x::Inst::kIdNone) {
+    a.emit(i, d, d);
+    return;
+  }
+  if (Id i = extend_high(op); i != x::Inst::kIdNone) {
+    a.pshufd(s15, d, 0xEE);
+    a.emit(i, d, s15);
+    return;
+  }
+  Id r;
+  if (int mode = rounding(op, r)) {
+    a.emit(r, d, d, Imm(mode));
+    return;
+  }
+  switch (op) {
+    case Opcode::V128Not: all_ones(a, s15); a.pxor(d, s15); return;
+    case Opcode::I8x16Neg: a.pxor(s15, s15); a.psubb(s15, d); a.movaps(d, s15); return;
+    case Opcode::I16x8Neg: a.pxor(s15, s15); a.psubw(s15, d); a.movaps(d, s15); return;
+    case Opcode::I32x4Neg: a.pxor(s15, s15); a.psubd(s15, d); a.movaps(d, s15); return;
+    case Opcode::I64x2Neg: a.pxor(s15, s15); a.psubq(s15, d); a.movaps(d, s15); return;
+    case Opcode::F32x4Abs: all_ones(a, s15); a.psrld(s15, 1); a.andps(d, s15); return;
+    case Opcode::F64x2Abs: all_ones(a, s15); a.psrlq(s15, 1); a.andpd(d, s15); return;
+    case Opcode::F32x4Neg: all_ones(a, s15); a.pslld(s15, 31); a.xorps(d, s15); return;
+    case Opcode::F64x2Neg: all_ones(a, s15); a.psllq(s15, 63); a.xorpd(d, s15); return;
+    // Pairwise sums: pmaddubsw multiplies unsigned bytes (its first operand)
+    // by signed ones (its second), pmaddwd signed words, and adds pairs.
+    case Opcode::I16x8ExtaddPairwiseI8x16S:
+      splat32(a, s15, 0x01010101);
+      a.pmaddubsw(s15, d);
+      a.movaps(d, s15);
+      return;
+    case Opcode::I16x8ExtaddPairwiseI8x16U:
+      splat32(a, s15, 0x01010101);
+      a.pmaddubsw(d, s15);
+      return;
+    case Opcode::I32x4ExtaddPairwiseI16x8S:
+      splat32(a, s15, 0x00010001);
+      a.pmaddwd(d, s15);
+      return;
+    default: return;
+  }
+}
+
+void simd_vv(x86::Assembler& a, Opcode op, x::Xmm d, x::Xmm b) {
+  if (Id i = one_instruction(op); i != x::Inst::kIdNone) {
+    a.emit(i, d, b);
+    return;
+  }
+  if (Id i = swapped(op); i != x::Inst::kIdNone) {
+    a.movaps(s15, b);
+    a.emit(i, s15, d);
+    a.movaps(d, s15);
+    return;
+  }
+  if (const Opcode n = negation(op); n != op) {
+    simd_vv(a, n, d, b);
+    all_ones(a, s15);
+    a.pxor(d, s15);
+    return;
+  }
+  if (const MinMaxCmp u = unsigned_compare(op); u.minmax != x::Inst::kIdNone) {
+    a.movaps(s15, d);
+    a.emit(u.minmax, s15, b);
+    a.emit(u.eq, d, s15);
+    return;
+  }
+  if (const FloatCmp f = float_compare(op); f.inst != x::Inst::kIdNone) {
+    if (f.swap) {
+      a.movaps(s15, b);
+      a.emit(f.inst, s15, d, Imm(f.pred));
+      a.movaps(d, s15);
+    } else {
+      a.emit(f.inst, d, b, Imm(f.pred));
+    }
+    return;
+  }
+  if (op == Opcode::I8x16Swizzle) {
+    // pshufb zeroes a lane whose index has bit 7 set and else takes index
+    // & 15; wasm zeroes every index >= 16: a saturating + 0x70 does both.
+    splat32(a, s15, 0x70707070);
+    a.paddusb(s15, b);
+    a.pshufb(d, s15);
+  }
+}
+
+void simd_vvv(x86::Assembler& a, Opcode op, x::Xmm d, x::Xmm b, x::Xmm c) {
+  if (op != Opcode::V128Bitselect) return;
+  // (a & c) | (b & ~c)
+  a.movaps(s15, c);
+  a.pandn(s15, b);
+  a.pand(d, c);
+  a.por(d, s15);
+}
+
+void simd_to_gpr(x86::Assembler& a, Opcode op, x::Gp d, x::Xmm v, uint32_t lane) {
+  const x::Gp d32 = d.r32();
+  switch (op) {
+    case Opcode::I8x16ExtractLaneS: a.pextrb(d32, v, lane); a.movsx(d32, d.r8()); return;
+    case Opcode::I8x16ExtractLaneU: a.pextrb(d32, v, lane); return;
+    case Opcode::I16x8ExtractLaneS: a.pextrw(d32, v, lane); a.movsx(d32, d.r16()); return;
+    case Opcode::I16x8ExtractLaneU: a.pextrw(d32, v, lane); return;
+    case Opcode::I32x4ExtractLane:
+      if (lane) a.pextrd(d32, v, lane);
+      else a.movd(d32, v);
+      return;
+    case Opcode::I64x2ExtractLane:
+      if (lane) a.pextrq(d.r64(), v, lane);
+      else a.movq(d.r64(), v);
+      return;
+    case Opcode::V128AnyTrue:
+      a.xor_(d32, d32);
+      a.ptest(v, v);
+      a.setnz(d.r8());
+      return;
+    case Opcode::I8x16AllTrue: case Opcode::I16x8AllTrue: case Opcode::I32x4AllTrue: case Opcode::I64x2AllTrue:
+      // No lane equal to zero: the compare with zero gives no set bit.
+      a.pxor(s15, s15);
+      a.emit(op == Opcode::I8x16AllTrue   ? x::Inst::kIdPcmpeqb
+             : op == Opcode::I16x8AllTrue ? x::Inst::kIdPcmpeqw
+             : op == Opcode::I32x4AllTrue ? x::Inst::kIdPcmpeqd
+                                          : x::Inst::kIdPcmpeqq,
+             s15, v);
+      a.xor_(d32, d32);
+      a.ptest(s15, s15);
+      a.setz(d.r8());
+      return;
+    case Opcode::I8x16Bitmask: a.pmovmskb(d32, v); return;
+    case Opcode::I16x8Bitmask:
+      a.movaps(s15, v);
+      a.packsswb(s15, s15);  // (signs kept: saturation does not change them)
+      a.pmovmskb(d32, s15);
+      a.movzx(d32, d.r8());
+      return;
+    case Opcode::I32x4Bitmask: a.movmskps(d32, v); return;
+    case Opcode::I64x2Bitmask: a.movmskpd(d32, v); return;
+    default: return;
+  }
+}
+
+void simd_gpr(x86::Assembler& a, Opcode op, x::Xmm d, x::Gp x, uint32_t lane) {
+  const x::Gp x32 = x.r32();
+  if (const Shift s = shift(op); s.inst != x::Inst::kIdNone) {
+    // The count modulo the lane width (an SSE shift by more clears the lane).
+    a.mov(r11.r32(), x32);
+    a.and_(r11.r32(), s.mask);
+    a.movd(s15, r11.r32());
+    a.emit(s.inst, d, s15);
+    return;
+  }
+  switch (op) {
+    case Opcode::I8x16Splat: a.movd(d, x32); a.pxor(s15, s15); a.pshufb(d, s15); return;
+    case Opcode::I16x8Splat: a.movd(d, x32); a.pshuflw(d, d, 0); a.pshufd(d, d, 0); return;
+    case Opcode::I32x4Splat: a.movd(d, x32); a.pshufd(d, d, 0); return;
+    case Opcode::I64x2Splat: a.movq(d, x.r64()); a.punpcklqdq(d, d); return;
+    case Opcode::I8x16ReplaceLane: a.pinsrb(d, x32, lane); return;
+    case Opcode::I16x8ReplaceLane: a.pinsrw(d, x32, lane); return;
+    case Opcode::I32x4ReplaceLane: a.pinsrd(d, x32, lane); return;
+    case Opcode::I64x2ReplaceLane: a.pinsrq(d, x.r64(), lane); return;
+    default: return;
+  }
+}
+
+void simd_fpr(x86::Assembler& a, Opcode op, x::Xmm d, x::Xmm x, uint32_t lane) {
+  switch (op) {
+    case Opcode::F32x4Splat: movx(a, d, x); a.shufps(d, d, 0); return;
+    case Opcode::F64x2Splat: movx(a, d, x); a.movlhps(d, d); return;
+    case Opcode::F32x4ExtractLane:
+      if (lane) a.pshufd(d, x, lane);  // (the lane to the bottom: only it counts)
+      else movx(a, d, x);
+      return;
+    case Opcode::F64x2ExtractLane:
+      if (lane) a.pshufd(d, x, 0xEE);
+      else movx(a, d, x);
+      return;
+    case Opcode::F32x4ReplaceLane: a.insertps(d, x, lane << 4); return;
+    case Opcode::F64x2ReplaceLane:
+      if (lane) a.movlhps(d, x);
+      else a.movsd(d, x);
+      return;
+    default: return;
+  }
+}
+
+void simd_shuffle(x86::Assembler& a, x::Xmm d, x::Xmm b, const uint8_t pattern[16]) {
+  // Two pshufb: lanes from d where the index is below 16, from b above;
+  // 0x80 zeroes the other's lanes.
+  uint64_t m[2][2] = {};
+  for (unsigned i = 0; i < 16; ++i) {
+    const uint8_t s = pattern[i];
+    const uint64_t from_a = s < 16 ? s : 0x80, from_b = s >= 16 ? s - 16 : 0x80;
+    m[0][i / 8] |= from_a << (8 * (i % 8));
+    m[1][i / 8] |= from_b << (8 * (i % 8));
+  }
+  auto load = [&](x::Xmm r, const uint64_t v[2]) {
+    a.mov(r11, v[0]);
+    a.movq(r, r11);
+    a.mov(r11, v[1]);
+    a.movq(s14, r11);
+    a.punpcklqdq(r, s14);
+  };
+  load(s15, m[0]);
+  a.pshufb(d, s15);
+  load(s15, m[1]);  // (load uses s14: b goes there after)
+  a.movaps(s14, b);
+  a.pshufb(s14, s15);
+  a.por(d, s14);
+}
+
+}  // namespace lvm::jit::x64

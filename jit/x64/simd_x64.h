@@ -1,0 +1,29 @@
+// Internal to the x86-64 backend: the SIMD lane operations as SSE4.1
+// sequences (jit/masm.h's simd_* operations, implemented by masm_x64.cpp
+// through these). xmm14 and xmm15 and r11 are scratch, as in masm_x64.cpp.
+#pragma once
+
+#include <asmjit/x86.h>
+
+#include <cstdint>
+
+#include "loader/opcodes.h"
+
+namespace lvm::jit::x64 {
+
+// Whether `op` has an inline sequence (on a CPU with SSE4.1 and SSSE3).
+bool simd_has_inline(Opcode op);
+// d = op(d), op(d, b), op(d, b, c).
+void simd_v(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d);
+void simd_vv(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, asmjit::x86::Xmm b);
+void simd_vvv(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, asmjit::x86::Xmm b, asmjit::x86::Xmm c);
+// Integer extract_lane, any_true, all_true, bitmask into d (32 or 64 bits).
+void simd_to_gpr(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Gp d, asmjit::x86::Xmm v, uint32_t lane);
+// Integer splat (d written whole), replace_lane and shifts (d the vector).
+void simd_gpr(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, asmjit::x86::Gp x, uint32_t lane);
+// Float splat (d from x), extract_lane (d from vector x), replace_lane (d the vector).
+void simd_fpr(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, asmjit::x86::Xmm x, uint32_t lane);
+// d = i8x16.shuffle(d, b, pattern).
+void simd_shuffle(asmjit::x86::Assembler& a, asmjit::x86::Xmm d, asmjit::x86::Xmm b, const uint8_t pattern[16]);
+
+}  // namespace lvm::jit::x64
