@@ -333,6 +333,14 @@ inline V128 I64x2ExtmulLowI32x4U(const V128& a, const V128& b) { return extmul<u
 inline V128 I64x2ExtmulHighI32x4U(const V128& a, const V128& b) { return extmul<uint32_t, uint64_t>(a, b, true); }
 
 // ---- floating point (lane rules of vm/numeric.h) ----
+// Arithmetic with NaN operands gives the first NaN operand, quieted, as x86's
+// SSE does (the spec allows any of them, or the canonical NaN): so the tiers
+// agree bit for bit, whatever order a C++ compiler gives the operands.
+template <class T, class Op> inline T fbin(T x, T y, Op op) {
+  if (std::isnan(x)) return num::quiet(x);
+  if (std::isnan(y)) return num::quiet(y);
+  return op(x, y);
+}
 #define LVM_SIMD_FLOAT(P, T)                                                                                   \
   inline V128 P##Abs(const V128& a) { return map1<T>(a, [](T x) { return num::abs(x); }); }                     \
   inline V128 P##Neg(const V128& a) { return map1<T>(a, [](T x) { return num::neg(x); }); }                     \
@@ -341,10 +349,18 @@ inline V128 I64x2ExtmulHighI32x4U(const V128& a, const V128& b) { return extmul<
   inline V128 P##Floor(const V128& a) { return map1<T>(a, [](T x) { return num::floor(x); }); }                 \
   inline V128 P##Trunc(const V128& a) { return map1<T>(a, [](T x) { return num::trunc(x); }); }                 \
   inline V128 P##Nearest(const V128& a) { return map1<T>(a, [](T x) { return num::nearest(x); }); }             \
-  inline V128 P##Add(const V128& a, const V128& b) { return map2<T>(a, b, [](T x, T y) { return x + y; }); }    \
-  inline V128 P##Sub(const V128& a, const V128& b) { return map2<T>(a, b, [](T x, T y) { return x - y; }); }    \
-  inline V128 P##Mul(const V128& a, const V128& b) { return map2<T>(a, b, [](T x, T y) { return x * y; }); }    \
-  inline V128 P##Div(const V128& a, const V128& b) { return map2<T>(a, b, [](T x, T y) { return x / y; }); }    \
+  inline V128 P##Add(const V128& a, const V128& b) {                                                        \
+    return map2<T>(a, b, [](T x, T y) { return fbin(x, y, [](T p, T q) { return p + q; }); });            \
+  }                                                                                                          \
+  inline V128 P##Sub(const V128& a, const V128& b) {                                                        \
+    return map2<T>(a, b, [](T x, T y) { return fbin(x, y, [](T p, T q) { return p - q; }); });            \
+  }                                                                                                          \
+  inline V128 P##Mul(const V128& a, const V128& b) {                                                        \
+    return map2<T>(a, b, [](T x, T y) { return fbin(x, y, [](T p, T q) { return p * q; }); });            \
+  }                                                                                                          \
+  inline V128 P##Div(const V128& a, const V128& b) {                                                        \
+    return map2<T>(a, b, [](T x, T y) { return fbin(x, y, [](T p, T q) { return p / q; }); });            \
+  }                                                                                                          \
   inline V128 P##Min(const V128& a, const V128& b) { return map2<T>(a, b, [](T x, T y) { return num::min(x, y); }); } \
   inline V128 P##Max(const V128& a, const V128& b) { return map2<T>(a, b, [](T x, T y) { return num::max(x, y); }); } \
   /* pmin/pmax: b < a ? b : a and a < b ? b : a, NaNs passed through as they fall */                           \
