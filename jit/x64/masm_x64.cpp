@@ -76,6 +76,7 @@ class X64Masm final : public MacroAssembler {
   X64Masm() { start(); }
   void reset() override {
     code_.reset(ResetPolicy::kSoft);
+    pool_.clear();
     err_.failed = false;
     logger_.clear();
     start();
@@ -133,6 +134,7 @@ class X64Masm final : public MacroAssembler {
   }
   void bind(Label l) override { a_.bind(L(l)); }
   size_t finish() override {
+    pool_.emit(a_);
     if (code_.flatten() || code_.resolveUnresolvedLinks()) err_.failed = true;
     return code_.codeSize();
   }
@@ -248,22 +250,22 @@ class X64Masm final : public MacroAssembler {
       a_.pxor(x, x);
       return;
     }
-    a_.mov(r11, lo);
-    a_.movq(x, r11);
-    if (hi) {
-      a_.mov(r11, hi);
-      a_.movq(s15, r11);
-      a_.punpcklqdq(x, s15);
+    if (!~lo && !~hi) {
+      a_.pcmpeqd(x, x);
+      return;
     }
+    a_.movdqa(x, pool_.get(a_, lo, hi));
   }
   bool simd_inline(Opcode op) const override { return cpu().sse41 && x64::simd_has_inline(op); }
-  void simd_v(Opcode op, Fpr d) override { x64::simd_v(a_, op, xm(d)); }
-  void simd_vv(Opcode op, Fpr d, Fpr b) override { x64::simd_vv(a_, op, xm(d), xm(b)); }
+  void simd_v(Opcode op, Fpr d) override { x64::simd_v(a_, pool_, op, xm(d)); }
+  void simd_vv(Opcode op, Fpr d, Fpr b) override { x64::simd_vv(a_, pool_, op, xm(d), xm(b)); }
   void simd_vvv(Opcode op, Fpr d, Fpr b, Fpr c) override { x64::simd_vvv(a_, op, xm(d), xm(b), xm(c)); }
   void simd_to_gpr(Opcode op, Gpr d, Fpr v, uint32_t lane) override { x64::simd_to_gpr(a_, op, q(d), xm(v), lane); }
   void simd_gpr(Opcode op, Fpr d, Gpr x, uint32_t lane) override { x64::simd_gpr(a_, op, xm(d), q(x), lane); }
   void simd_fpr(Opcode op, Fpr d, Fpr x, uint32_t lane) override { x64::simd_fpr(a_, op, xm(d), xm(x), lane); }
-  void simd_shuffle(Fpr d, Fpr b, const uint8_t pattern[16]) override { x64::simd_shuffle(a_, xm(d), xm(b), pattern); }
+  void simd_shuffle(Fpr d, Fpr b, const uint8_t pattern[16]) override {
+    x64::simd_shuffle(a_, pool_, xm(d), xm(b), pattern);
+  }
   void copy16(Address d, Address s) override {
     a_.movdqu(s15, mem(s, 16));
     a_.movdqu(mem(d, 16), s15);
@@ -757,6 +759,7 @@ class X64Masm final : public MacroAssembler {
   StringLogger logger_;  // (declared before code_, which points to it)
   bool listing_ = false;
   CodeHolder code_;
+  x64::ConstPool pool_;
   x86::Assembler a_;
 };
 

@@ -13,7 +13,7 @@ namespace {
 using namespace asmjit;
 namespace x = asmjit::x86;
 using Id = x::Inst::Id;
-const x::Xmm s14 = x::xmm14, s15 = x::xmm15;
+const x::Xmm s15 = x::xmm15;
 const x::Gp r11 = x::r11;
 
 // Binary operations that are one instruction `d = d op b`.
@@ -228,13 +228,29 @@ void all_ones(x86::Assembler& a, x::Xmm r) { a.pcmpeqd(r, r); }
 void movx(x86::Assembler& a, x::Xmm d, x::Xmm s) {
   if (d != s) a.movaps(d, s);
 }
-// A 32-bit pattern in every lane of r.
-void splat32(x86::Assembler& a, x::Xmm r, uint32_t v) {
-  a.mov(r11.r32(), v);
-  a.movd(r, r11.r32());
-  a.pshufd(r, r, 0);
+// A 32-bit pattern in every lane.
+x::Mem splat32(x86::Assembler& a, ConstPool& pool, uint32_t v) {
+  const uint64_t w = uint64_t(v) << 32 | v;
+  return pool.get(a, w, w);
 }
 }  // namespace
+
+x::Mem ConstPool::get(x86::Assembler& a, uint64_t lo, uint64_t hi) {
+  for (const Entry& e : entries_)
+    if (e.lo == lo && e.hi == hi) return x::ptr(e.label, 0, 16);
+  entries_.push_back({a.newLabel(), lo, hi});
+  return x::ptr(entries_.back().label, 0, 16);
+}
+
+void ConstPool::emit(x86::Assembler& a) {
+  if (entries_.empty()) return;
+  a.align(AlignMode::kData, 16);
+  for (const Entry& e : entries_) {
+    a.bind(e.label);
+    const uint64_t words[2] = {e.lo, e.hi};
+    a.embed(words, 16);
+  }
+}
 
 bool simd_has_inline(Opcode op) {
   if (one_instruction(op) != x::Inst::kIdNone || swapped(op) != x::Inst::kIdNone || negation(op) != op ||
@@ -262,7 +278,7 @@ bool simd_has_inline(Opcode op) {
   }
 }
 
-void simd_v(x86::Assembler& a, Opcode op, x::Xmm d) {
+void simd_v(x86::Assembler& a, ConstPool& pool, Opcode op, x::Xmm d) {
   if (Id i = one_unary(op); i != x::Inst::kIdNone) {
     a.emit(i, d, d);
     return;
@@ -290,23 +306,17 @@ void simd_v(x86::Assembler& a, Opcode op, x::Xmm d) {
     // Pairwise sums: pmaddubsw multiplies unsigned bytes (its first operand)
     // by signed ones (its second), pmaddwd signed words, and adds pairs.
     case Opcode::I16x8ExtaddPairwiseI8x16S:
-      splat32(a, s15, 0x01010101);
+      a.movdqa(s15, splat32(a, pool, 0x01010101));
       a.pmaddubsw(s15, d);
       a.movaps(d, s15);
       return;
-    case Opcode::I16x8ExtaddPairwiseI8x16U:
-      splat32(a, s15, 0x01010101);
-      a.pmaddubsw(d, s15);
-      return;
-    case Opcode::I32x4ExtaddPairwiseI16x8S:
-      splat32(a, s15, 0x00010001);
-      a.pmaddwd(d, s15);
-      return;
+    case Opcode::I16x8ExtaddPairwiseI8x16U: a.pmaddubsw(d, splat32(a, pool, 0x01010101)); return;
+    case Opcode::I32x4ExtaddPairwiseI16x8S: a.pmaddwd(d, splat32(a, pool, 0x00010001)); return;
     default: return;
   }
 }
 
-void simd_vv(x86::Assembler& a, Opcode op, x::Xmm d, x::Xmm b) {
+void simd_vv(x86::Assembler& a, ConstPool& pool, Opcode op, x::Xmm d, x::Xmm b) {
   if (Id i = one_instruction(op); i != x::Inst::kIdNone) {
     a.emit(i, d, b);
     return;
@@ -318,7 +328,7 @@ void simd_vv(x86::Assembler& a, Opcode op, x::Xmm d, x::Xmm b) {
     return;
   }
   if (const Opcode n = negation(op); n != op) {
-    simd_vv(a, n, d, b);
+    simd_vv(a, pool, n, d, b);
     all_ones(a, s15);
     a.pxor(d, s15);
     return;
@@ -342,7 +352,7 @@ void simd_vv(x86::Assembler& a, Opcode op, x::Xmm d, x::Xmm b) {
   if (op == Opcode::I8x16Swizzle) {
     // pshufb zeroes a lane whose index has bit 7 set and else takes index
     // & 15; wasm zeroes every index >= 16: a saturating + 0x70 does both.
-    splat32(a, s15, 0x70707070);
+    a.movdqa(s15, splat32(a, pool, 0x70707070));
     a.paddusb(s15, b);
     a.pshufb(d, s15);
   }
@@ -446,7 +456,7 @@ void simd_fpr(x86::Assembler& a, Opcode op, x::Xmm d, x::Xmm x, uint32_t lane) {
   }
 }
 
-void simd_shuffle(x86::Assembler& a, x::Xmm d, x::Xmm b, const uint8_t pattern[16]) {
+void simd_shuffle(x86::Assembler& a, ConstPool& pool, x::Xmm d, x::Xmm b, const uint8_t pattern[16]) {
   // Two pshufb: lanes from d where the index is below 16, from b above;
   // 0x80 zeroes the other's lanes.
   uint64_t m[2][2] = {};
@@ -456,19 +466,15 @@ void simd_shuffle(x86::Assembler& a, x::Xmm d, x::Xmm b, const uint8_t pattern[1
     m[0][i / 8] |= from_a << (8 * (i % 8));
     m[1][i / 8] |= from_b << (8 * (i % 8));
   }
-  auto load = [&](x::Xmm r, const uint64_t v[2]) {
-    a.mov(r11, v[0]);
-    a.movq(r, r11);
-    a.mov(r11, v[1]);
-    a.movq(s14, r11);
-    a.punpcklqdq(r, s14);
-  };
-  load(s15, m[0]);
-  a.pshufb(d, s15);
-  load(s15, m[1]);  // (load uses s14: b goes there after)
-  a.movaps(s14, b);
-  a.pshufb(s14, s15);
-  a.por(d, s14);
+  const bool uses_b = m[1][0] != 0x8080808080808080ull || m[1][1] != 0x8080808080808080ull;
+  const bool uses_a = m[0][0] != 0x8080808080808080ull || m[0][1] != 0x8080808080808080ull;
+  if (uses_b) {
+    a.movaps(s15, b);
+    a.pshufb(s15, pool.get(a, m[1][0], m[1][1]));
+  }
+  if (uses_a) a.pshufb(d, pool.get(a, m[0][0], m[0][1]));
+  else a.pxor(d, d);
+  if (uses_b) a.por(d, s15);
 }
 
 }  // namespace lvm::jit::x64

@@ -6,16 +6,36 @@
 #include <asmjit/x86.h>
 
 #include <cstdint>
+#include <vector>
 
 #include "loader/opcodes.h"
 
 namespace lvm::jit::x64 {
 
+// A function's 16-byte constants (v128.const, shuffle masks, lane
+// patterns), each once, placed 16-byte aligned after its code and read
+// RIP-relative: one load instead of building the value in registers.
+class ConstPool {
+ public:
+  // The constant's memory operand (its label bound by emit()).
+  asmjit::x86::Mem get(asmjit::x86::Assembler& a, uint64_t lo, uint64_t hi);
+  // Places the constants at the assembler's position (after the code).
+  void emit(asmjit::x86::Assembler& a);
+  void clear() { entries_.clear(); }
+
+ private:
+  struct Entry {
+    asmjit::Label label;
+    uint64_t lo, hi;
+  };
+  std::vector<Entry> entries_;
+};
+
 // Whether `op` has an inline sequence (on a CPU with SSE4.1 and SSSE3).
 bool simd_has_inline(Opcode op);
 // d = op(d), op(d, b), op(d, b, c).
-void simd_v(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d);
-void simd_vv(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, asmjit::x86::Xmm b);
+void simd_v(asmjit::x86::Assembler& a, ConstPool& pool, Opcode op, asmjit::x86::Xmm d);
+void simd_vv(asmjit::x86::Assembler& a, ConstPool& pool, Opcode op, asmjit::x86::Xmm d, asmjit::x86::Xmm b);
 void simd_vvv(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, asmjit::x86::Xmm b, asmjit::x86::Xmm c);
 // Integer extract_lane, any_true, all_true, bitmask into d (32 or 64 bits).
 void simd_to_gpr(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Gp d, asmjit::x86::Xmm v, uint32_t lane);
@@ -24,6 +44,7 @@ void simd_gpr(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, asmjit::
 // Float splat (d from x), extract_lane (d from vector x), replace_lane (d the vector).
 void simd_fpr(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, asmjit::x86::Xmm x, uint32_t lane);
 // d = i8x16.shuffle(d, b, pattern).
-void simd_shuffle(asmjit::x86::Assembler& a, asmjit::x86::Xmm d, asmjit::x86::Xmm b, const uint8_t pattern[16]);
+void simd_shuffle(asmjit::x86::Assembler& a, ConstPool& pool, asmjit::x86::Xmm d, asmjit::x86::Xmm b,
+                  const uint8_t pattern[16]);
 
 }  // namespace lvm::jit::x64
