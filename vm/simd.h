@@ -50,6 +50,36 @@ template <class T, class F> inline V128 cmp(const V128& a, const V128& b, F f) {
   for (unsigned i = 0; i < kLanes<T>; ++i) set_lane<U>(r, i, f(lane<T>(a, i), lane<T>(b, i)) ? U(~U(0)) : U(0));
   return r;
 }
+// The GCC/Clang vector extension types over the same 16 bytes: the lane
+// operations that are plain C++ per lane (wrapping arithmetic, compares,
+// bitwise, min/max, shuffles) are written on them, which the compiler turns
+// into SIMD instructions for the interpreter (and the JIT's generic path).
+template <class T> struct VecOf;
+#define LVM_SIMD_VEC(T) \
+  template <> struct VecOf<T> { typedef T type __attribute__((vector_size(16))); };
+LVM_SIMD_VEC(int8_t)
+LVM_SIMD_VEC(uint8_t)
+LVM_SIMD_VEC(int16_t)
+LVM_SIMD_VEC(uint16_t)
+LVM_SIMD_VEC(int32_t)
+LVM_SIMD_VEC(uint32_t)
+LVM_SIMD_VEC(int64_t)
+LVM_SIMD_VEC(uint64_t)
+#undef LVM_SIMD_VEC
+template <class T> using Vec = typename VecOf<T>::type;
+template <class T> inline Vec<T> vec(const V128& v) {
+  Vec<T> r;
+  static_assert(sizeof r == 16);
+  std::memcpy(&r, v.b, 16);
+  return r;
+}
+// Any 16-byte vector (a lane type's, or a comparison's mask) as a V128.
+template <class X> inline V128 v128(const X& x) {
+  static_assert(sizeof(X) == 16);
+  V128 r;
+  std::memcpy(r.b, &x, 16);
+  return r;
+}
 template <class T> inline T sat(int64_t x) {
   return T(std::clamp<int64_t>(x, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
 }
@@ -57,9 +87,13 @@ template <class T> inline T sat(int64_t x) {
 // ---- splat, lanes, shuffles ----
 inline V128 splat8(uint32_t x) { V128 r; std::memset(r.b, int(uint8_t(x)), 16); return r; }
 template <class T> inline V128 splat(T x) {
-  V128 r;
-  for (unsigned i = 0; i < kLanes<T>; ++i) set_lane<T>(r, i, x);
-  return r;
+  if constexpr (std::is_integral_v<T>) {
+    return v128(Vec<T>{} + x);
+  } else {
+    V128 r;
+    for (unsigned i = 0; i < kLanes<T>; ++i) set_lane<T>(r, i, x);
+    return r;
+  }
 }
 inline V128 I8x16Splat(uint32_t x) { return splat8(x); }
 inline V128 I16x8Splat(uint32_t x) { return splat<uint16_t>(uint16_t(x)); }
@@ -91,28 +125,40 @@ inline V128 F64x2ReplaceLane(const V128& v, double x, unsigned l) { return repla
 // i8x16.shuffle: lane i of the result is lane s[i] of a ++ b (s[i] < 32,
 // checked by the validator).
 inline V128 I8x16Shuffle(const V128& a, const V128& b, const uint8_t s[16]) {
+#if defined(__GNUC__) && !defined(__clang__)
+  Vec<uint8_t> mask;
+  std::memcpy(&mask, s, 16);
+  return v128(__builtin_shuffle(vec<uint8_t>(a), vec<uint8_t>(b), mask));  // (indices mod 32)
+#else
   V128 r;
   for (unsigned i = 0; i < 16; ++i) r.b[i] = s[i] < 16 ? a.b[s[i]] : b.b[s[i] - 16];
   return r;
+#endif
 }
 inline V128 I8x16Swizzle(const V128& a, const V128& s) {
+#if defined(__GNUC__) && !defined(__clang__)
+  const Vec<uint8_t> idx = vec<uint8_t>(s);
+  const Vec<uint8_t> picked = __builtin_shuffle(vec<uint8_t>(a), idx);  // (indices mod 16)
+  return v128(picked & Vec<uint8_t>(idx < 16));
+#else
   V128 r;
   for (unsigned i = 0; i < 16; ++i) r.b[i] = s.b[i] < 16 ? a.b[s.b[i]] : 0;
   return r;
+#endif
 }
 
 // ---- comparisons ----
-#define LVM_SIMD_ICMP(P, T, U)                                                                          \
-  inline V128 P##Eq(const V128& a, const V128& b) { return cmp<T>(a, b, [](T x, T y) { return x == y; }); } \
-  inline V128 P##Ne(const V128& a, const V128& b) { return cmp<T>(a, b, [](T x, T y) { return x != y; }); } \
-  inline V128 P##LtS(const V128& a, const V128& b) { return cmp<T>(a, b, [](T x, T y) { return x < y; }); } \
-  inline V128 P##GtS(const V128& a, const V128& b) { return cmp<T>(a, b, [](T x, T y) { return x > y; }); } \
-  inline V128 P##LeS(const V128& a, const V128& b) { return cmp<T>(a, b, [](T x, T y) { return x <= y; }); } \
-  inline V128 P##GeS(const V128& a, const V128& b) { return cmp<T>(a, b, [](T x, T y) { return x >= y; }); } \
-  inline V128 P##LtU(const V128& a, const V128& b) { return cmp<U>(a, b, [](U x, U y) { return x < y; }); } \
-  inline V128 P##GtU(const V128& a, const V128& b) { return cmp<U>(a, b, [](U x, U y) { return x > y; }); } \
-  inline V128 P##LeU(const V128& a, const V128& b) { return cmp<U>(a, b, [](U x, U y) { return x <= y; }); } \
-  inline V128 P##GeU(const V128& a, const V128& b) { return cmp<U>(a, b, [](U x, U y) { return x >= y; }); }
+#define LVM_SIMD_ICMP(P, T, U)                                                                  \
+  inline V128 P##Eq(const V128& a, const V128& b) { return v128(vec<T>(a) == vec<T>(b)); }   \
+  inline V128 P##Ne(const V128& a, const V128& b) { return v128(vec<T>(a) != vec<T>(b)); }   \
+  inline V128 P##LtS(const V128& a, const V128& b) { return v128(vec<T>(a) < vec<T>(b)); }   \
+  inline V128 P##GtS(const V128& a, const V128& b) { return v128(vec<T>(a) > vec<T>(b)); }   \
+  inline V128 P##LeS(const V128& a, const V128& b) { return v128(vec<T>(a) <= vec<T>(b)); }  \
+  inline V128 P##GeS(const V128& a, const V128& b) { return v128(vec<T>(a) >= vec<T>(b)); }  \
+  inline V128 P##LtU(const V128& a, const V128& b) { return v128(vec<U>(a) < vec<U>(b)); }   \
+  inline V128 P##GtU(const V128& a, const V128& b) { return v128(vec<U>(a) > vec<U>(b)); }   \
+  inline V128 P##LeU(const V128& a, const V128& b) { return v128(vec<U>(a) <= vec<U>(b)); }  \
+  inline V128 P##GeU(const V128& a, const V128& b) { return v128(vec<U>(a) >= vec<U>(b)); }
 LVM_SIMD_ICMP(I8x16, int8_t, uint8_t)
 LVM_SIMD_ICMP(I16x8, int16_t, uint16_t)
 LVM_SIMD_ICMP(I32x4, int32_t, uint32_t)
@@ -131,20 +177,15 @@ LVM_SIMD_FCMP(F64x2, double)
 #undef LVM_SIMD_FCMP
 
 // ---- bitwise ----
-inline V128 V128Not(const V128& a) { return map1<uint64_t>(a, [](uint64_t x) { return ~x; }); }
-inline V128 V128And(const V128& a, const V128& b) { return map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x & y; }); }
-inline V128 V128Andnot(const V128& a, const V128& b) {
-  return map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x & ~y; });
-}
-inline V128 V128Or(const V128& a, const V128& b) { return map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x | y; }); }
-inline V128 V128Xor(const V128& a, const V128& b) { return map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x ^ y; }); }
+using W64 = Vec<uint64_t>;
+inline V128 V128Not(const V128& a) { return v128(~vec<uint64_t>(a)); }
+inline V128 V128And(const V128& a, const V128& b) { return v128(vec<uint64_t>(a) & vec<uint64_t>(b)); }
+inline V128 V128Andnot(const V128& a, const V128& b) { return v128(vec<uint64_t>(a) & ~vec<uint64_t>(b)); }
+inline V128 V128Or(const V128& a, const V128& b) { return v128(vec<uint64_t>(a) | vec<uint64_t>(b)); }
+inline V128 V128Xor(const V128& a, const V128& b) { return v128(vec<uint64_t>(a) ^ vec<uint64_t>(b)); }
 inline V128 V128Bitselect(const V128& a, const V128& b, const V128& c) {
-  V128 r;
-  for (unsigned i = 0; i < 2; ++i) {
-    const uint64_t m = lane<uint64_t>(c, i);
-    set_lane<uint64_t>(r, i, (lane<uint64_t>(a, i) & m) | (lane<uint64_t>(b, i) & ~m));
-  }
-  return r;
+  const W64 m = vec<uint64_t>(c);
+  return v128((vec<uint64_t>(a) & m) | (vec<uint64_t>(b) & ~m));
 }
 inline uint32_t V128AnyTrue(const V128& a) { return (lane<uint64_t>(a, 0) | lane<uint64_t>(a, 1)) != 0; }
 
@@ -169,17 +210,24 @@ template <class S> inline V128 shr_s(const V128& a, uint32_t k) {
 template <class U> inline V128 shr_u(const V128& a, uint32_t k) {
   return map1<U>(a, [k](U x) { return num::shr_u<U>(x, U(k)); });
 }
-template <class T> inline V128 add(const V128& a, const V128& b) { return map2<T>(a, b, [](T x, T y) { return num::add(x, y); }); }
-template <class T> inline V128 sub(const V128& a, const V128& b) { return map2<T>(a, b, [](T x, T y) { return num::sub(x, y); }); }
-template <class T> inline V128 mul(const V128& a, const V128& b) { return map2<T>(a, b, [](T x, T y) { return num::mul(x, y); }); }
+// (unsigned lanes: wrapping)
+template <class T> inline V128 add(const V128& a, const V128& b) { return v128(vec<T>(a) + vec<T>(b)); }
+template <class T> inline V128 sub(const V128& a, const V128& b) { return v128(vec<T>(a) - vec<T>(b)); }
+template <class T> inline V128 mul(const V128& a, const V128& b) { return v128(vec<T>(a) * vec<T>(b)); }
 template <class T> inline V128 add_sat(const V128& a, const V128& b) {
   return map2<T>(a, b, [](T x, T y) { return sat<T>(int64_t(x) + int64_t(y)); });
 }
 template <class T> inline V128 sub_sat(const V128& a, const V128& b) {
   return map2<T>(a, b, [](T x, T y) { return sat<T>(int64_t(x) - int64_t(y)); });
 }
-template <class T> inline V128 min(const V128& a, const V128& b) { return map2<T>(a, b, [](T x, T y) { return std::min(x, y); }); }
-template <class T> inline V128 max(const V128& a, const V128& b) { return map2<T>(a, b, [](T x, T y) { return std::max(x, y); }); }
+template <class T> inline V128 min(const V128& a, const V128& b) {
+  const Vec<T> x = vec<T>(a), y = vec<T>(b);
+  return v128(x < y ? x : y);
+}
+template <class T> inline V128 max(const V128& a, const V128& b) {
+  const Vec<T> x = vec<T>(a), y = vec<T>(b);
+  return v128(x > y ? x : y);
+}
 template <class U> inline V128 avgr(const V128& a, const V128& b) {
   return map2<U>(a, b, [](U x, U y) { return U((uint32_t(x) + uint32_t(y) + 1) >> 1); });
 }
@@ -187,7 +235,7 @@ template <class S> inline V128 iabs(const V128& a) {
   using U = std::make_unsigned_t<S>;
   return map1<S>(a, [](S x) { return S(x < 0 ? U(0) - U(x) : U(x)); });
 }
-template <class T> inline V128 ineg(const V128& a) { return map1<T>(a, [](T x) { return num::sub(T(0), x); }); }
+template <class T> inline V128 ineg(const V128& a) { return v128(Vec<T>{} - vec<T>(a)); }
 // Narrowing: a's lanes then b's, each saturated to the narrower type.
 template <class From, class To> inline V128 narrow(const V128& a, const V128& b) {
   V128 r;
