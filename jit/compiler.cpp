@@ -125,7 +125,7 @@ bool Compiler::prepare() {
   for (const LocalUse& u : body_.hot_locals) {
     LocalInfo& l = locals_[u.index];
     const bool worth_volatile = u.weight >= 8 && uint64_t(u.weight) > 2 * uint64_t(body_.call_weight);
-    if (is_float(l.type)) {
+    if (in_fpr(l.type)) {
       if (floats == nfh || !worth_volatile) continue;
       l.homed = l.volatile_home = true;
       l.reg = fh[floats++].code;
@@ -195,7 +195,10 @@ CompileResult Compiler::run() {
   if (zeros) a.zero_frame(lowest_zero, zeros);
   for (uint32_t i : vhomed_) {  // (after zero_frame, which may clobber them)
     const LocalInfo& l = locals_[i];
-    if (is_float(l.type)) {
+    if (is_vec(l.type)) {
+      if (i < nparams) a.vload(Fpr{l.reg}, local_addr(l));
+      else a.vconst(Fpr{l.reg}, 0, 0);
+    } else if (is_float(l.type)) {
       if (i < nparams) a.fload(fwof(l.type), Fpr{l.reg}, local_addr(l));
       else a.fconst(fwof(l.type), Fpr{l.reg}, 0);
     } else {
@@ -351,10 +354,15 @@ void Compiler::materialize_all() {
 
 void Compiler::load_value(const Value& v, uint8_t r) {
   MacroAssembler& a = *masm_;
-  if (is_vec(v.type)) {  // (v128 locals are never homed; v128 constants are made in registers)
+  if (is_vec(v.type)) {  // (v128 constants are made in registers)
     switch (v.kind) {
       case Kind::Reg: a.vmov(Fpr{r}, Fpr{v.reg}); return;
-      case Kind::Local: a.vload(Fpr{r}, local_addr(locals_[v.local])); return;
+      case Kind::Local: {
+        const LocalInfo& l = locals_[v.local];
+        if (in_register(l)) a.vmov(Fpr{r}, Fpr{l.reg});
+        else a.vload(Fpr{r}, local_addr(l));
+        return;
+      }
       case Kind::Slot: a.vload(Fpr{r}, slot_addr(v.local)); return;
       case Kind::Const: a.vconst(Fpr{r}, v.bits, 0); return;
     }
@@ -396,6 +404,10 @@ void Compiler::store_value(const Value& v, Address dst) {
   if (is_vec(v.type)) {
     if (v.kind == Kind::Reg) {
       a.vstore(dst, Fpr{v.reg});
+      return;
+    }
+    if (v.kind == Kind::Local && in_register(locals_[v.local])) {
+      a.vstore(dst, Fpr{locals_[v.local].reg});
       return;
     }
     const Address src = v.kind == Kind::Local ? local_addr(locals_[v.local]) : slot_addr(v.local);
@@ -559,7 +571,8 @@ void Compiler::preserve_local(uint32_t index) {
 void Compiler::save_vhomes() {
   for (uint32_t i : vhomed_) {
     const LocalInfo& l = locals_[i];
-    if (is_float(l.type)) masm_->fstore(fwof(l.type), local_addr(l), Fpr{l.reg});
+    if (is_vec(l.type)) masm_->vstore(local_addr(l), Fpr{l.reg});
+    else if (is_float(l.type)) masm_->fstore(fwof(l.type), local_addr(l), Fpr{l.reg});
     else masm_->store(local_addr(l), Gpr{l.reg}, 8);
   }
   vhomes_saved_ = true;
@@ -568,7 +581,8 @@ void Compiler::save_vhomes() {
 void Compiler::reload_vhomes() {
   for (uint32_t i : vhomed_) {
     const LocalInfo& l = locals_[i];
-    if (is_float(l.type)) masm_->fload(fwof(l.type), Fpr{l.reg}, local_addr(l));
+    if (is_vec(l.type)) masm_->vload(Fpr{l.reg}, local_addr(l));
+    else if (is_float(l.type)) masm_->fload(fwof(l.type), Fpr{l.reg}, local_addr(l));
     else masm_->load(W::W64, Gpr{l.reg}, local_addr(l), LoadKind::X64);
   }
   vhomes_saved_ = false;

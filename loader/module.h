@@ -95,8 +95,8 @@ struct FunctionBody {
   uint32_t call_weight = 0;      // its calls, weighted as local uses are (saturating)
   bool if_with_params = false;   // some `if` takes block parameters
   // The most used locals, heaviest first (ties: lower index first): at
-  // most kHotLocals of the integer and reference types and as many floats
-  // (f32, f64), only locals used at all. v128 locals are not included.
+  // most kHotLocals of the integer and reference types and as many of the
+  // float class (f32, f64, v128), only locals used at all.
   static constexpr size_t kHotLocals = 8;
   std::vector<LocalUse> hot_locals;
 };

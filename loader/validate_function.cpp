@@ -341,8 +341,7 @@ void FunctionValidator::record_hot_locals(FunctionBody& body) {
   for (uint32_t i = 0, e = uint32_t(uses_.size()); i < e; ++i) {
     if (uses[i] == 0) continue;
     const ValType t = locals_[i];
-    if (t == ValType::V128) continue;
-    const unsigned c = t == ValType::F32 || t == ValType::F64;
+    const unsigned c = t == ValType::F32 || t == ValType::F64 || t == ValType::V128;  // (the Fpr class)
     uint32_t* v = top[c];
     size_t k = n[c];
     if (k == K) {
