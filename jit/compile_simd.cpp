@@ -176,7 +176,12 @@ void Compiler::simd(Opcode op, CodeCursor& c) {
         uint8_t pattern[16];
         for (uint8_t& b : pattern) b = c.u8();
         Value vb = pop(), va = pop();
-        const Fpr d = own_fpr(va), fb = use_fpr(vb);
+        bool uses_b = false;
+        for (uint8_t l : pattern) uses_b |= l >= 16;
+        const Fpr d = own_fpr(va);
+        // (an operand no lane comes from is not loaded: clang's widening
+        // shuffles name a vector twice)
+        const Fpr fb = uses_b ? use_fpr(vb) : d;
         a.simd_shuffle(d, fb, pattern);
         free_value(vb);
         push_reg(kV, d.code);
