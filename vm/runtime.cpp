@@ -19,8 +19,14 @@ void FuncInst::set_host(const HostFunction& h) {
   type = &h.type;
   type_id = intern_func_type(h.type);
   host = &h;
-  host_params = uint16_t(h.type.params().size());
-  host_results = uint16_t(h.type.results().size());
+  // In 64-bit slots (a v128 takes two), as arguments and results travel.
+  auto slots = [](std::span<const ValType> ts) {
+    size_t n = 0;
+    for (ValType t : ts) n += t == ValType::V128 ? 2 : 1;
+    return uint16_t(n);
+  };
+  host_params = slots(h.type.params());
+  host_results = slots(h.type.results());
   host_frame_slots = uint32_t(std::max(host_params, host_results)) + 2;
   host_direct = h.direct;
 }

@@ -26,9 +26,9 @@ struct FuncInst {
   Instance* instance = nullptr;          // owning instance (wasm functions)
   uint32_t index = 0;                    // index in that instance's module
   const HostFunction* host = nullptr;    // set for host functions
-  // Host functions: the number of parameters and results of `type`, kept
+  // Host functions: the slots the parameters and results of `type` take, kept
   // here so the interpreter's call path reads one cache line.
-  uint16_t host_params = 0, host_results = 0;
+  uint16_t host_params = 0, host_results = 0;  // in 64-bit slots (a v128 takes two)
   // Slots above the arguments a host call keeps from nested invocations.
   uint32_t host_frame_slots = 0;
   Trap (*host_direct)(HostCall&) = nullptr;  // HostFunction::direct
