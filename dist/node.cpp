@@ -26,7 +26,7 @@ constexpr unsigned kHandshakeMs = 5000;
 constexpr uint64_t kTickNs = 15'000'000'000ull;   // net_ticktime 60 s: a tick every 15 s
 constexpr uint64_t kSilenceNs = 60'000'000'000ull;  // and nothing heard for 60 s: gone
 constexpr uint8_t kPassThrough = 112;             // 'p': a frame without an atom cache
-constexpr uint64_t kBatchNs = 20'000;             // a connection written this recently is busy
+constexpr uint64_t kBatchNs = 5'000;              // a connection written this recently is busy (well below a round trip)
 // A polling worker spins this long (yielding the CPU at each turn) before
 // it sleeps: an answer that comes meanwhile is read without the wake-up of
 // a sleeping thread, which on this 2-core VM costs more than a round trip
