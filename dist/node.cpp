@@ -670,6 +670,14 @@ void Node::io_main() {
     }
     // (With connections it looks every kFallbackNs whether a worker reads them.)
     const int n = epoll_wait(epoll_fd_, events, 64, open ? int(kFallbackNs / 1'000'000) : 1000);
+    // The wake-up is taken before the lists it announces: a wake_io() after
+    // the swap below wakes the next epoll_wait (taken after, it was lost
+    // until the timeout).
+    for (int k = 0; k < n; ++k)
+      if (events[k].data.fd == wake_fd_) {
+        uint64_t v;
+        [[maybe_unused]] ssize_t r = read(wake_fd_, &v, sizeof v);
+      }
     {
       std::vector<std::shared_ptr<Connection>> add;
       std::vector<std::pair<std::shared_ptr<Connection>, std::string>> close_now;
@@ -707,11 +715,7 @@ void Node::io_main() {
     }
     for (int k = 0; k < n; ++k) {
       const int fd = events[k].data.fd;
-      if (fd == wake_fd_) {
-        uint64_t v;
-        [[maybe_unused]] ssize_t r = read(wake_fd_, &v, sizeof v);
-        continue;
-      }
+      if (fd == wake_fd_) continue;  // (read above)
       std::shared_ptr<Connection> c = by_fd(fd);
       if (!c) continue;
       // Writable (or broken: then the write fails and closes it).
