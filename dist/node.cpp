@@ -473,6 +473,7 @@ void Node::flush(Connection& c) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       // The I/O thread goes on when the socket takes more (it holds `writing` now).
+      c.wait_out.store(true);
       epoll_event ev{};
       ev.events = EPOLLOUT;
       ev.data.fd = c.fd;
@@ -717,10 +718,9 @@ void Node::io_main() {
       const int fd = events[k].data.fd;
       if (fd == wake_fd_) continue;  // (read above)
       std::shared_ptr<Connection> c = by_fd(fd);
-      if (!c) continue;
-      // Writable (or broken: then the write fails and closes it).
       epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-      flush(*c);
+      // Writable (or broken: then the write fails and closes it).
+      if (c && c->wait_out.exchange(false)) flush(*c);
     }
     const uint64_t now = now_ns();
     if (open && !in_poll_.load() && now - last_poll_ns_.load(std::memory_order_relaxed) >= kFallbackNs) {

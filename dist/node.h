@@ -93,6 +93,10 @@ struct Connection : std::enable_shared_from_this<Connection> {
   std::vector<uint8_t> wbuf;
   size_t woff = 0;
   std::atomic<uint64_t> last_write_ns{0};
+  // flush() met a full socket and left `writing` to the I/O thread, which
+  // goes on when epoll says it is writable (a stale event of a closed fd
+  // whose number came back finds this false).
+  std::atomic<bool> wait_out{false};
   // Input, read by whoever holds read_mu (a polling worker or the I/O
   // thread); lost() closes the fd with it held.
   std::mutex read_mu;
