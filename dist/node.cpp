@@ -2,6 +2,8 @@
 // frames mean is control.cpp; what the scheduler asks is hub.cpp.
 #include "dist/node.h"
 
+#include "dist/handshake.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -75,24 +77,24 @@ std::unique_ptr<Node> Node::start(const NodeConfig& config, Scheduler& sched, st
     return nullptr;
   }
   const unsigned creation = unsigned(std::chrono::steady_clock::now().time_since_epoch().count() & 0x7fffffff) | 4;
-  if (ei_connect_xinit(&n->ec_, host.c_str(), alive.c_str(), n->name_.c_str(), nullptr,
-                       config.cookie.empty() ? nullptr : config.cookie.c_str(), creation) < 0) {
+  // (ei's socket layer, offering DFLAG_SEND_SENDER too: handshake.h)
+  if (ei_connect_xinit_ussi(&n->ec_, host.c_str(), alive.c_str(), n->name_.c_str(), nullptr,
+                            config.cookie.empty() ? nullptr : config.cookie.c_str(), creation,
+                            handshake_callbacks(), sizeof(ei_socket_callbacks), nullptr) < 0) {
     *error = config.cookie.empty() ? "no cookie: pass --cookie or create ~/.erlang.cookie"
                                    : "the node name or cookie is too long";
     return nullptr;
   }
-  // The listening socket, on any port the kernel gives.
-  n->listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_ANY);
-  socklen_t len = sizeof addr;
-  if (n->listen_fd_ < 0 || bind(n->listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      listen(n->listen_fd_, 64) != 0 || getsockname(n->listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    *error = std::string("cannot listen for connections: ") + std::strerror(errno);
+  // The listening socket, on any port the kernel gives. (Made by ei: with
+  // socket callbacks of our own, ei accepts only on sockets it knows.)
+  int port = 0;
+  n->listen_fd_ = ei_listen(&n->ec_, &port, 64);
+  if (n->listen_fd_ < 0) {
+    *error = std::string("cannot listen for connections: ") + std::strerror(erl_errno);
     return nullptr;
   }
-  n->epmd_fd_ = ei_publish_tmo(&n->ec_, ntohs(addr.sin_port), kHandshakeMs);
+  fcntl(n->listen_fd_, F_SETFD, FD_CLOEXEC);
+  n->epmd_fd_ = ei_publish_tmo(&n->ec_, port, kHandshakeMs);
   if (n->epmd_fd_ < 0) {
     const char* port = std::getenv("ERL_EPMD_PORT");
     *error = "cannot register " + n->name_ + " with epmd (port " + (port ? port : "4369") +

@@ -333,6 +333,7 @@ static void erl(const char *node) {
   CHECK(n > 0 && n <= (int)sizeof pid_bytes && pid_bytes[0] == 131);
   lvm_pid_t back = 0;
   CHECK(lvm_pid_decode(pid_bytes, (size_t)n, &back) == LVM_OK && back == lvm_self());
+  lvm_pid_t erl_sender = 0;  // who sent {8, ...} (Erlang sends it: DFLAG_SEND_SENDER)
   for (int k = 0; k < 300; k++) {  // erl_echo may not be up yet
     send_to(node, "erl_echo", 7, pid_bytes, (size_t)n);
     const int64_t tags[] = {8};
@@ -342,7 +343,9 @@ static void erl(const char *node) {
       buf[info.copied] = 0;
       char where[256] = {0};
       lvm_pid_node(info.sender, where, sizeof where - 1);
+      erl_sender = info.sender;
       printf("erl: {8, <<\"%s\">>} from an Erlang process\n", buf);
+      printf("erl: its sender is a pid on %s\n", where);
       break;
     }
   }
@@ -363,8 +366,10 @@ static void erl(const char *node) {
   lvm_pid_node(erl_pid, where, sizeof where - 1);
   printf("erl: whereis_remote {erl_echo, node}: status %d, a pid on %s\n", w, where);
   CHECK(w == LVM_OK && !strcmp(where, node));
+  printf("erl: the sender of {8, ...} is erl_echo: %s\n", erl_sender && erl_sender == erl_pid ? "yes" : "no");
   CHECK(lvm_whereis_remote(node, strlen(node), "no_such_name", 12, &erl_pid) == LVM_ENOTFOUND);
-  CHECK(send_to(node, "erl_echo", 12, "bye", 3) == LVM_OK);
+  // The answer goes to the sender itself, not to its name.
+  CHECK(lvm_send(erl_sender, 12, "bye", 3) == LVM_OK);
   const int64_t ack[] = {13};
   CHECK(lvm_receive(ack, 1, 10000000000LL, buf, sizeof buf, &info) == LVM_OK);
   printf("erl: done\n");

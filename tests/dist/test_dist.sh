@@ -187,6 +187,8 @@ if command -v erl >/dev/null && erlc -o "$TMP" "$HERE/erl_echo.erl" 2>"$TMP/erlc
   expect erl x1.out "erl: {9, <<\"by name\">>} sent to {lvm_peer, node}"
   expect erl x1.out "erl: another term arrived as LVM_TAG_TERM"
   expect erl x1.out "erl: whereis_remote {erl_echo, node}: status 0, a pid on erl1@$H"
+  expect erl x1.out "erl: its sender is a pid on erl1@$H"
+  expect erl x1.out "erl: the sender of {8, ...} is erl_echo: yes"
   expect erl x1.out "erl: done"
   expect erl erl1.out "erl_echo: got the lvm pid"
   expect erl erl1.out "erl_echo: got {12, <<\"bye\">>} from lvm"
