@@ -35,6 +35,9 @@ constexpr uint64_t kBatchNs = 5'000;              // a connection written this r
 // (a woken thread goes back to its idle CPU: an IPI and a halt exit).
 // Measured with scripts/bench-dist: round trip 33 us without, 25 with.
 constexpr uint64_t kSpinNs = 50'000;
+// ... but only when the network spoke this recently: a node with quiet
+// connections (or none), or busy with local work, does not spin.
+constexpr uint64_t kSpinWindowNs = 1'000'000;
 // No worker has waited in poll() for this long (all busy): the I/O thread
 // reads the connections itself, as often.
 constexpr uint64_t kFallbackNs = 10'000'000;
@@ -632,7 +635,10 @@ void Node::read_events(const epoll_event* events, int n, bool worker) {
     if (!c) continue;
     // (Another thread reading it reads this too: the event is level-triggered.)
     std::unique_lock lock(c->read_mu, std::try_to_lock);
-    if (lock.owns_lock() && c->fd == fd) read_ready(c);
+    if (lock.owns_lock() && c->fd == fd) {
+      last_input_ns_.store(now_ns(), std::memory_order_relaxed);
+      read_ready(c);
+    }
   }
 }
 
@@ -649,7 +655,9 @@ void Node::poll(uint64_t deadline) {
   // First the spin (kSpinNs); a turn is a non-blocking epoll_wait, so
   // wake_poll() ends it as well.
   int n = 0;
-  const uint64_t spin_end = std::min(deadline, now_ns() + kSpinNs);
+  const uint64_t start = now_ns();
+  const bool talking = start - last_input_ns_.load(std::memory_order_relaxed) < kSpinWindowNs;
+  const uint64_t spin_end = talking ? std::min(deadline, start + kSpinNs) : 0;
   while ((n = epoll_wait(data_ep_, events, 64, 0)) == 0 && now_ns() < spin_end) sched_yield();
   if (n == 0) n = epoll_pwait2(data_ep_, events, 64, timeout, nullptr);
   in_poll_.store(false);

@@ -323,6 +323,7 @@ class Node final : public RemoteHub {
   int data_ep_ = -1, poll_wake_fd_ = -1;
   std::atomic<bool> in_poll_{false};         // a worker waits in poll()
   std::atomic<uint64_t> last_poll_ns_{0};    // when one last left it
+  std::atomic<uint64_t> last_input_ns_{0};   // when a connection was last read
   std::atomic<bool> stop_{false};
   std::thread acceptor_, connector_, io_;
   std::mutex connect_mu_;
