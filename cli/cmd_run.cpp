@@ -371,6 +371,8 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   bool deadlock = false;
   const ExitReason r = sched.run_until(wait_all, &deadlock);
+  // What went to other nodes leaves before the OS process does (at most 2 s).
+  if (RemoteHub* remote = sched.remote()) remote->flush_output(2'000'000'000);
   std::fflush(stdout);
   if (deadlock) {
     std::fprintf(stderr, "lvm: error: %s: deadlock: %llu process(es) wait for messages and nothing can wake them\n",

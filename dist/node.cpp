@@ -11,6 +11,8 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sched.h>
 #include <unistd.h>
@@ -492,6 +494,30 @@ void Node::flush(Connection& c) {
     }
     close_later(c, std::string("write failed: ") + std::strerror(errno));
     return;
+  }
+}
+
+void Node::flush_output(uint64_t timeout_ns) {
+  const uint64_t deadline = now_ns() + timeout_ns;
+  for (;;) {
+    bool pending = false;
+    {
+      std::lock_guard lock(nodes_mu_);
+      for (const NodeSlot& slot : nodes_) {
+        const std::shared_ptr<Connection>& c = slot.conn;
+        if (!c || c->dead.load() || c->drain.load()) continue;
+        {
+          std::lock_guard out(c->out_mu);
+          pending = c->writing || !c->out.empty();  // (queued, or not up yet)
+        }
+        int unsent = 0;  // bytes the kernel has not sent yet
+        if (!pending && c->fd >= 0 && ioctl(c->fd, SIOCOUTQ, &unsent) == 0) pending = unsent > 0;
+        if (pending) break;
+      }
+    }
+    if (!pending || now_ns() >= deadline) return;
+    wake_io();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 

@@ -147,6 +147,7 @@ class Node final : public RemoteHub {
   bool spawn_remote(Pid caller, const RemoteSpawn& req, RemoteResult& out) override;
   bool whereis_remote(Pid caller, std::string_view node, std::string_view name, RemoteResult& out) override;
   bool call_result(Pid caller, bool abandon, RemoteResult& out) override;
+  void flush_output(uint64_t timeout_ns) override;
   bool polls() const override { return true; }
   void poll(uint64_t deadline) override;
   void wake_poll() override;

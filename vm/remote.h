@@ -131,6 +131,11 @@ class RemoteHub {
   virtual void poll(uint64_t deadline) { (void)deadline; }
   // Ends a poll() under way (or makes the next one return at once).
   virtual void wake_poll() {}
+
+  // Before the OS process exits: waits until what was sent to other nodes
+  // is written and has left the socket (or `timeout_ns` passed), so a
+  // node whose root sends and then returns loses none of it.
+  virtual void flush_output(uint64_t timeout_ns) { (void)timeout_ns; }
 };
 
 }  // namespace lvm

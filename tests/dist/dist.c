@@ -240,6 +240,36 @@ static void flood(const char *node, int n) {
   printf("RESULT throughput_mps %.0f\n", (double)n / ((double)(now_ns() - t0) / 1e9));
 }
 
+// burst: n messages to {collect, node}, then the root returns at once (its
+// node exits with them still queued or in the socket). collect: waits for
+// n of them, in order.
+static void burst(const char *node, int n) {
+  uint64_t payload[8] = {0};
+  for (int k = 0; k < n; k++) {
+    payload[0] = (uint64_t)k;
+    send_to(node, "collect", TAG_DATA, payload, sizeof payload);
+  }
+}
+
+static void collect(int n) {
+  lvm_register("collect", 7);
+  printf("collect up\n");
+  fflush(stdout);
+  for (int k = 0; k < n; k++) {
+    uint64_t payload[8];
+    lvm_msg_info info;
+    if (lvm_receive_any(30000000000LL, payload, sizeof payload, &info) != LVM_OK) {
+      printf("FAILED: collect got %d of %d\n", k, n);
+      exit(1);
+    }
+    if (payload[0] != (uint64_t)k) {
+      printf("FAILED: collect: message %d carries %llu\n", k, (unsigned long long)payload[0]);
+      exit(1);
+    }
+  }
+  printf("collect ok: %d messages\n", n);
+}
+
 static void once(const char *node) {
   send_to(node, "echo", TAG_HELLO, "x", 1);
   lvm_msg_info info;
@@ -671,6 +701,8 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "rtt") && argc > 3) rtt(argv[2], atoi(argv[3]));
   else if (!strcmp(what, "flood") && argc > 3) flood(argv[2], atoi(argv[3]));
   else if (!strcmp(what, "busy")) busy();
+  else if (!strcmp(what, "burst") && argc > 3) burst(argv[2], atoi(argv[3]));
+  else if (!strcmp(what, "collect") && argc > 2) collect(atoi(argv[2]));
   else if (!strcmp(what, "killbusy") && argc > 2) killbusy(argv[2]);
   else {
     fprintf(stderr, "usage: dist.wasm echo NAME | mesh N PEER... | ping NODE N | once NODE | linktrap NODE | watch NODE | erl NODE\n"

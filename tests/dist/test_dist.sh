@@ -54,6 +54,14 @@ wait $a; ra=$?; wait $b; rb=$?; wait $c; rc=$?
 [[ $ra -eq 0 && $rb -eq 0 && $rc -eq 0 ]] || fail "mesh of 3: exit codes $ra $rb $rc"
 for n in t1 t2 t3; do expect "mesh of 3" $n.out "mesh ok: 100000 messages from each of 2 peers, in order"; done
 
+# A node whose root sends a burst and returns at once: its node flushes
+# what it sent before the OS process exits, so nothing is lost.
+node c1 collect 200000; collect_node=$LAST
+wait_for c1.out "collect up" || fail "the collect node did not come up"
+node b1 burst "c1@$H" 200000; wait $LAST || fail "burst: exit code $?"
+wait $collect_node || fail "collect: exit code $?"
+expect "burst then exit" c1.out "collect ok: 200000 messages"
+
 # Round trips, a remote link that kills its partner, and noconnection.
 node e1 echo echo; echo_node=$LAST
 wait_for e1.out "echo echo on e1@$H" || fail "the echo node did not come up"
