@@ -197,13 +197,10 @@ uint32_t interp_call(interp::ExecStack* st) {
   const FuncType& type = inst.module().func_type(func);
   const size_t nres = slot_count(type.results());
   Trap t;
-  uint64_t* fp;
   if (st->is_suspended) {
-    fp = j.interp_fp;
     t = interp::resume(*st);
   } else {
-    fp = st->top;
-    j.interp_fp = fp;
+    j.interp_fp = st->top;
     std::vector<uint64_t> out(nres);
     t = lvm::invoke_on(*st, inst, func, args, out.data());
     if (t == Trap::None) {
@@ -221,10 +218,13 @@ uint32_t interp_call(interp::ExecStack* st) {
     j.retry = true;
     return uint32_t(t);
   }
+  uint64_t* fp = j.interp_fp;  // (moved with the slots if the run outgrew the small stack)
   st->top = fp;  // (a resumed interpreter call left its frame in place)
   if (t == Trap::None) copy_slots(args, fp, nres);
   return uint32_t(t);
 }
+
+intptr_t grow_stack(interp::ExecStack* st, uintptr_t sp, uintptr_t fp) { return st->grow_jit(sp, fp); }
 
 const void* lazy_compile(interp::ExecStack* st) {
   return static_cast<ModuleCode*>(st->jit.view.module_code)->compile(uint32_t(st->jit.scratch));
@@ -309,20 +309,37 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
     j.stack_floor = j.stack_bottom + kStackMargin;
     __atomic_store_n(&j.stack_limit, st.preempt.load() ? UINTPTR_MAX : j.stack_floor, __ATOMIC_RELAXED);
   }
+  // A nested entry (a host function calling back into wasm, a call into
+  // another instance) restores the view and stack pointers of the call it
+  // runs inside; an outermost one (a process's entry, every spawn) has
+  // nothing to restore. A nested entry on a stack still in its small
+  // region runs in the large one: the small one cannot move while the
+  // calls around this one hold pointers into it (ExecStack::grow_jit).
+  const bool nested = j.depth != 0;
+  const bool borrow = nested && st.jit_small && st.large.region && (st.large.jit_bytes & ~size_t(15));
+  JitInstanceView saved_view;
+  uintptr_t saved_host = 0, saved_guest = 0, saved_floor = 0;
   // The guest stack: from its top, or below the frames of the call that
-  // is running (a host function calling back into wasm).
-  const uintptr_t from = j.depth ? j.guest_sp - 64 : j.stack_top;
+  // is running.
+  uintptr_t from = nested ? j.guest_sp - 64 : j.stack_top;
+  if (borrow) {
+    from = (uintptr_t(st.large.region) + st.large.bytes) & ~uintptr_t(15);
+    saved_floor = j.stack_floor;
+    st.set_jit_floor(from - (st.large.jit_bytes & ~size_t(15)) + kStackMargin);
+  }
   const size_t slots = std::max<size_t>(std::max(nargs, nresults), 1);
   const uintptr_t sp = (from - 8 * slots) & ~uintptr_t(15);
-  if (sp < j.stack_floor) return Trap::CallStackExhausted;
-  uint64_t* area = reinterpret_cast<uint64_t*>(sp);
-  copy_slots(area, args, nargs);
-  // A nested entry (a host function calling back into wasm) restores the
-  // view and stack pointers of the call it runs inside; an outermost one
-  // (a process's entry, every spawn) has nothing to restore.
-  const bool nested = j.depth != 0;
-  JitInstanceView saved_view;
-  uintptr_t saved_host = 0, saved_guest = 0;
+  auto unborrow = [&] {
+    if (!borrow) return;
+    st.set_jit_floor(saved_floor);
+  };
+  if (sp < j.stack_floor) {
+    unborrow();
+    return Trap::CallStackExhausted;
+  }
+  // (As a distance from the top: an outermost entry's stack may move.)
+  const uintptr_t area_below_top = j.stack_top - sp;
+  copy_slots(reinterpret_cast<uint64_t*>(sp), args, nargs);
   if (nested) {
     saved_view = j.view;
     saved_host = j.host_sp;
@@ -338,7 +355,10 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
     j.guest_sp = saved_guest;
     j.view = saved_view;
   }
+  unborrow();
   j.suspended = false;
+  const uint64_t* area = nested ? reinterpret_cast<const uint64_t*>(sp)
+                                : reinterpret_cast<const uint64_t*>(j.stack_top - area_below_top);
   if (t == Trap::None && results) copy_slots(results, area, nresults);
   return t;
 }

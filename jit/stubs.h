@@ -30,6 +30,10 @@ uint32_t call_funcinst(interp::ExecStack* st);
 uint32_t check_point(interp::ExecStack* st);
 uint32_t interp_call(interp::ExecStack* st);
 const void* lazy_compile(interp::ExecStack* st);
+// A function entry whose frame does not fit above the floor: moves the
+// guest stack to the large region if it can (ExecStack::grow_jit) and
+// returns the distance the stack moved; 0: the call stack is exhausted.
+intptr_t grow_stack(interp::ExecStack* st, uintptr_t sp, uintptr_t fp);
 // Records the backtrace of a trap raised with frame pointer `fp` and
 // returns `code`.
 uint32_t raise(interp::ExecStack* st, uint32_t code, uintptr_t fp);

@@ -199,6 +199,7 @@ class Process {
   interp::ExecStack stack_;
   void* stack_region_ = nullptr;   // the stack in use (the root has its own)
   void* pooled_stack_ = nullptr;   // this table entry's stack, kept across reuse
+  void* small_stack_ = nullptr;    // and its small stack (where each of its processes starts)
   uint32_t entry_ = 0;         // the function the process runs
   bool start_pending_ = false; // the module's start function runs first
   bool is_root_ = false;

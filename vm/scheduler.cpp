@@ -19,6 +19,7 @@ thread_local bool t_polling = false;  // this thread is the worker in the hub's 
 std::atomic<uint64_t> g_scheduler_ids{0};
 
 constexpr size_t kStackChunk = size_t(64) << 30;  // address space per stack mapping
+constexpr size_t kSmallStackChunk = size_t(1) << 30;  // address space per small-stack slab
 constexpr unsigned kMaxNextStreak = 64;          // runs from Worker::next before the queue gets a turn
 
 // The part of a stack region given to frame records: a quarter, ending
@@ -30,6 +31,7 @@ Scheduler::Scheduler(SchedulerConfig config) : config_(std::move(config)), id_(+
   if (config_.threads == 0) config_.threads = std::max(1u, std::thread::hardware_concurrency());
   config_.max_processes = std::clamp<uint32_t>(config_.max_processes, 1u, 1u << kIndexBits);
   config_.stack_bytes = std::max<size_t>(config_.stack_bytes, 64 << 10) & ~size_t(4095);
+  if (config_.small_stack_bytes) config_.small_stack_bytes = std::clamp<size_t>(config_.small_stack_bytes, 512, 64 << 10) & ~size_t(63);
   if (!config_.tier) config_.tier = &default_tier();
   for (unsigned i = 0; i < config_.threads; ++i) workers_.push_back(std::make_unique<Worker>());
   chunk_ptrs_.reset(new std::atomic<Process*>[(size_t(config_.max_processes) >> kChunkBits) + 1]());
@@ -146,6 +148,20 @@ void* Scheduler::take_stack(bool root) {
   return p;
 }
 
+void* Scheduler::take_small_stack() {
+  std::lock_guard lock(stack_mu_);
+  if (small_next_ + config_.small_stack_bytes > small_end_) {
+    void* p = mmap(nullptr, kSmallStackChunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return nullptr;
+    stack_mappings_.emplace_back(p, kSmallStackChunk);
+    small_next_ = static_cast<uint8_t*>(p);
+    small_end_ = small_next_ + kSmallStackChunk;
+  }
+  void* p = small_next_;
+  small_next_ += config_.small_stack_bytes;
+  return p;
+}
+
 // ---- spawn, send, kill ----
 
 SpawnStatus Scheduler::spawn(const std::shared_ptr<const ModuleImage>& image, uint32_t func,
@@ -184,9 +200,12 @@ SpawnStatus Scheduler::spawn_impl(const std::shared_ptr<const ModuleImage>& imag
     image->recycle(std::move(std::get<std::unique_ptr<Instance>>(made)));
     return fail(SpawnStatus::Limit, "too many processes (the limit is " + std::to_string(config_.max_processes) + ")");
   }
-  // A table entry keeps its pooled stack from one process to the next.
+  // A table entry keeps its pooled stacks from one process to the next.
   void* region = root ? take_stack(true) : p->pooled_stack_ ? p->pooled_stack_ : (p->pooled_stack_ = take_stack(false));
-  if (!region) {
+  void* small = root || !config_.small_stack_bytes ? nullptr
+                : p->small_stack_                  ? p->small_stack_
+                                                   : (p->small_stack_ = take_small_stack());
+  if (!region || (!root && config_.small_stack_bytes && !small)) {
     image->recycle(std::move(std::get<std::unique_ptr<Instance>>(made)));
     release(p);
     return fail(SpawnStatus::Limit, "no address space left for another process stack");
@@ -196,7 +215,20 @@ SpawnStatus Scheduler::spawn_impl(const std::shared_ptr<const ModuleImage>& imag
   p->instance_ = std::move(std::get<std::unique_ptr<Instance>>(made));
   p->instance_->process = p;
   p->image_ = image;
-  p->stack_.reset(region, bytes, frame_bytes_for(bytes), config_.tier->native_stack_bytes(bytes));
+  const interp::StackLayout large{static_cast<uint8_t*>(region), bytes, frame_bytes_for(bytes),
+                                  config_.tier->native_stack_bytes(bytes)};
+  if (small) {
+    // The small stack: for a tier with a native stack (the JIT) nearly all
+    // of it is that stack, a few records and slots left for interpreted
+    // fallbacks; for the interpreter, a quarter records and the rest slots.
+    const size_t n = config_.small_stack_bytes;
+    const bool native = large.jit_bytes != 0;
+    p->stack_.reset(interp::StackLayout{static_cast<uint8_t*>(small), n,
+                                        native ? 2 * sizeof(interp::Frame) : n / 4, native ? n - 128 : 0});
+    p->stack_.set_large(large);
+  } else {
+    p->stack_.reset(large);
+  }
   p->stack_region_ = region;
   p->is_root_ = root;
   p->entry_ = func;

@@ -36,6 +36,11 @@ struct SchedulerConfig {
   uint32_t max_processes = 1u << 24;    // processes alive at once (table size)
   size_t stack_bytes = size_t(2) << 20; // execution stack per process (virtual)
   size_t root_stack_bytes = size_t(40) << 20;  // the root's (deep C recursion)
+  // Where a process's stack starts: a piece of a slab shared by processes
+  // (so a waiting process's few hundred bytes of stack share pages and
+  // page tables with others); the stack moves to its stack_bytes region
+  // when a call outgrows it (interp::ExecStack). 0: start in the region.
+  size_t small_stack_bytes = 1024;
   // The tier processes run in; null: the default tier (vm/tier.h).
   class ExecTier* tier = nullptr;
   // Every process ends here (on the worker that ran it) before its
@@ -258,6 +263,11 @@ class Scheduler {
   std::vector<std::pair<void*, size_t>> stack_mappings_;
   void* root_stack_ = nullptr;
   void* take_stack(bool root);
+  // Small stacks: small_stack_bytes pieces of slab mappings, one per table
+  // entry for good (guarded by stack_mu_).
+  uint8_t* small_next_ = nullptr;
+  uint8_t* small_end_ = nullptr;
+  void* take_small_stack();
 
   // Timers: one heap (std::push_heap order) for waits and send_after;
   // a message timer's message stays in timer_msgs_ until it fires or is

@@ -215,15 +215,38 @@ Stubs generate() {
   a.jmp(host);
 
   // entry check: called from a prologue whose new stack pointer (r11) is
-  // below stack_limit: the call stack is exhausted if it is below the
-  // floor; else stack_limit asked for the check point.
-  asmjit::Label entry_check = a.newLabel(), overflow = a.newLabel();
+  // below stack_limit: below the floor, the stack moves to its large
+  // region if it can (grow_stack: rsp, rbp and r11 then move by the
+  // distance it returns, the frame chain in memory is relocated) and the
+  // check runs again; if it cannot, the call stack is exhausted. Above
+  // the floor, stack_limit asked for the check point. (At a function
+  // entry no register but these holds a pointer into the guest stack:
+  // the arguments are read from rbp, and calls leave nothing live in
+  // caller-saved registers.)
+  asmjit::Label entry_check = a.newLabel(), overflow = a.newLabel(), exhausted = a.newLabel();
   a.align(AlignMode::kCode, 16);
   a.bind(entry_check);
   a.cmp(x::r11, C(kFloor));
   a.jb(overflow);
   a.jmp(check);
   a.bind(overflow);
+  a.mov(C(kScratch), x::r11);
+  a.mov(C(kGuestSp), x::rsp);
+  a.mov(x::rsp, C(kHostSp));
+  a.mov(x::rdi, x::r14);
+  a.mov(x::rsi, C(kGuestSp));
+  a.mov(x::rdx, x::rbp);
+  a.mov(x::rax, uint64_t(uintptr_t(&stub_targets::grow_stack)));
+  a.call(x::rax);
+  a.mov(x::rsp, C(kGuestSp));
+  a.mov(x::r11, C(kScratch));
+  a.test(x::rax, x::rax);
+  a.jz(exhausted);
+  a.add(x::rsp, x::rax);
+  a.add(x::rbp, x::rax);
+  a.add(x::r11, x::rax);
+  a.jmp(entry_check);
+  a.bind(exhausted);
   a.mov(x::edi, uint32_t(Trap::CallStackExhausted));
   a.jmp(g.trap);
 

@@ -73,15 +73,23 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
   if (!st.base) return Trap::CallStackExhausted;
   Instance& callee = f->instance ? *f->instance : inst;  // null: a function of `inst` itself
   const CompiledFunction& cf = callee.code->get(f->index);
+  if (st.top + cf.frame_slots > st.end || st.frame_top == st.frames_limit) {
+    // Outgrown: move to the large region (once; only with no run active).
+    intptr_t sd, fd;
+    if (!st.grow_interp(st.frame_top, st.top, 0, &sd, &fd) || st.top + cf.frame_slots > st.end ||
+        st.frame_top == st.frames_limit)
+      return Trap::CallStackExhausted;
+  }
+  // (As offsets from base: the run may move the slots, see ExecStack.)
+  const size_t at = size_t(st.top - st.base);
   uint64_t* fp = st.top;
-  if (fp + cf.frame_slots > st.end || st.frame_top == st.frames_limit) return Trap::CallStackExhausted;
   if (nargs) std::copy(args, args + nargs, fp);
   std::memset(fp + cf.param_slots, 0, size_t(cf.local_slots - cf.param_slots) * 8);
-  uint64_t* saved_top = st.top;
   st.top = fp + cf.frame_slots;
   Trap t = interp::run(st, &callee, &cf, fp);
   if (t == Trap::Yield) return t;  // the frame stays; interp::resume continues it
-  st.top = saved_top;
+  fp = st.base + at;
+  st.top = fp;
   if (t == Trap::None && results) std::copy(fp, fp + nresults, results);
   return t;
 }

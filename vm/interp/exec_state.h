@@ -21,20 +21,65 @@ struct Frame {
   const CompiledFunction* fn;
 };
 
+// Where a region of address space is split between the interpreter's frame
+// records, its value slots and the JIT's native stack (ExecStack::reset).
+struct StackLayout {
+  uint8_t* region = nullptr;
+  size_t bytes = 0;
+  size_t frame_bytes = 0;  // the records: the first frame_bytes, rounded down to whole records
+  size_t jit_bytes = 0;    // the JIT's native stack: the last jit_bytes, growing down from the end
+};
+
 // Value slots and frame records of one thread of execution (a process, or
 // a host thread calling invoke()), in one region of address space:
 //
-//   region ... [frame records, growing down) mid [value slots, growing up) ... end
+//   region [frame records, growing down) [value slots, growing up) ... [JIT stack, growing down) end
 //
-// The records grow down and the slots up from the same point, so a shallow
-// stack touches a single page: an idle process costs one page here. The
-// region is committed by the OS as it is touched.
+// A process starts on a small region (a piece of a slab shared with other
+// processes, so its few touched bytes share pages and page tables) and
+// keeps a large one in reserve (address space only). When a call does not
+// fit, the part that is full (the interpreter's records and slots, or the
+// JIT's native stack) moves to its place in the large region, once, with
+// every pointer into it relocated (grow_interp, grow_jit), and the process
+// runs on there until it ends; so deep recursion reaches the large
+// region's depth and then ends in `call stack exhausted`, as it always did.
+// Regions are committed by the OS as they are touched.
 struct ExecStack {
-  // Uses [region, region + bytes), the frame records taking the first
-  // `frame_bytes` (rounded down to whole records) and the JIT's native
-  // stack the last `jit_bytes` (growing down from the region's end), and
-  // clears the rest of the state. Does not own the region.
-  void reset(void* region, size_t bytes, size_t frame_bytes, size_t jit_bytes = 0);
+  // Uses `l` (clears the rest of the state, and forgets any large region).
+  // Does not own the region.
+  void reset(const StackLayout& l);
+  void reset(void* region, size_t bytes, size_t frame_bytes, size_t jit_bytes = 0) {
+    reset(StackLayout{static_cast<uint8_t*>(region), bytes, frame_bytes, jit_bytes});
+  }
+  // After reset() on a small region: the large one to move to when a part
+  // of the small one is outgrown.
+  void set_large(const StackLayout& l) {
+    large = l;
+    interp_small = jit_small = l.region != nullptr;
+  }
+
+  // Moves the interpreter's records and slots to the large region, if this
+  // stack is still on its small one and at most `runs` interpreter runs are
+  // active on it (the caller's, or none: an outer run's native frames hold
+  // pointers that cannot be found). `fsp` is the innermost record, `live_end`
+  // the end of the slots in use. On success the byte distances the slots
+  // and the records moved by are stored in *slots_delta, *frames_delta (the
+  // caller adds them to its own pointers) and every pointer the stack
+  // holds (records' frame pointers, top, the JIT's interp_fp) is relocated.
+  bool grow_interp(Frame* fsp, uint64_t* live_end, uint32_t runs, intptr_t* slots_delta, intptr_t* frames_delta);
+  // Moves the JIT's native stack to the large region (from a function
+  // entry that does not fit, jit/x64/stubs_x64.cpp): copies [sp, stack_top)
+  // and relocates the frame-pointer chain from `fp`. Only in the outermost
+  // entry (nested ones' callers hold pointers on the host stack) and only
+  // once. Returns the distance moved (a multiple of 16), 0 if it cannot.
+  intptr_t grow_jit(uintptr_t sp, uintptr_t fp);
+  // Whether a part has moved to the large region (so it has pages there).
+  bool grown() const { return large.region && (!interp_small || !jit_small); }
+
+  StackLayout large;         // the region to grow into (none: region == nullptr)
+  bool interp_small = false; // the records and slots are still in the small region
+  bool jit_small = false;    // the JIT's native stack is still in the small region
+  uint32_t interp_runs = 0;  // interpreter runs active on this stack (interp::run, resume)
 
   uint64_t* base = nullptr;  // first slot (the region's midpoint)
   uint64_t* end = nullptr;
@@ -67,6 +112,10 @@ struct ExecStack {
       preempt.store(false, order);
     }
   }
+  // Sets the JIT's floor (JitState::stack_floor) and with it the entry
+  // limit, without losing a concurrent set_preempt(true) (which stores
+  // `preempt`, then the limit).
+  void set_jit_floor(uintptr_t floor);
   int64_t budget = INT64_MAX;  // effectively infinite outside processes
   // Fuel (a process's reduction limit): a process with `fuel_limited` runs
   // with `preempt` always set, so every function entry and loop back-edge

@@ -46,28 +46,6 @@ namespace {
 
 }  // namespace
 
-void ExecStack::reset(void* region, size_t bytes, size_t frame_bytes, size_t jit_bytes) {
-  auto* lo = static_cast<uint8_t*>(region);
-  const size_t nframes = frame_bytes / sizeof(Frame);
-  frames_limit = reinterpret_cast<Frame*>(lo);
-  frames_base = frame_top = frames_limit + nframes;
-  base = top = reinterpret_cast<uint64_t*>(frames_base);
-  jit_bytes &= ~size_t(15);
-  end = reinterpret_cast<uint64_t*>(lo + bytes - jit_bytes);
-  jit = {};
-  if (jit_bytes) {
-    jit.stack_top = (uintptr_t(lo) + bytes) & ~uintptr_t(15);
-    jit.stack_bottom = uintptr_t(lo) + bytes - jit_bytes;
-  }
-  budget = INT64_MAX;
-  preempt.store(false, std::memory_order_relaxed);
-  fuel_limited = false;
-  fuel = 0;
-  slice_over.store(false, std::memory_order_relaxed);
-  is_suspended = false;
-  trap_backtrace.clear();
-}
-
 ExecStack& exec_stack() {
   // 100,000 frame records, then 32 MiB of slots; the records end mid-page so
   // that shallow use touches one page. Then the JIT's native stack.
@@ -124,7 +102,7 @@ namespace {
 // innermost when resuming). With inst == nullptr it only exports the
 // handler table.
 Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp, const uint32_t* ip,
-          Frame* const frame_base) {
+          Frame* frame_base) {
   if (!inst) {
     // Export the handler addresses, in IOp order.
     static const void* table[size_t(IOp::Count)];
@@ -305,13 +283,19 @@ trap_out:
 
 Trap run(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* fp) {
   st.is_suspended = false;
-  return loop(st, inst, fn, fp, fn->code.data(), st.frame_top);
+  ++st.interp_runs;
+  const Trap t = loop(st, inst, fn, fp, fn->code.data(), st.frame_top);
+  --st.interp_runs;
+  return t;
 }
 
 Trap resume(ExecStack& st) {
   const ExecStack::Suspended s = st.suspended;
   st.is_suspended = false;
-  return loop(st, s.inst, s.fn, s.fp, s.ip, s.frame_base);
+  ++st.interp_runs;
+  const Trap t = loop(st, s.inst, s.fn, s.fp, s.ip, s.frame_base);
+  --st.interp_runs;
+  return t;
 }
 
 const void* const* handler_table() {
