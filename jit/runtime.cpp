@@ -24,9 +24,12 @@ namespace {
 JitInstanceView& view(interp::ExecStack* st) { return st->jit.view; }
 Instance& inst_of(interp::ExecStack* st) { return *st->jit.view.instance; }
 
-// After anything that may have grown memory 0.
+// After anything that may have grown memory 0 (which moves a memory in a
+// small slot that outgrew it: the stubs reload the base register from the
+// view after every call out of compiled code).
 void refresh_memory(JitInstanceView& v) {
   if (LinearMemory* m = v.memory0) {
+    v.mem_base = m->base();
     v.mem_size = m->size();
     v.dirty = m->dirty_map();
   }
@@ -354,6 +357,7 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
     j.host_sp = saved_host;
     j.guest_sp = saved_guest;
     j.view = saved_view;
+    refresh_memory(j.view);  // (the callee may have grown a memory the caller shares)
   }
   unborrow();
   j.suspended = false;

@@ -19,7 +19,7 @@ std::unique_ptr<LinearMemory> LinearMemory::create(uint64_t initial_pages, std::
   void* p = mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return nullptr;
   m->base_ = static_cast<uint8_t*>(p);
-  m->capacity_ = kMaxMemoryPages * kPageSize;
+  m->capacity_ = m->reach_ = kMaxMemoryPages * kPageSize;
   if (!m->resize_dirty_map(0)) return nullptr;
   if (initial_pages && m->grow(initial_pages) < 0) return nullptr;
   return m;
@@ -83,7 +83,7 @@ bool LinearMemory::map_copy_on_write(int fd, uint64_t offset, uint64_t at, uint6
 }
 
 uint64_t LinearMemory::limit_pages() const {
-  uint64_t max = std::min(limit_pages_, capacity_ / kPageSize);
+  uint64_t max = std::min(limit_pages_, reach_ / kPageSize);
   return max_pages_ ? std::min(*max_pages_, max) : max;
 }
 
@@ -95,6 +95,7 @@ int64_t LinearMemory::grow(uint64_t delta_pages) {
   const uint64_t new_size = (old_pages + delta_pages) * kPageSize;
   if (!resize_dirty_map(new_size)) return -1;
   if (guarded_ && mprotect(base_ + size_, new_size - size_, PROT_READ | PROT_WRITE) != 0) return -1;
+  if (!guarded_ && new_size > capacity_ && (!pool_ || !pool_->move(*this, new_size))) return -1;
   size_ = new_size;
   return int64_t(old_pages);
 }

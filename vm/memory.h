@@ -5,8 +5,14 @@
 //    32-bit static offset lands either in accessible pages or in the
 //    inaccessible guard; pages are made accessible as the memory grows;
 //  - a small slot (MemoryPool, for memories with a small maximum): a piece of
-//    one large mapping, as big as the maximum, relying on the explicit bounds
-//    checks every tier makes. A million of them fit in the address space.
+//    one large mapping, as big as the memory's initial size (rounded up to a
+//    power of two, at least 64 KiB), relying on the explicit bounds checks
+//    every tier makes. A million of them fit in the address space, and
+//    their touched pages share page tables. A memory that grows past its
+//    slot moves to a larger one (its bytes copied; the base changes): both
+//    tiers reload the base after memory.grow and after every call out to
+//    C++ (the interpreter keeps it in its dispatch loop, which reloads it
+//    there; compiled code's stubs reload the pinned register).
 #pragma once
 
 #include <cstddef>
@@ -31,6 +37,8 @@ class LinearMemory {
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
 
+  // Its bytes. Never moves in a guarded slot; in a small slot it moves when
+  // grow() outgrows the slot.
   uint8_t* base() const { return base_; }
   uint64_t size() const { return size_; }  // in bytes
   uint64_t pages() const { return size_ / kPageSize; }
@@ -89,7 +97,8 @@ class LinearMemory {
   uint8_t* base_ = nullptr;
   uint8_t* dirty_ = nullptr;  // size_ >> kDirtyShift bytes (at least 8; a multiple of 8)
   uint64_t size_ = 0;
-  uint64_t capacity_ = 0;       // bytes of the slot it may use
+  uint64_t capacity_ = 0;       // bytes of the slot it has
+  uint64_t reach_ = 0;          // bytes it may reach, moving to larger slots (small slots)
   bool guarded_ = true;         // pages beyond size_ are inaccessible
   MemoryPool* pool_ = nullptr;  // owner of the slot, or null: munmap on destruction
   uint64_t cow_at_ = 0, cow_len_ = 0;  // a file mapped copy-on-write (map_copy_on_write)

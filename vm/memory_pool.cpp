@@ -2,7 +2,9 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <bit>
+#include <cstring>
 
 namespace lvm {
 
@@ -21,26 +23,15 @@ std::shared_ptr<LinearMemory> MemoryPool::acquire(uint64_t initial_pages, std::o
   m->pool_ = this;
   std::unique_lock lock(mu_);
   if (max * kPageSize <= kSmallSlotMax) {
-    const uint64_t want = std::max<uint64_t>(max * kPageSize, uint64_t(1) << kMinShift);
-    const int shift = std::max(kMinShift, int(std::bit_width(want - 1)));
-    SmallClass& c = small_[shift - kMinShift];
-    c.slot_bytes = uint64_t(1) << shift;
-    if (!c.free.empty()) {
-      m->base_ = c.free.back();
-      c.free.pop_back();
-      ++stats_.reused;
-    } else {
-      if (c.next == c.chunk_end) {
-        void* p = mmap(nullptr, kChunkBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p == MAP_FAILED) return nullptr;
-        ++stats_.mappings;
-        c.next = static_cast<uint8_t*>(p);
-        c.chunk_end = c.next + kChunkBytes;
-      }
-      m->base_ = c.next;
-      c.next += c.slot_bytes;
-    }
-    m->capacity_ = c.slot_bytes;
+    // Sized to the initial size; the maximum is how far it may move up.
+    auto shift_for = [](uint64_t bytes) {
+      return std::max(kMinShift, int(std::bit_width(std::max<uint64_t>(bytes, 1) - 1)));
+    };
+    const int shift = shift_for(initial_pages * kPageSize);
+    m->base_ = take_small(shift);
+    if (!m->base_) return nullptr;
+    m->capacity_ = uint64_t(1) << shift;
+    m->reach_ = uint64_t(1) << shift_for(max * kPageSize);
     m->guarded_ = false;
     ++stats_.live;
     lock.unlock();
@@ -59,7 +50,7 @@ std::shared_ptr<LinearMemory> MemoryPool::acquire(uint64_t initial_pages, std::o
       ++stats_.mappings;
       m->base_ = static_cast<uint8_t*>(p);
     }
-    m->capacity_ = kMaxMemoryPages * kPageSize;
+    m->capacity_ = m->reach_ = kMaxMemoryPages * kPageSize;
     m->guarded_ = true;
     ++stats_.live;
     lock.unlock();
@@ -68,11 +59,66 @@ std::shared_ptr<LinearMemory> MemoryPool::acquire(uint64_t initial_pages, std::o
   return std::shared_ptr<LinearMemory>(m.release());
 }
 
+uint8_t* MemoryPool::take_small(int shift) {
+  SmallClass& c = small_[shift - kMinShift];
+  c.slot_bytes = uint64_t(1) << shift;
+  if (!c.free.empty()) {
+    uint8_t* p = c.free.back();
+    c.free.pop_back();
+    ++stats_.reused;
+    return p;
+  }
+  if (c.next == c.chunk_end) {
+    void* p = mmap(nullptr, kChunkBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return nullptr;
+    ++stats_.mappings;
+    c.next = static_cast<uint8_t*>(p);
+    c.chunk_end = c.next + kChunkBytes;
+  }
+  uint8_t* p = c.next;
+  c.next += c.slot_bytes;
+  return p;
+}
+
+bool MemoryPool::move(LinearMemory& m, uint64_t bytes) {
+  if (m.guarded_ || bytes > m.reach_) return false;
+  const int shift = std::max(kMinShift, int(std::bit_width(bytes - 1)));
+  uint8_t* to;
+  {
+    std::lock_guard lock(mu_);
+    to = take_small(shift);
+  }
+  if (!to) return false;
+  std::memcpy(to, m.base_, m.size_);
+  give_back(m.base_, m.capacity_, m.size_, m.cow_at_, m.cow_len_);
+  m.base_ = to;
+  m.capacity_ = uint64_t(1) << shift;
+  m.cow_at_ = m.cow_len_ = 0;
+  return true;
+}
+
+void MemoryPool::give_back(uint8_t* base, uint64_t slot_bytes, uint64_t used, uint64_t cow_at, uint64_t cow_len) {
+  // Zero what the memory used, giving the pages back to the OS. A file
+  // mapped copy-on-write is replaced by anonymous memory first: dropping
+  // its pages would bring the file's bytes back, not zeros. If even that
+  // fails the slot is not reused.
+  if (cow_len && mmap(base + cow_at, cow_len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+    return;
+  if (used) madvise(base, used, MADV_DONTNEED);
+  std::lock_guard lock(mu_);
+  small_[std::countr_zero(slot_bytes) - kMinShift].free.push_back(base);
+}
+
 void MemoryPool::release(LinearMemory& m) {
-  // Zero what the memory used, giving the pages back to the OS. (The dirty
-  // map goes with the LinearMemory object.) A file mapped copy-on-write is
-  // replaced by anonymous memory first: dropping its pages would bring the
-  // file's bytes back, not zeros. If even that fails the slot is not reused.
+  // (The dirty map goes with the LinearMemory object.)
+  if (!m.base_) return;  // (acquire failed before it had a slot)
+  if (!m.guarded_) {
+    give_back(m.base_, m.capacity_, m.size_, m.cow_at_, m.cow_len_);
+    std::lock_guard lock(mu_);
+    --stats_.live;
+    return;
+  }
   if (m.cow_len_ &&
       mmap(m.base_ + m.cow_at_, m.cow_len_, PROT_READ | PROT_WRITE,
            MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED) {
@@ -81,14 +127,10 @@ void MemoryPool::release(LinearMemory& m) {
     return;
   }
   if (m.size_) madvise(m.base_, m.size_, MADV_DONTNEED);
-  if (m.guarded_ && m.size_) mprotect(m.base_, m.size_, PROT_NONE);
+  if (m.size_) mprotect(m.base_, m.size_, PROT_NONE);
   std::lock_guard lock(mu_);
   --stats_.live;
-  if (m.guarded_) {
-    guarded_free_.push_back(m.base_);
-    return;
-  }
-  small_[std::countr_zero(m.capacity_) - kMinShift].free.push_back(m.base_);
+  guarded_free_.push_back(m.base_);
 }
 
 MemoryPool::Stats MemoryPool::stats() {

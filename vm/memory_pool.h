@@ -7,7 +7,10 @@
 // kSmallSlotMax gets a small slot: a power-of-two piece of one large
 // mapping, so a million memories cost a handful of mappings instead of a
 // million 8 GiB reservations (Linux allows ~16K of those, and 65,530
-// mappings in all). Others get a guarded 8 GiB slot.
+// mappings in all). Others get a guarded 8 GiB slot. A small slot is sized
+// to the memory's initial size, not its maximum, so neighbours' touched
+// pages share page tables (2 MiB of address space each); a memory that
+// grows past its slot moves to a larger one (move()).
 #pragma once
 
 #include <cstdint>
@@ -45,6 +48,14 @@ class MemoryPool {
   friend class LinearMemory;
   // Resets the slot and keeps it for reuse (called by ~LinearMemory).
   void release(LinearMemory& m);
+  // Moves small memory m to a slot of at least `bytes` (its reach at most),
+  // copying its bytes, and gives its old slot back; false if there is none.
+  bool move(LinearMemory& m, uint64_t bytes);
+  // Zeroes [base, base + used) of a small slot of `slot_bytes` (replacing a
+  // file mapped at [cow_at, +cow_len) first) and keeps it for reuse.
+  void give_back(uint8_t* base, uint64_t slot_bytes, uint64_t used, uint64_t cow_at, uint64_t cow_len);
+  // A free small slot of 2^shift bytes, or nullptr (address space); mu_ held.
+  uint8_t* take_small(int shift);
 
   struct SmallClass {
     uint64_t slot_bytes = 0;

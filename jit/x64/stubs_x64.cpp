@@ -64,6 +64,7 @@ struct Gen {
     a.mov(x::rax, uint64_t(uintptr_t(fn)));
     a.call(x::rax);
     a.mov(x::rsp, C(kGuestSp));
+    a.mov(x::r15, C(kMemBase));  // (a memory in a small slot moves when it outgrows it)
     a.test(x::eax, x::eax);
   }
   void jump_back() {
@@ -185,6 +186,7 @@ Stubs generate() {
   a.mov(x::rsp, C(kHostSp));
   a.call(x::r11);
   a.mov(x::rsp, C(kGuestSp));
+  a.mov(x::r15, C(kMemBase));  // (memory.grow may have moved memory 0)
   a.ret();
 
   // lazy: compile function r11, then enter it as if called directly.
