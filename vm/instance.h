@@ -120,7 +120,10 @@ class Instance {
  private:
   Instance() = default;
   std::shared_ptr<const Module> module_;
-  std::deque<FuncInst> own_funcs_;  // stable addresses
+  // The functions it defines (none in a process's instance: those share
+  // the image's). An array, not a deque: an empty std::deque still
+  // allocates over 500 bytes, per process.
+  std::unique_ptr<FuncInst[]> own_funcs_;
   std::shared_ptr<CodeCache> code_owner_;
   std::shared_ptr<const ModuleImage> image_;  // what it was made from, if an image
   friend class Instantiator;

@@ -130,8 +130,11 @@ class Instantiator {
 
   std::optional<InstantiateError> allocate(const Module& m) {
     Instance& in = *inst_;
+    // One array, sized to the module's functions (its addresses stay put).
+    if (m.functions.size() > m.num_imported_functions)
+      in.own_funcs_ = std::make_unique<FuncInst[]>(m.functions.size() - m.num_imported_functions);
     for (size_t i = m.num_imported_functions; i < m.functions.size(); ++i) {
-      FuncInst& f = in.own_funcs_.emplace_back();
+      FuncInst& f = in.own_funcs_[i - m.num_imported_functions];
       f.type = &m.func_type(uint32_t(i));
       f.type_id = intern_func_type(*f.type);
       f.instance = config_.contextual_functions ? nullptr : &in;
