@@ -6,10 +6,14 @@
 //   - the caller stores the arguments as 64-bit slots at [sp + 0, 8, ...]
 //     (its outgoing area, sized max(params, results)) and calls; the callee
 //     finds them at [fp + 16 + 8 * i] and stores its results over them;
-//   - the context register and the memory-base register are preserved by
-//     every callee (the base changes only across instances, and the code
-//     that switches instances restores it); so are the callee-saved
-//     registers, which hold locals; everything else is clobbered;
+//   - the context register is preserved by every callee, and so is the
+//     memory-base register, except that a memory in a small slot moves
+//     when it grows past it: the stubs reload the base from the context
+//     after every call out to C++ (memory.grow is one), and since every
+//     frame of a run shares the register, callers see the new base (the
+//     code that switches instances restores it); the callee-saved
+//     registers, which hold locals, are preserved too; everything else is
+//     clobbered;
 //   - no callee reads anything of the caller's frame but its arguments, so
 //     a tail call (WebAssembly 3.0) can later replace the caller's frame by
 //     moving the arguments into the caller's own incoming area.

@@ -17,7 +17,7 @@ struct TableInst;
 // Switched as a whole by calls that enter another instance.
 struct JitInstanceView {
   Instance* instance = nullptr;
-  uint8_t* mem_base = nullptr;       // memory 0's base (never moves)
+  uint8_t* mem_base = nullptr;       // memory 0's base (moves only when a small slot is outgrown)
   uint64_t mem_size = 0;             // memory 0's size in bytes (changes on grow)
   uint8_t* dirty = nullptr;          // memory 0's written-granule map (moves on grow)
   uint64_t* const* globals = nullptr;         // value of each global, by index

@@ -1,6 +1,6 @@
 // Linear memory (spec 4.2.8) allocated by the engine itself (brief section
-// 2). A memory lives in a slot of address space whose base never moves, so
-// compiled code may keep it in a register:
+// 2). A memory lives in a slot of address space, and compiled code keeps its
+// base in a register:
 //  - a guarded slot: an 8 GiB reservation, so every 32-bit address plus a
 //    32-bit static offset lands either in accessible pages or in the
 //    inaccessible guard; pages are made accessible as the memory grows;
