@@ -5,6 +5,10 @@
 //   deepwait  processes wait in receive, recurse 10,000 calls deep, wait
 //             again, recurse again, while others wait and run beside them:
 //             every result right
+//   simd      with the JIT, a function it cannot compile (SIMD) runs in the
+//             interpreter inside compiled code: it waits in receive there,
+//             then recurses 5,000 calls deep (the interpreter's records and
+//             slots move while compiled frames sit below), right results
 //   exhaust   unbounded recursion reaches the large region's depth (the
 //             process reports its depth every 256 calls) and ends in the
 //             trap `call stack exhausted`; the parent carries on
@@ -90,6 +94,44 @@ static void deepwait(void) {
          2 * kDeepers, kDeep, again);
 }
 
+// ---- simd ----
+
+typedef int32_t v4 __attribute__((vector_size(16)));
+
+__attribute__((noinline, target("simd128"))) static v4 vdown(uint32_t n, v4 step) {
+  if (n == 0) return step;
+  const v4 r = vdown(n - 1, step);
+  return r * 3 + (v4){(int32_t)n, 1, 2, 3};
+}
+
+__attribute__((noinline, target("simd128"))) static int32_t simd_child_work(lvm_pid_t parent) {
+  lvm_msg_info info;
+  uint32_t n = 0;
+  lvm_receive_any(LVM_INFINITY, &n, sizeof n, &info);  // waits inside an interpreted function
+  const v4 r = vdown(n, (v4){1, 1, 1, 1});
+  const int32_t lane0 = r[0];
+  lvm_send(parent, 4, &lane0, sizeof lane0);
+  return lane0;
+}
+
+static void simd_child(void) { sink = (uint32_t)simd_child_work(arg_pid()); }
+
+static void simd(void) {
+  lvm_pid_t self = lvm_self(), kid;
+  CHECK(lvm_spawn(simd_child, &self, sizeof self, &kid) == LVM_OK);
+  lvm_sleep(5000000);
+  const uint32_t n = 5000;
+  CHECK(lvm_send(kid, 1, &n, sizeof n) == LVM_OK);
+  int32_t got = 0;
+  lvm_msg_info info;
+  CHECK(lvm_receive_any(LVM_INFINITY, &got, sizeof got, &info) == LVM_OK);
+  uint32_t want = 1;  // lane 0, wrapping
+  for (uint32_t i = 1; i <= n; i++) want = want * 3u + i;
+  CHECK((uint32_t)got == want);
+  printf("simd: an interpreted function waited, then recursed %u calls deep: %s\n", n,
+         (uint32_t)got == want ? "right" : "WRONG");
+}
+
 // ---- exhaust ----
 
 static lvm_pid_t exhaust_parent;
@@ -139,10 +181,11 @@ static void exhaust(void) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: stacks.wasm deepwait|exhaust\n");
+    fprintf(stderr, "usage: stacks.wasm deepwait|simd|exhaust\n");
     return 2;
   }
   if (!strcmp(argv[1], "deepwait")) deepwait();
+  else if (!strcmp(argv[1], "simd")) simd();
   else if (!strcmp(argv[1], "exhaust")) exhaust();
   else {
     fprintf(stderr, "stacks: unknown scenario %s\n", argv[1]);
