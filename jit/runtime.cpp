@@ -349,6 +349,7 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
     saved_guest = j.guest_sp;
   }
   j.view = make_view(callee, mc);
+  if (!nested) j.entry_sp = sp;
   ++j.depth;
   const Trap t = Trap(s.enter(&st, code, sp));
   --j.depth;

@@ -65,6 +65,10 @@ struct JitState {
   // An interpreter fallback suspended inside JIT code: its frame (its
   // results land there when it completes).
   uint64_t* interp_fp = nullptr;
+  // The guest stack pointer the outermost entry started at: its first
+  // frame sits just below, linked to the host's frame pointer, where a
+  // walk of the frame chain ends (ExecStack::grow_jit).
+  uintptr_t entry_sp = 0;
 };
 
 // The shared stubs compiled code calls through its context (jit/abi.h

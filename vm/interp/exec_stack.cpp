@@ -102,18 +102,22 @@ intptr_t ExecStack::grow_jit(uintptr_t sp, uintptr_t fp) {
   const intptr_t d = intptr_t(ntop - old_top);
   if (sp > old_top || old_top - sp >= jit_bytes) return 0;
   std::memcpy(reinterpret_cast<void*>(sp + uintptr_t(d)), reinterpret_cast<const void*>(sp), old_top - sp);
-  // The frame-pointer chain: each frame's [fp] is its caller's fp. The
-  // outermost frame's link points outside the stack (the host's), which
-  // ends the walk. Nothing else on a guest stack points into it: locals
+  // The frame-pointer chain: each frame's [fp] is its caller's fp. Nothing
+  // else on a guest stack points into it: locals
   // and spill slots are addressed from fp, and calls out of compiled code
   // leave no pointer into it but guest_sp, which the stub sets again.
-  for (uintptr_t f = fp; f >= sp && f < old_top;) {
+  // The walk stops at the outermost frame (at entry_sp - 16: the call's
+  // return address, then the pushed frame pointer), whose link is the
+  // host's and may be any value, even one inside this stack.
+  const uintptr_t outermost = jit.entry_sp - 16;
+  for (uintptr_t f = fp; f >= sp && f < outermost;) {
     auto* link = reinterpret_cast<uintptr_t*>(f + uintptr_t(d));
     const uintptr_t caller = *link;
-    if (caller <= f || caller >= old_top) break;
+    if (caller <= f || caller > outermost) break;  // (cannot happen: the chain climbs to the outermost)
     *link = caller + uintptr_t(d);
     f = caller;
   }
+  jit.entry_sp += uintptr_t(d);
   jit.stack_top = ntop;
   jit.stack_bottom = nbottom;
   set_jit_floor(nbottom + (jit_bytes >= 4 * kLargeJitMargin ? kLargeJitMargin : kSmallJitMargin));
