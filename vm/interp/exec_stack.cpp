@@ -12,7 +12,7 @@ namespace {
 // Below the JIT's floor: what a prologue pushes before its check and the
 // return addresses of stub calls (the stubs themselves run on the host
 // stack). A large stack keeps a wider margin.
-constexpr uintptr_t kSmallJitMargin = 256, kLargeJitMargin = 16 << 10;
+constexpr uintptr_t kSmallJitMargin = 128, kLargeJitMargin = 16 << 10;
 
 template <class T>
 T* moved(T* p, intptr_t delta) {
