@@ -99,6 +99,7 @@ class LinearMemory {
   uint64_t size_ = 0;
   uint64_t capacity_ = 0;       // bytes of the slot it has
   uint64_t reach_ = 0;          // bytes it may reach, moving to larger slots (small slots)
+  uint64_t offset_ = 0;         // where the base is in its small slot (MemoryPool::acquire)
   bool guarded_ = true;         // pages beyond size_ are inaccessible
   MemoryPool* pool_ = nullptr;  // owner of the slot, or null: munmap on destruction
   uint64_t cow_at_ = 0, cow_len_ = 0;  // a file mapped copy-on-write (map_copy_on_write)

@@ -14,7 +14,7 @@ MemoryPool& MemoryPool::global() {
 }
 
 std::shared_ptr<LinearMemory> MemoryPool::acquire(uint64_t initial_pages, std::optional<uint64_t> max_pages,
-                                                  uint64_t limit_pages) {
+                                                  uint64_t limit_pages, uint64_t offset) {
   const uint64_t max = std::min(max_pages.value_or(kMaxMemoryPages), limit_pages);
   if (initial_pages > max) return nullptr;
   std::unique_ptr<LinearMemory> m(new LinearMemory());
@@ -27,11 +27,16 @@ std::shared_ptr<LinearMemory> MemoryPool::acquire(uint64_t initial_pages, std::o
     auto shift_for = [](uint64_t bytes) {
       return std::max(kMinShift, int(std::bit_width(std::max<uint64_t>(bytes, 1) - 1)));
     };
-    const int shift = shift_for(initial_pages * kPageSize);
-    m->base_ = take_small(shift);
-    if (!m->base_) return nullptr;
-    m->capacity_ = uint64_t(1) << shift;
-    m->reach_ = uint64_t(1) << shift_for(max * kPageSize);
+    // The base `offset` bytes into the slot, if the largest slot it may
+    // move to still holds its maximum beyond that.
+    if (offset && shift_for(max * kPageSize + offset) > kMaxShift) offset = 0;
+    const int shift = shift_for(initial_pages * kPageSize + offset);
+    uint8_t* slot = take_small(shift);
+    if (!slot) return nullptr;
+    m->base_ = slot + offset;
+    m->offset_ = offset;
+    m->capacity_ = (uint64_t(1) << shift) - offset;
+    m->reach_ = (uint64_t(1) << shift_for(max * kPageSize + offset)) - offset;
     m->guarded_ = false;
     ++stats_.live;
     lock.unlock();
@@ -82,17 +87,18 @@ uint8_t* MemoryPool::take_small(int shift) {
 
 bool MemoryPool::move(LinearMemory& m, uint64_t bytes) {
   if (m.guarded_ || bytes > m.reach_) return false;
-  const int shift = std::max(kMinShift, int(std::bit_width(bytes - 1)));
+  const int shift = std::max(kMinShift, int(std::bit_width(bytes + m.offset_ - 1)));
   uint8_t* to;
   {
     std::lock_guard lock(mu_);
     to = take_small(shift);
   }
   if (!to) return false;
+  to += m.offset_;
   std::memcpy(to, m.base_, m.size_);
-  give_back(m.base_, m.capacity_, m.size_, m.cow_at_, m.cow_len_);
+  give_back(m.base_ - m.offset_, m.capacity_ + m.offset_, m.size_ + m.offset_, m.cow_at_, m.cow_len_);
   m.base_ = to;
-  m.capacity_ = uint64_t(1) << shift;
+  m.capacity_ = (uint64_t(1) << shift) - m.offset_;
   m.cow_at_ = m.cow_len_ = 0;
   return true;
 }
@@ -114,7 +120,7 @@ void MemoryPool::release(LinearMemory& m) {
   // (The dirty map goes with the LinearMemory object.)
   if (!m.base_) return;  // (acquire failed before it had a slot)
   if (!m.guarded_) {
-    give_back(m.base_, m.capacity_, m.size_, m.cow_at_, m.cow_len_);
+    give_back(m.base_ - m.offset_, m.capacity_ + m.offset_, m.size_ + m.offset_, m.cow_at_, m.cow_len_);
     std::lock_guard lock(mu_);
     --stats_.live;
     return;

@@ -33,8 +33,12 @@ class MemoryPool {
 
   // A memory of `initial_pages` that may grow to the smallest of max_pages
   // and limit_pages; nullptr if that is impossible or address space ran out.
+  // A small slot's memory starts `offset` bytes into it (a multiple of 64,
+  // below a page; ignored when the largest slot could not hold the maximum
+  // beyond it): ModuleImage places the data segments' span so that it
+  // starts a page and touches no more pages than it must.
   std::shared_ptr<LinearMemory> acquire(uint64_t initial_pages, std::optional<uint64_t> max_pages,
-                                        uint64_t limit_pages);
+                                        uint64_t limit_pages, uint64_t offset = 0);
 
   // Figures for tests and benchmarks.
   struct Stats {

@@ -49,6 +49,15 @@ std::variant<std::shared_ptr<const ModuleImage>, InstantiateError> ModuleImage::
       image->data_offset_ = lo;
       image->data_.assign(mem->base() + lo, mem->base() + hi);
       if (image->data_.size() >= kCopyOnWriteBytes) image->make_copy_on_write(mem->base());
+      // Unless the data is mapped from a file (which wants page-aligned
+      // addresses), a memory's base may sit so that the data's first byte
+      // starts a page (to 64 bytes), when that makes the span the copy
+      // touches one page shorter: clang puts data at 1,024, so a span of
+      // 3.2 KiB from there touches one page, not two.
+      constexpr uint64_t kPage = 4096;
+      const uint64_t off = ((kPage - lo % kPage) % kPage + 63) / 64 * 64 % kPage;
+      auto pages = [&](uint64_t o) { return (o + hi - 1) / kPage - (o + lo) / kPage + 1; };
+      if (image->cow_fd_ < 0 && pages(off) < pages(0)) image->data_placement_ = off;
     }
     t.memories.clear();  // the template keeps no memory of its own
   }
@@ -128,7 +137,7 @@ std::variant<std::unique_ptr<Instance>, InstantiateError> ModuleImage::instantia
   for (const auto& g : t.globals) in->globals.push_back(std::make_shared<GlobalInst>(*g));
   if (has_memory_) {
     const Limits& l = module().memories[0].type.limits;
-    auto mem = MemoryPool::global().acquire(l.min, l.max, config.max_memory_pages);
+    auto mem = MemoryPool::global().acquire(l.min, l.max, config.max_memory_pages, data_placement_);
     if (!mem)
       return InstantiateError{InstantiateError::Kind::Link, Trap::None,
                               l.min > config.max_memory_pages

@@ -60,6 +60,9 @@ class ModuleImage : public std::enable_shared_from_this<ModuleImage> {
   uint64_t data_offset_ = 0;
   std::vector<uint8_t> data_;
   uint64_t initial_pages_ = 0;
+  // Where a memory's base sits in its small slot (MemoryPool::acquire):
+  // 0, or what makes the data's span touch one page fewer.
+  uint64_t data_placement_ = 0;
   // The image's pages ([cow_at_, cow_at_ + cow_len_) of memory, host-page
   // aligned) in a memfd, when copy_on_write().
   int cow_fd_ = -1;
