@@ -12,9 +12,9 @@ SANITIZED=${3:-0}
 N=100000
 # Measured on 2026-12-07 (2 cores, 23 GiB): 17.2 KiB per waiting process
 # at 100K with either tier at 9666e77 (a 2 MiB stack region and a 1 MiB
-# memory slot each, so a page-table page of its own per process); 7.8 KiB
-# (JIT) and 7.76 KiB (interpreter) since processes start on 1 KiB stacks
-# from a shared slab and memory slots are sized to the initial memory
+# memory slot each, so a page-table page of its own per process); 7.9 KiB
+# (JIT; 7.8 interpreter) since processes start on 1 KiB stacks from a
+# shared slab and memory slots are sized to the initial memory
 # (docs/design.md, "The memory of a process": a data page, the stack, the
 # host structures, page tables). The bound is that plus about 40%, so
 # giving either back (4 KiB or more) fails here.
