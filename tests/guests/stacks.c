@@ -5,10 +5,11 @@
 //   deepwait  processes wait in receive, recurse 10,000 calls deep, wait
 //             again, recurse again, while others wait and run beside them:
 //             every result right
-//   simd      with the JIT, a function it cannot compile (SIMD) runs in the
-//             interpreter inside compiled code: it waits in receive there,
-//             then recurses 5,000 calls deep (the interpreter's records and
-//             slots move while compiled frames sit below), right results
+//   simd      a SIMD function waits in receive, then recurses 5,000 calls
+//             deep with v128 values in its frames (which move with the
+//             stack; in a JIT without SIMD it ran in the interpreter inside
+//             compiled code, whose records and slots then moved): right
+//             results
 //   exhaust   unbounded recursion reaches the large region's depth (the
 //             process reports its depth every 256 calls) and ends in the
 //             trap `call stack exhausted`; the parent carries on
@@ -107,7 +108,7 @@ __attribute__((noinline, target("simd128"))) static v4 vdown(uint32_t n, v4 step
 __attribute__((noinline, target("simd128"))) static int32_t simd_child_work(lvm_pid_t parent) {
   lvm_msg_info info;
   uint32_t n = 0;
-  lvm_receive_any(LVM_INFINITY, &n, sizeof n, &info);  // waits inside an interpreted function
+  lvm_receive_any(LVM_INFINITY, &n, sizeof n, &info);  // waits inside a SIMD function
   const v4 r = vdown(n, (v4){1, 1, 1, 1});
   const int32_t lane0 = r[0];
   lvm_send(parent, 4, &lane0, sizeof lane0);
@@ -128,7 +129,7 @@ static void simd(void) {
   uint32_t want = 1;  // lane 0, wrapping
   for (uint32_t i = 1; i <= n; i++) want = want * 3u + i;
   CHECK((uint32_t)got == want);
-  printf("simd: an interpreted function waited, then recursed %u calls deep: %s\n", n,
+  printf("simd: a SIMD function waited, then recursed %u calls deep: %s\n", n,
          (uint32_t)got == want ? "right" : "WRONG");
 }
 

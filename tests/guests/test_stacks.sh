@@ -17,7 +17,7 @@ for tier in jit interp; do
     expect_out deepwait "16 of 16 recursions 10000 calls deep right, after and between waits; 8 woke again"
   done
   run "simd ($tier)" -- simd
-  expect_out simd "simd: an interpreted function waited, then recursed 5000 calls deep: right"
+  expect_out simd "simd: a SIMD function waited, then recursed 5000 calls deep: right"
   run "exhaust ($tier)" -- exhaust
   expect_out exhaust "then the trap: call stack exhausted"
   expect_err exhaust "trapped: call stack exhausted"
