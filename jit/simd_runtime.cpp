@@ -47,14 +47,6 @@ void simd_apply(uint64_t op_lane, uint64_t dst, uint64_t a, uint64_t b, uint64_t
 #define SIMD_EXTRACT(name, T) case Opcode::name: st_scalar(dst, to_bits<T>(simd::name(ld(a), lane))); return;
 #define SIMD_REPLACE(name, T) case Opcode::name: st(dst, simd::name(ld(a), from_bits<T>(x), lane)); return;
 #include "vm/simd_ops.def"
-#undef SIMD_V_V
-#undef SIMD_V_VV
-#undef SIMD_V_VVV
-#undef SIMD_I_V
-#undef SIMD_V_VI
-#undef SIMD_SPLAT
-#undef SIMD_EXTRACT
-#undef SIMD_REPLACE
     case Opcode::I8x16Shuffle:
       st(dst, simd::I8x16Shuffle(ld(a), ld(b), reinterpret_cast<const uint8_t*>(x)));
       return;

@@ -161,24 +161,9 @@ Trap loop(ExecStack& st, Instance* inst, const CompiledFunction* fn, uint64_t* f
 #undef LOAD
 #undef STORE
 #define ONE(name, ...) table[size_t(wasm_iop(Opcode::name))] = &&L_##name;
-#define SIMD_V_V ONE
-#define SIMD_V_VV ONE
-#define SIMD_V_VVV ONE
-#define SIMD_I_V ONE
-#define SIMD_V_VI ONE
-#define SIMD_SPLAT ONE
-#define SIMD_EXTRACT ONE
-#define SIMD_REPLACE ONE
+#define SIMD_OP ONE
 #include "vm/simd_ops.def"
     LVM_INTERP_SIMD_SPECIAL_OPS(ONE)
-#undef SIMD_V_V
-#undef SIMD_V_VV
-#undef SIMD_V_VVV
-#undef SIMD_I_V
-#undef SIMD_V_VI
-#undef SIMD_SPLAT
-#undef SIMD_EXTRACT
-#undef SIMD_REPLACE
 #undef ONE
     g_handlers = table;
     return Trap::None;

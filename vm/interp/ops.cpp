@@ -24,24 +24,9 @@ constexpr std::array<bool, kOpcodeCount> make_has_handler() {
 #undef LOAD
 #undef STORE
 #define ONE(name, ...) t[size_t(Opcode::name)] = true;
-#define SIMD_V_V ONE
-#define SIMD_V_VV ONE
-#define SIMD_V_VVV ONE
-#define SIMD_I_V ONE
-#define SIMD_V_VI ONE
-#define SIMD_SPLAT ONE
-#define SIMD_EXTRACT ONE
-#define SIMD_REPLACE ONE
+#define SIMD_OP ONE
 #include "vm/simd_ops.def"
   LVM_INTERP_SIMD_SPECIAL_OPS(ONE)
-#undef SIMD_V_V
-#undef SIMD_V_VV
-#undef SIMD_V_VVV
-#undef SIMD_I_V
-#undef SIMD_V_VI
-#undef SIMD_SPLAT
-#undef SIMD_EXTRACT
-#undef SIMD_REPLACE
 #undef ONE
   return t;
 }
@@ -96,21 +81,7 @@ uint32_t iop_operands(IOp op) {
 #undef X
 #define SIMD_EXTRACT(name, T) case Opcode::name: return 3;  // dst, v, lane
 #define SIMD_REPLACE(name, T) case Opcode::name: return 4;  // dst, v, x, lane
-#define SIMD_V_V(name)
-#define SIMD_V_VV(name)
-#define SIMD_V_VVV(name)
-#define SIMD_I_V(name)
-#define SIMD_V_VI(name)
-#define SIMD_SPLAT(name, T)
 #include "vm/simd_ops.def"
-#undef SIMD_V_V
-#undef SIMD_V_VV
-#undef SIMD_V_VVV
-#undef SIMD_I_V
-#undef SIMD_V_VI
-#undef SIMD_SPLAT
-#undef SIMD_EXTRACT
-#undef SIMD_REPLACE
     default: break;
   }
   const OpInfo& info = op_info(w);
