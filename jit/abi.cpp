@@ -14,9 +14,8 @@ namespace lvm::jit {
 #pragma GCC diagnostic ignored "-Winvalid-offsetof"
 int32_t Ctx::jit(size_t field_off) { return int32_t(offsetof(interp::ExecStack, jit) + field_off); }
 int32_t Ctx::preempt() { return int32_t(offsetof(interp::ExecStack, preempt)); }
-int32_t Ctx::stub(Stub s) {
-  return int32_t(offsetof(interp::ExecStack, jit_stubs) + offsetof(JitStubTable, stubs) + sizeof(void*) * s);
-}
+// What a compiled run touches fills two cache lines (vm/jit_state.h).
+static_assert(offsetof(JitState, view) + offsetof(JitInstanceView, module_code) <= 128);
 #pragma GCC diagnostic pop
 int32_t Ctx::mem_size() { return jit(offsetof(JitState, view) + offsetof(JitInstanceView, mem_size)); }
 int32_t Ctx::mem_base() { return jit(offsetof(JitState, view) + offsetof(JitInstanceView, mem_base)); }

@@ -29,7 +29,7 @@
 
 namespace lvm::jit {
 
-// Slots of JitState::stubs: the shared code compiled functions call.
+// The shared code compiled functions call (jit/stubs.h, stub_entry).
 enum Stub : uint8_t {
   kStubHostCall,     // calls JitState::pending_fn (a host function) with the outgoing area
   kStubRuntime,      // calls the C function in the scratch register on the host stack
@@ -49,7 +49,6 @@ enum Stub : uint8_t {
 struct Ctx {
   static int32_t jit(size_t field_off);
   static int32_t preempt();
-  static int32_t stub(Stub s);
   static int32_t mem_size();
   static int32_t mem_base();
   static int32_t dirty();

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "jit/compiler.h"
+#include "jit/stubs.h"
 #include "loader/block_type.h"
 #include "vm/runtime.h"
 #include "vm/trap.h"
@@ -369,7 +370,7 @@ void Compiler::call(uint32_t func_index) {
     const Gpr f = alloc_gpr();
     a.load_ptr(f, a.ctx(Ctx::funcs()));
     a.load_ptr(Regs::scratch(), Address{f, Gpr{}, 1, int32_t(8 * func_index)});
-    a.call_ctx_suspending(Ctx::stub(kStubImport));
+    a.call_stub_suspending(stub_entry(kStubImport));
     gpr_free_ |= 1u << f.code;
   } else {
     a.call_indirect_abs(&code_table_[func_index]);
@@ -425,7 +426,7 @@ void Compiler::call_indirect(uint32_t type_index, uint32_t table) {
   a.jmp(done);
   a.bind(generic);
   a.mov(W::W64, Regs::scratch(), t);
-  a.call_ctx_suspending(Ctx::stub(kStubCallFuncInst));
+  a.call_stub_suspending(stub_entry(kStubCallFuncInst));
   a.bind(done);
   free_value(idx);
   gpr_free_ |= (1u << t.code) | (1u << u.code) | (1u << v.code);
@@ -456,7 +457,7 @@ void Compiler::call_runtime(const void* fn, std::initializer_list<uint64_t> imms
   }
   truncate(first);
   a.mov_imm(W::W64, Regs::scratch(), uint64_t(uintptr_t(fn)));
-  a.call_ctx(Ctx::stub(kStubRuntime));
+  a.call_stub(stub_entry(kStubRuntime));
   reload_vhomes();
   if (traps) {
     a.test(W::W32, a.c_result());

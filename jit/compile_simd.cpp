@@ -12,6 +12,7 @@
 // host stack); both compute exactly what the interpreter does.
 #include "jit/compiler.h"
 #include "jit/runtime.h"
+#include "jit/stubs.h"
 #include "vm/trap.h"
 
 namespace lvm::jit {
@@ -44,7 +45,7 @@ void Compiler::simd_call(Opcode op, uint32_t lane, std::span<const ValType> oper
   a.mov_imm(W::W64, a.c_arg(0), uint64_t(op) | uint64_t(lane) << 16);
   truncate(first);
   a.mov_imm(W::W64, Regs::scratch(), uint64_t(uintptr_t(&rt::simd_apply)));
-  a.call_ctx(Ctx::stub(kStubRuntime));
+  a.call_stub(stub_entry(kStubRuntime));
   reload_vhomes();
   stack_.push_back({result, Kind::Slot, 0, uint32_t(first), 0});
 }

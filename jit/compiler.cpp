@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "jit/stubs.h"
 #include "vm/trap.h"
 
 namespace lvm::jit {
@@ -270,18 +271,18 @@ void Compiler::emit_trap_stubs() {
   // The entry check's slow path: before the frame is set up (no homes
   // loaded yet, nothing to save).
   masm_->bind(entry_slow_);
-  masm_->call_ctx_suspending(Ctx::stub(kStubEntryCheck));
+  masm_->call_stub_suspending(stub_entry(kStubEntryCheck));
   masm_->jmp(entry_cont_);
   for (const SlowPath& p : slow_paths_) {
     masm_->bind(p.slow);
     save_vhomes();
-    masm_->call_ctx_suspending(Ctx::stub(kStubCheckPoint));
+    masm_->call_stub_suspending(stub_entry(kStubCheckPoint));
     reload_vhomes();
     masm_->jmp(p.cont);
   }
   for (size_t t = 0; t < trap_labels_.size(); ++t)
-    if (trap_labels_[t].valid()) masm_->trap_stub(trap_labels_[t], TrapCode(t), Ctx::stub(kStubTrap));
-  if (dynamic_trap_.valid()) masm_->trap_stub_dynamic(dynamic_trap_, Ctx::stub(kStubTrap));
+    if (trap_labels_[t].valid()) masm_->trap_stub(trap_labels_[t], TrapCode(t), stub_entry(kStubTrap));
+  if (dynamic_trap_.valid()) masm_->trap_stub_dynamic(dynamic_trap_, stub_entry(kStubTrap));
 }
 
 // ---- registers ----

@@ -198,25 +198,29 @@ class MacroAssembler {
   virtual void demote(Fpr d, Fpr a) = 0;
 
   // ---- calls ----
-  // Calls through the function pointer at [ctx + off] (the shared stubs).
-  virtual void call_ctx(int32_t off) = 0;
+  // Calls one of the shared stubs (jit/stubs.h) at its address: a direct
+  // call, so neither a load nor the context's cache lines are on the way
+  // (a process's first run finds them cold). A null `stub` (the stubs
+  // could not be generated) fails the assembly.
+  virtual void call_stub(const void* stub) = 0;
   // The same for a stub that may suspend the process (jit/stubs.h: a
   // suspending stub): the return address is pushed and the stub jumped
   // to, so the return predictor gets no entry the suspension would leave
   // behind; the stub comes back with a jump. Clobbers the C result
   // register (the stub's C call does anyway).
-  virtual void call_ctx_suspending(int32_t off) = 0;
+  virtual void call_stub_suspending(const void* stub) = 0;
   // Calls the code pointer stored at absolute address `slot`.
   virtual void call_indirect_abs(const void* slot) = 0;
   virtual void call_reg(Gpr r) = 0;
-  // Jumps through [ctx + off].
-  virtual void jmp_ctx(int32_t off) = 0;
+  // Jumps to a shared stub.
+  virtual void jmp_stub(const void* stub) = 0;
   // The register holding argument i of a C call (the runtime helpers).
   virtual Gpr c_arg(unsigned i) const = 0;
   virtual Gpr c_result() const = 0;
-  virtual void trap_stub(Label l, TrapCode code, int32_t trap_stub_off) = 0;
+  // Label `l`: raises trap `code` through the trap stub.
+  virtual void trap_stub(Label l, TrapCode code, const void* trap) = 0;
   // A trap whose code a runtime helper returned in the C result register.
-  virtual void trap_stub_dynamic(Label l, int32_t trap_stub_off) = 0;
+  virtual void trap_stub_dynamic(Label l, const void* trap) = 0;
 };
 
 }  // namespace lvm::jit

@@ -9,6 +9,7 @@
 
 #include "jit/abi.h"
 #include "jit/code_memory.h"
+#include "jit/stubs.h"
 #include "vm/instance.h"
 #include "vm/memory.h"
 
@@ -83,7 +84,7 @@ ModuleCode::ModuleCode(std::shared_ptr<const Module> m, MemoryMode mode, bool ea
     std::vector<uint32_t> funcs;
     for (uint32_t f = mod.num_imported_functions; f < mod.functions.size(); ++f) funcs.push_back(f);
     std::vector<const void*> entries;
-    if (make_stubs(Ctx::stub(kStubLazy), entries, funcs))
+    if (make_stubs(stub_entry(kStubLazy), entries, funcs))
       for (size_t i = 0; i < funcs.size(); ++i) table_.slots()[funcs[i]] = const_cast<void*>(entries[i]);
   }
   std::lock_guard lock(g_all_mu);
@@ -124,7 +125,7 @@ MemoryMode ModuleCode::mode_of(const Instance& inst) {
   return !m || m->guarded() ? MemoryMode::Guarded : MemoryMode::Checked;
 }
 
-bool ModuleCode::make_stubs(int32_t stub_off, std::vector<const void*>& out, const std::vector<uint32_t>& funcs) {
+bool ModuleCode::make_stubs(const void* stub, std::vector<const void*>& out, const std::vector<uint32_t>& funcs) {
   if (funcs.empty()) return true;
   auto masm = take_assembler();
   std::vector<Label> labels;
@@ -132,7 +133,7 @@ bool ModuleCode::make_stubs(int32_t stub_off, std::vector<const void*>& out, con
     Label l = masm->new_label();
     masm->bind(l);
     masm->mov_imm(W::W32, Regs::scratch(), f);
-    masm->jmp_ctx(stub_off);
+    masm->jmp_stub(stub);
     labels.push_back(l);
   }
   const size_t size = masm->finish();
@@ -186,7 +187,7 @@ const void* ModuleCode::install(uint32_t func, CompileResult r, uint64_t ns) {
   uint8_t state = 1;
   if (!entry) {
     std::vector<const void*> stub;
-    if (!make_stubs(Ctx::stub(kStubInterp), stub, {func})) return table_.slots()[func];  // (stays lazy)
+    if (!make_stubs(stub_entry(kStubInterp), stub, {func})) return table_.slots()[func];  // (stays lazy)
     entry = const_cast<void*>(stub[0]);
     stats_.fallbacks.push_back({func, r.fallback});
     ++stats_.interpreted;

@@ -86,10 +86,10 @@ class ModuleCode {
   static void set_dump(std::FILE* out);
 
  private:
-  // Emits the per-function stubs (`mov r11d, index; jmp [ctx + stub]`).
   // Publishes a compiled (or fallen back) function's code; mu_ held.
   const void* install(uint32_t func, CompileResult r, uint64_t ns);
-  bool make_stubs(int32_t stub_off, std::vector<const void*>& out, const std::vector<uint32_t>& funcs);
+  // Emits the per-function stubs (`mov r11d, index; jmp stub`).
+  bool make_stubs(const void* stub, std::vector<const void*>& out, const std::vector<uint32_t>& funcs);
   std::shared_ptr<const Module> module_;
   const MemoryMode mode_;
   CodeTable table_;

@@ -257,114 +257,132 @@ uint32_t raise(interp::ExecStack* st, uint32_t code, uintptr_t fp) {
 namespace {
 
 void prepare_instance(Instance& inst) {
-  if (inst.jit_globals.size() != inst.globals.size()) {
-    inst.jit_globals.clear();
-    for (auto& g : inst.globals) inst.jit_globals.push_back(&g->value[0]);
-  }
-  if (inst.jit_tables.size() != inst.tables.size()) {
-    inst.jit_tables.clear();
-    for (auto& t : inst.tables) inst.jit_tables.push_back(t.get());
-  }
+  if (inst.jit_ready) [[likely]]
+    return;
+  inst.jit_globals.clear();
+  for (auto& g : inst.globals) inst.jit_globals.push_back(&g->value[0]);
+  inst.jit_tables.clear();
+  for (auto& t : inst.tables) inst.jit_tables.push_back(t.get());
+  inst.jit_ready = true;
 }
 
-JitInstanceView make_view(Instance& inst, ModuleCode& mc) {
+// Points `v` at `inst`, whose code is `mc`.
+void fill_view(JitInstanceView& v, Instance& inst, ModuleCode& mc) {
   prepare_instance(inst);
-  JitInstanceView v;
   v.instance = &inst;
   v.memory0 = inst.memory0();
-  v.mem_base = v.memory0 ? v.memory0->base() : nullptr;
+  v.mem_base = nullptr;
+  v.mem_size = 0;
+  v.dirty = nullptr;
   v.globals = inst.jit_globals.data();
   v.funcs = inst.funcs.data();
   v.tables = inst.jit_tables.data();
   v.code = mc.table();
   v.module_code = &mc;
   refresh_memory(v);
-  return v;
 }
 
 constexpr uintptr_t kStackMargin = 16 << 10;
+
+// The bytes of the argument and result area of a call of type `type` (as
+// many slots as the larger of the two, at least one), a multiple of 16.
+size_t call_area_bytes(const FuncType& type, size_t* nargs, size_t* nresults) {
+  *nargs = slot_count(type.params());
+  *nresults = slot_count(type.results());
+  return (8 * std::max<size_t>(std::max(*nargs, *nresults), 1) + 15) & ~size_t(15);
+}
+
+// A nested entry (a host function calling back into wasm, a call into
+// another instance): restores the view and stack pointers of the call it
+// runs inside. On a stack still in its small region it runs in the large
+// one: the small one cannot move while the calls around this one hold
+// pointers into it (ExecStack::grow_jit).
+[[gnu::noinline]] Trap enter_nested(interp::ExecStack& st, Instance& callee, ModuleCode& mc, const void* code,
+                                    const FuncType& type, const uint64_t* args, uint64_t* results) {
+  JitState& j = st.jit;
+  size_t nargs, nresults;
+  const size_t area = call_area_bytes(type, &nargs, &nresults);
+  const bool borrow = st.jit_small && st.large.region && (st.large.jit_bytes & ~size_t(15));
+  uintptr_t saved_floor = 0;
+  // The guest stack: below the frames of the call that is running.
+  uintptr_t from = j.guest_sp - 64;
+  if (borrow) {
+    from = (uintptr_t(st.large.region) + st.large.bytes) & ~uintptr_t(15);
+    saved_floor = j.stack_floor;
+    st.set_jit_floor(from - (st.large.jit_bytes & ~size_t(15)) + kStackMargin);
+  }
+  const uintptr_t sp = (from - area) & ~uintptr_t(15);
+  auto unborrow = [&] {
+    if (borrow) st.set_jit_floor(saved_floor);
+  };
+  if (sp < j.stack_floor) {
+    unborrow();
+    return Trap::CallStackExhausted;
+  }
+  copy_slots(reinterpret_cast<uint64_t*>(sp), args, nargs);
+  const JitInstanceView saved_view = j.view;
+  const uintptr_t saved_host = j.host_sp, saved_guest = j.guest_sp;
+  fill_view(j.view, callee, mc);
+  ++j.depth;
+  const Trap t = Trap(stubs().enter(&st, code, sp));
+  --j.depth;
+  j.host_sp = saved_host;
+  j.guest_sp = saved_guest;
+  j.view = saved_view;
+  refresh_memory(j.view);  // (the callee may have grown a memory the caller shares)
+  unborrow();
+  j.suspended = false;
+  if (t == Trap::None && results) copy_slots(results, reinterpret_cast<const uint64_t*>(sp), nresults);
+  return t;
+}
 
 }  // namespace
 
 Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const uint64_t* args, uint64_t* results,
                bool eager) {
   const FuncInst* f = inst.funcs[func_index];
-  const FuncType& type = *f->type;
-  const size_t nargs = slot_count(type.params()), nresults = slot_count(type.results());
-  if (f->host) {
+  if (f->host) [[unlikely]] {
     uint64_t out[16] = {};
     HostCall call(inst, *f->host, args, out);
     const Trap t = f->host->call(call);
-    if (t == Trap::None && results) copy_slots(results, out, nresults);
+    if (t == Trap::None && results) copy_slots(results, out, slot_count(f->type->results()));
     return t;
   }
   const Stubs& s = stubs();
   JitState& j = st.jit;
-  if (!s.ok || !j.stack_top) return lvm::invoke_on(st, inst, func_index, args, results);
+  if (!s.ok || !j.stack_top) [[unlikely]]
+    return lvm::invoke_on(st, inst, func_index, args, results);
   prepare_thread_for_faults();
   Instance& callee = f->instance ? *f->instance : inst;
-  ModuleCode& mc = ModuleCode::of(*callee.code, ModuleCode::mode_of(callee), eager);
-  if (eager && !mc.compile_all()) return lvm::invoke_on(st, inst, func_index, args, results);  // (no code memory)
+  if (!callee.jit_code) [[unlikely]] {
+    ModuleCode& found = ModuleCode::of(*callee.code, ModuleCode::mode_of(callee), eager);
+    if (eager && !found.compile_all()) return lvm::invoke_on(st, inst, func_index, args, results);  // (no code memory)
+    callee.jit_code = &found;
+  }
+  ModuleCode& mc = *static_cast<ModuleCode*>(callee.jit_code);
   const void* code = mc.compile(f->index);
-  if (!st.jit_stubs.stubs[0]) [[unlikely]]
-    std::copy(std::begin(s.table), std::end(s.table), st.jit_stubs.stubs);
   if (!j.stack_floor) [[unlikely]] {  // (a fresh stack)
     j.stack_floor = j.stack_bottom + kStackMargin;
     __atomic_store_n(&j.stack_limit, st.preempt.load() ? UINTPTR_MAX : j.stack_floor, __ATOMIC_RELAXED);
   }
-  // A nested entry (a host function calling back into wasm, a call into
-  // another instance) restores the view and stack pointers of the call it
-  // runs inside; an outermost one (a process's entry, every spawn) has
-  // nothing to restore. A nested entry on a stack still in its small
-  // region runs in the large one: the small one cannot move while the
-  // calls around this one hold pointers into it (ExecStack::grow_jit).
-  const bool nested = j.depth != 0;
-  const bool borrow = nested && st.jit_small && st.large.region && (st.large.jit_bytes & ~size_t(15));
-  JitInstanceView saved_view;
-  uintptr_t saved_host = 0, saved_guest = 0, saved_floor = 0;
-  // The guest stack: from its top, or below the frames of the call that
-  // is running.
-  uintptr_t from = nested ? j.guest_sp - 64 : j.stack_top;
-  if (borrow) {
-    from = (uintptr_t(st.large.region) + st.large.bytes) & ~uintptr_t(15);
-    saved_floor = j.stack_floor;
-    st.set_jit_floor(from - (st.large.jit_bytes & ~size_t(15)) + kStackMargin);
-  }
-  const size_t slots = std::max<size_t>(std::max(nargs, nresults), 1);
-  const uintptr_t sp = (from - 8 * slots) & ~uintptr_t(15);
-  auto unborrow = [&] {
-    if (!borrow) return;
-    st.set_jit_floor(saved_floor);
-  };
-  if (sp < j.stack_floor) {
-    unborrow();
+  if (j.depth != 0) return enter_nested(st, callee, mc, code, *f->type, args, results);
+  // The outermost entry (a process's entry, every spawn): from the top of
+  // the guest stack, with nothing to restore after it.
+  size_t nargs, nresults;
+  const size_t area = call_area_bytes(*f->type, &nargs, &nresults);
+  const uintptr_t sp = j.stack_top - area;
+  if (sp < j.stack_floor) [[unlikely]]
     return Trap::CallStackExhausted;
-  }
-  // (As a distance from the top: an outermost entry's stack may move.)
-  const uintptr_t area_below_top = j.stack_top - sp;
   copy_slots(reinterpret_cast<uint64_t*>(sp), args, nargs);
-  if (nested) {
-    saved_view = j.view;
-    saved_host = j.host_sp;
-    saved_guest = j.guest_sp;
-  }
-  j.view = make_view(callee, mc);
-  if (!nested) j.entry_sp = sp;
-  ++j.depth;
+  fill_view(j.view, callee, mc);
+  j.entry_sp = sp;
+  j.depth = 1;
   const Trap t = Trap(s.enter(&st, code, sp));
-  --j.depth;
-  if (t == Trap::Yield && !nested) return t;  // suspended: the state stays for resume()
-  if (nested) {
-    j.host_sp = saved_host;
-    j.guest_sp = saved_guest;
-    j.view = saved_view;
-    refresh_memory(j.view);  // (the callee may have grown a memory the caller shares)
-  }
-  unborrow();
+  j.depth = 0;
+  if (t == Trap::Yield) return t;  // suspended: the state stays for resume()
   j.suspended = false;
-  const uint64_t* area = nested ? reinterpret_cast<const uint64_t*>(sp)
-                                : reinterpret_cast<const uint64_t*>(j.stack_top - area_below_top);
-  if (t == Trap::None && results) copy_slots(results, area, nresults);
+  // (The stack may have moved: the area is as far below its top as before.)
+  if (t == Trap::None && results) copy_slots(results, reinterpret_cast<const uint64_t*>(j.stack_top - area), nresults);
   return t;
 }
 

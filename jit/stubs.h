@@ -21,6 +21,9 @@ struct Stubs {
 
 // The stubs, generated on first use.
 const Stubs& stubs();
+// Where stub `s` starts (null if the stubs could not be generated):
+// compiled code calls it directly.
+inline const void* stub_entry(Stub s) { return stubs().table[s]; }
 
 // The C++ side of the stubs (jit/runtime.cpp). Status returns are Trap
 // values: 0 to go on, Yield to suspend, anything else a trap.

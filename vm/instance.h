@@ -42,9 +42,9 @@ class FuncSpace {
   }
 
  private:
-  std::vector<const FuncInst*> own_;
   const FuncInst* const* data_ = nullptr;
   size_t size_ = 0;
+  std::vector<const FuncInst*> own_;
 };
 
 // Supplies the external value for an import of module `m`, or nullopt
@@ -93,27 +93,31 @@ class Instance {
   // The export named `name`, if any.
   std::optional<Extern> get_export(std::string_view name) const;
 
+  // (What a call into the instance reads comes first, in two cache
+  // lines: a process's first run finds its instance cold.)
   // Index spaces (imports first).
   FuncSpace funcs;
-  std::vector<std::shared_ptr<TableInst>> tables;
-  std::vector<std::shared_ptr<LinearMemory>> memories;
-  std::vector<std::shared_ptr<GlobalInst>> globals;
-  std::vector<bool> dropped_elems;
-  std::vector<bool> dropped_data;
   CodeCache* code = nullptr;  // interpreter code for this module (shared)
-
-  // Set by a trap with a message (HostCall::trap) or by exit.
-  std::string trap_message;
-  int32_t exit_code = 0;
-
-  // Compiled code's flat views of `globals` (each value's address) and
-  // `tables`, built on the instance's first entry into compiled code.
-  std::vector<uint64_t*> jit_globals;
-  std::vector<TableInst*> jit_tables;
-
   // The process running this instance, if it is one (host functions of the
   // lvm ABI find their caller's process here).
   Process* process = nullptr;
+  // Set by a trap with a message (HostCall::trap) or by exit.
+  int32_t exit_code = 0;
+  // Compiled code's flat views of `globals` (each value's address) and
+  // `tables`, built on the instance's first entry into compiled code
+  // (which sets jit_ready).
+  bool jit_ready = false;
+  // The compiled code (jit::ModuleCode) its entries run, found on the
+  // first (the memory mode it depends on never changes).
+  void* jit_code = nullptr;
+  std::vector<std::shared_ptr<LinearMemory>> memories;
+  std::vector<uint64_t*> jit_globals;
+  std::vector<TableInst*> jit_tables;
+  std::vector<std::shared_ptr<GlobalInst>> globals;
+  std::vector<std::shared_ptr<TableInst>> tables;
+  std::vector<bool> dropped_elems;
+  std::vector<bool> dropped_data;
+  std::string trap_message;
 
   LinearMemory* memory0() const { return memories.empty() ? nullptr : memories[0].get(); }
 

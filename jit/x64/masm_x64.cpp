@@ -719,12 +719,19 @@ class X64Masm final : public MacroAssembler {
   void demote(Fpr d, Fpr a) override { a_.cvtsd2ss(xm(d), xm(a)); }
 
   // ---- calls ----
-  void call_ctx(int32_t off) override { a_.call(x86::ptr(x86::r14, off, 8)); }
-  void call_ctx_suspending(int32_t off) override {
+  // (A call or jump to an absolute address is a rel32 one once the code
+  // is placed, or goes through asmjit's address table if the stub is out
+  // of reach.)
+  void call_stub(const void* stub) override {
+    if (!stub) err_.failed = true;
+    a_.call(Imm(uint64_t(uintptr_t(stub))));
+  }
+  void call_stub_suspending(const void* stub) override {
+    if (!stub) err_.failed = true;
     asmjit::Label back = a_.newLabel();
     a_.lea(x86::rax, x86::ptr(back));
     a_.push(x86::rax);
-    a_.jmp(x86::ptr(x86::r14, off, 8));
+    a_.jmp(Imm(uint64_t(uintptr_t(stub))));
     a_.bind(back);
   }
   void call_indirect_abs(const void* slot) override {
@@ -737,21 +744,24 @@ class X64Masm final : public MacroAssembler {
     a_.call(x86::ptr(r11, 0, 8));
   }
   void call_reg(Gpr r) override { a_.call(q(r)); }
-  void jmp_ctx(int32_t off) override { a_.jmp(x86::ptr(x86::r14, off, 8)); }
+  void jmp_stub(const void* stub) override {
+    if (!stub) err_.failed = true;
+    a_.jmp(Imm(uint64_t(uintptr_t(stub))));
+  }
   Gpr c_arg(unsigned i) const override {
     static constexpr uint8_t regs[] = {7, 6, 2, 1, 8, 9};  // rdi rsi rdx rcx r8 r9
     return Gpr{regs[i]};
   }
   Gpr c_result() const override { return Gpr{0}; }
-  void trap_stub(Label l, TrapCode code, int32_t trap_stub_off) override {
+  void trap_stub(Label l, TrapCode code, const void* trap) override {
     a_.bind(L(l));
     a_.mov(x86::edi, uint32_t(code));
-    a_.call(x86::ptr(x86::r14, trap_stub_off, 8));
+    call_stub(trap);
   }
-  void trap_stub_dynamic(Label l, int32_t trap_stub_off) override {
+  void trap_stub_dynamic(Label l, const void* trap) override {
     a_.bind(L(l));
     a_.mov(x86::edi, x86::eax);
-    a_.call(x86::ptr(x86::r14, trap_stub_off, 8));
+    call_stub(trap);
   }
 
  private:

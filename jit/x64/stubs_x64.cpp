@@ -46,7 +46,7 @@ struct Gen {
 
   // A call out of compiled code to C function `fn(st)` with the status
   // convention of stub_targets. `suspending`: entered through
-  // call_ctx_suspending (a pushed return address, no `call`), so it comes
+  // call_stub_suspending (a pushed return address, no `call`), so it comes
   // back with `pop; jmp`; else (the interpreter stub, entered through a
   // code table's `call`) with `ret`.
   //

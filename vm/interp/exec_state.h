@@ -76,22 +76,6 @@ struct ExecStack {
   // Whether a part has moved to the large region (so it has pages there).
   bool grown() const { return large.region && (!interp_small || !jit_small); }
 
-  StackLayout large;         // the region to grow into (none: region == nullptr)
-  bool interp_small = false; // the records and slots are still in the small region
-  bool jit_small = false;    // the JIT's native stack is still in the small region
-  uint32_t interp_runs = 0;  // interpreter runs active on this stack (interp::run, resume)
-
-  uint64_t* base = nullptr;  // first slot (the region's midpoint)
-  uint64_t* end = nullptr;
-  uint64_t* top = nullptr;   // first free slot (above the running frames)
-  // Frame records: [frame_top, frames_base) are live, innermost lowest. The
-  // dispatch loop keeps its own copy of frame_top in a register and stores
-  // it back before anything that may re-enter (host calls) and when it
-  // returns or yields.
-  Frame* frames_base = nullptr;   // one past the outermost record
-  Frame* frame_top = nullptr;
-  Frame* frames_limit = nullptr;  // the lowest record: the call depth limit
-
   // Preemption. The dispatch loop checks `preempt` at every function entry
   // and loop back-edge and yields when it is set: the scheduler's ticker
   // sets it (from its own thread) when the process has run a whole time
@@ -116,15 +100,38 @@ struct ExecStack {
   // limit, without losing a concurrent set_preempt(true) (which stores
   // `preempt`, then the limit).
   void set_jit_floor(uintptr_t floor);
-  int64_t budget = INT64_MAX;  // effectively infinite outside processes
   // Fuel (a process's reduction limit): a process with `fuel_limited` runs
   // with `preempt` always set, so every function entry and loop back-edge
   // takes the slow path, which spends one unit of `fuel` (Trap::OutOfFuel
   // below zero) and yields only if `slice_over` says the time slice is up.
   // Processes without a limit pay nothing for this.
   bool fuel_limited = false;
-  int64_t fuel = 0;
   std::atomic<bool> slice_over{false};
+  bool is_suspended = false;  // a run yielded: `suspended` holds it
+  bool interp_small = false;  // the records and slots are still in the small region
+  bool jit_small = false;     // the JIT's native stack is still in the small region
+  uint32_t interp_runs = 0;   // interpreter runs active on this stack (interp::run, resume)
+  int64_t budget = INT64_MAX;  // effectively infinite outside processes
+  int64_t fuel = 0;
+
+  // Compiled code's view of this stack (jit/): its native stack, the
+  // running instance, a suspended run (reset with the stack). Its first
+  // 128 bytes are what a compiled run touches; with the fields above,
+  // which both tiers touch, they come first, so that a process's first
+  // run (which finds its table entry cold) misses on as few cache lines
+  // as it can.
+  JitState jit;
+
+  uint64_t* base = nullptr;  // first slot (the region's midpoint)
+  uint64_t* end = nullptr;
+  uint64_t* top = nullptr;   // first free slot (above the running frames)
+  // Frame records: [frame_top, frames_base) are live, innermost lowest. The
+  // dispatch loop keeps its own copy of frame_top in a register and stores
+  // it back before anything that may re-enter (host calls) and when it
+  // returns or yields.
+  Frame* frames_base = nullptr;   // one past the outermost record
+  Frame* frame_top = nullptr;
+  Frame* frames_limit = nullptr;  // the lowest record: the call depth limit
 
   // The continuation of a run that returned Trap::Yield: resume() carries
   // on from here. `ip` is the instruction to execute next (for a host call
@@ -136,16 +143,11 @@ struct ExecStack {
     const CompiledFunction* fn = nullptr;
     Frame* frame_base = nullptr;  // the run's outermost record position
   } suspended;
-  bool is_suspended = false;
+
+  StackLayout large;  // the region to grow into (none: region == nullptr)
 
   // The wasm call stack at the last trap, innermost first.
   std::vector<std::pair<const Instance*, uint32_t>> trap_backtrace;
-
-  // Compiled code's view of this stack (jit/): its native stack, the
-  // running instance, a suspended run (reset with the stack), and the
-  // stubs it calls (not reset).
-  JitState jit;
-  JitStubTable jit_stubs;
 };
 
 // This host thread's stack (32 MiB of slots, 100,000 frames, and 64 MiB
