@@ -91,6 +91,7 @@ Address Compiler::bounds_checked(Value& addr, uint64_t offset, unsigned bytes, G
 }
 
 void Compiler::mark_dirty(Value& addr, uint64_t offset) {
+  if (!track_writes_) return;
   MacroAssembler& a = *masm_;
   const Gpr s = Regs::scratch();
   const Gpr t = alloc_gpr();

@@ -45,18 +45,19 @@ std::unique_ptr<MacroAssembler> take_assembler() {
 
 void recycle_assembler(std::unique_ptr<MacroAssembler> masm) { t_spare = std::move(masm); }
 
-CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode,
+CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, CodeVariant variant,
                                bool listing) {
-  return Compiler(m, func_index, code_table, mode, listing).run();
+  return Compiler(m, func_index, code_table, variant, listing).run();
 }
 
-Compiler::Compiler(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode, bool listing)
+Compiler::Compiler(const Module& m, uint32_t func_index, void* const* code_table, CodeVariant variant, bool listing)
     : m_(m),
       func_index_(func_index),
       type_(m.func_type(func_index)),
       body_(m.bodies[m.functions[func_index].body_index]),
       code_table_(code_table),
-      mode_(mode),
+      mode_(variant.mode),
+      track_writes_(variant.track_writes),
       masm_(take_assembler()),
       scratch_(scratch()),
       locals_(scratch_.locals),

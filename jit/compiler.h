@@ -62,10 +62,23 @@ struct CompileResult {
 // faults, or a small slot, which needs an explicit check.
 enum class MemoryMode : uint8_t { Guarded, Checked };
 
+// The kind of instance code is compiled for: how its memory 0 is
+// protected, and whether its stores mark the granules they write in the
+// dirty map (vm/memory.h, LinearMemory::mark_dirty). Only an instance whose
+// memory is reset for another process (ModuleImage::recycle: a spawned
+// process's) needs the marks; the root process's and instances outside
+// processes run code without them (a third of a store-bound loop's
+// time), and their memory is never reset (LinearMemory::set_untracked).
+struct CodeVariant {
+  CodeVariant(MemoryMode m = MemoryMode::Guarded, bool track = true) : mode(m), track_writes(track) {}
+  MemoryMode mode;
+  bool track_writes;
+};
+
 // Compiles defined function `func_index` of `m`. `code_table` is the
 // module's table of code pointers (calls to its functions go through it).
 // With `listing`, the result also has the code as assembly text.
-CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode,
+CompileResult compile_function(const Module& m, uint32_t func_index, void* const* code_table, CodeVariant variant,
                                bool listing = false);
 
 // A macro-assembler for the calling thread: a fresh one, or the last one
@@ -75,7 +88,7 @@ void recycle_assembler(std::unique_ptr<MacroAssembler> masm);
 
 class Compiler {
  public:
-  Compiler(const Module& m, uint32_t func_index, void* const* code_table, MemoryMode mode, bool listing);
+  Compiler(const Module& m, uint32_t func_index, void* const* code_table, CodeVariant variant, bool listing);
   CompileResult run();
 
  private:
@@ -331,6 +344,7 @@ class Compiler {
   const FunctionBody& body_;
   void* const* code_table_;
   const MemoryMode mode_;
+  const bool track_writes_;
   std::unique_ptr<MacroAssembler> masm_;
   std::vector<FaultRange> faults_;
   // The vectors below are the calling thread's (Scratch), emptied and

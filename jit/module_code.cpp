@@ -12,6 +12,7 @@
 #include "jit/stubs.h"
 #include "vm/instance.h"
 #include "vm/memory.h"
+#include "vm/process.h"
 
 namespace lvm::jit {
 
@@ -57,9 +58,9 @@ const CodeRange* find_range(uintptr_t pc, uintptr_t* start) {
 // The TierData of a module: its code per memory mode, made on demand.
 struct ModuleCodes final : CodeCache::TierData {
   std::mutex mu;
-  std::atomic<ModuleCode*> by_mode[2] = {};
+  std::atomic<ModuleCode*> by_variant[4] = {};  // by mode, then tracked or not
   ~ModuleCodes() override {
-    for (auto& p : by_mode) delete p.load();
+    for (auto& p : by_variant) delete p.load();
   }
 };
 std::mutex g_all_mu;
@@ -76,8 +77,8 @@ uint64_t now_ns() {
 }
 }  // namespace
 
-ModuleCode::ModuleCode(std::shared_ptr<const Module> m, MemoryMode mode, bool eager)
-    : module_(std::move(m)), mode_(mode), table_(module_->functions.size()) {
+ModuleCode::ModuleCode(std::shared_ptr<const Module> m, CodeVariant variant, bool eager)
+    : module_(std::move(m)), variant_(variant), table_(module_->functions.size()) {
   const Module& mod = *module_;
   state_ = std::make_unique<std::atomic<uint8_t>[]>(mod.bodies.size());
   if (!eager) {
@@ -104,25 +105,26 @@ ModuleCode::~ModuleCode() {
   for (void* b : blocks_) code_free(b);
 }
 
-ModuleCode& ModuleCode::of(CodeCache& cache, MemoryMode mode, bool eager) {
+ModuleCode& ModuleCode::of(CodeCache& cache, CodeVariant variant, bool eager) {
   CodeCache::TierData* d = cache.tier_data();
   if (!d) {
     cache.set_tier_data(std::make_unique<ModuleCodes>());
     d = cache.tier_data();
   }
   auto& codes = static_cast<ModuleCodes&>(*d);
-  std::atomic<ModuleCode*>& slot = codes.by_mode[size_t(mode)];
+  std::atomic<ModuleCode*>& slot = codes.by_variant[size_t(variant.mode) * 2 + variant.track_writes];
   if (ModuleCode* mc = slot.load(std::memory_order_acquire)) return *mc;
   std::lock_guard lock(codes.mu);
   if (ModuleCode* mc = slot.load(std::memory_order_relaxed)) return *mc;
-  auto* mc = new ModuleCode(cache.module(), mode, eager);
+  auto* mc = new ModuleCode(cache.module(), variant, eager);
   slot.store(mc, std::memory_order_release);
   return *mc;
 }
 
-MemoryMode ModuleCode::mode_of(const Instance& inst) {
+CodeVariant ModuleCode::variant_of(const Instance& inst) {
   const LinearMemory* m = inst.memory0();
-  return !m || m->guarded() ? MemoryMode::Guarded : MemoryMode::Checked;
+  return {!m || m->guarded() ? MemoryMode::Guarded : MemoryMode::Checked,
+          m && inst.process && !inst.process->is_root()};
 }
 
 bool ModuleCode::make_stubs(const void* stub, std::vector<const void*>& out, const std::vector<uint32_t>& funcs) {
@@ -155,7 +157,7 @@ const void* ModuleCode::compile(uint32_t func) {
   std::lock_guard lock(mu_);
   if (state_[body].load(std::memory_order_relaxed)) return table_.slots()[func];
   const uint64_t t0 = now_ns();
-  CompileResult r = compile_function(*module_, func, table_.slots(), mode_, g_dump.load() != nullptr);
+  CompileResult r = compile_function(*module_, func, table_.slots(), variant_, g_dump.load() != nullptr);
   return install(func, std::move(r), now_ns() - t0);
 }
 
@@ -210,8 +212,9 @@ const void* ModuleCode::install(uint32_t func, CompileResult r, uint64_t ns) {
   if (dump) {
     const std::string_view name = m.function_name(func);
     std::lock_guard total_lock(g_all_mu);  // one function's text at a time
-    std::fprintf(dump, "; function %u%s%.*s (%s memory): ", func, name.empty() ? "" : " ", int(name.size()),
-                 name.data(), mode_ == MemoryMode::Guarded ? "guarded" : "checked");
+    std::fprintf(dump, "; function %u%s%.*s (%s memory%s): ", func, name.empty() ? "" : " ", int(name.size()),
+                 name.data(), variant_.mode == MemoryMode::Guarded ? "guarded" : "checked",
+                 variant_.track_writes ? ", writes marked" : "");
     if (state == 1) {
       std::fprintf(dump, "%u bytes of wasm, %zu bytes of code at %p\n%s\n", m.bodies[body].body.size, r.size, entry,
                    r.listing.c_str());
@@ -265,7 +268,7 @@ bool ModuleCode::compile_all() {
           const uint32_t body = f - first;
           if (state_[body].load(std::memory_order_acquire)) continue;
           const uint64_t t0 = now_ns();
-          CompileResult r = compile_function(m, f, table_.slots(), mode_, listing);
+          CompileResult r = compile_function(m, f, table_.slots(), variant_, listing);
           const uint64_t ns = now_ns() - t0;
           std::lock_guard lock(mu_);
           if (!state_[body].load(std::memory_order_relaxed) && !install(f, std::move(r), ns)) all = false;

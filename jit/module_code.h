@@ -3,9 +3,10 @@
 // pointer per function, which starts as a stub that compiles the function
 // on its first call (or, eager, everything is compiled up front). A
 // function the compiler cannot handle gets a stub into the interpreter,
-// and is counted with the reason. A module has one per memory mode its
-// instances need (jit/compiler.h, MemoryMode): the guarded mode's code
-// relies on faults, the checked mode's on explicit bounds checks.
+// and is counted with the reason. A module has one per code variant its
+// instances need (jit/compiler.h, CodeVariant): the guarded mode's code
+// relies on faults, the checked mode's on explicit bounds checks; code for
+// spawned processes marks the granules it writes, the root's does not.
 #pragma once
 
 #include <atomic>
@@ -27,14 +28,16 @@ class ModuleCode {
  public:
   // `eager`: every function is compiled (compile_all) before any code
   // runs, so no lazy-compilation stubs are made for them.
-  ModuleCode(std::shared_ptr<const Module> m, MemoryMode mode, bool eager = false);
+  ModuleCode(std::shared_ptr<const Module> m, CodeVariant variant, bool eager = false);
   ~ModuleCode();
 
-  // The module's code of `cache` for instances whose memory 0 is in `mode`,
-  // made on first use (`eager`: for a caller that runs compile_all first).
-  static ModuleCode& of(CodeCache& cache, MemoryMode mode, bool eager = false);
-  // The mode an instance's code must be compiled for.
-  static MemoryMode mode_of(const Instance& inst);
+  // The module's code of `cache` in `variant`, made on first use
+  // (`eager`: for a caller that runs compile_all first).
+  static ModuleCode& of(CodeCache& cache, CodeVariant variant, bool eager = false);
+  // The variant an instance's code must be compiled in: its memory's
+  // mode, and marks for the instance of a spawned process (the only kind
+  // whose memory is reset for reuse).
+  static CodeVariant variant_of(const Instance& inst);
 
   const Module& module() const { return *module_; }
   // Code pointers by function index (imports: null), read by compiled code.
@@ -91,7 +94,7 @@ class ModuleCode {
   // Emits the per-function stubs (`mov r11d, index; jmp stub`).
   bool make_stubs(const void* stub, std::vector<const void*>& out, const std::vector<uint32_t>& funcs);
   std::shared_ptr<const Module> module_;
-  const MemoryMode mode_;
+  const CodeVariant variant_;
   CodeTable table_;
   std::unique_ptr<std::atomic<uint8_t>[]> state_;  // per defined function: 0 lazy, 1 compiled, 2 interpreted
   std::atomic<bool> all_compiled_{false};

@@ -355,8 +355,11 @@ Trap invoke_on(interp::ExecStack& st, Instance& inst, uint32_t func_index, const
   prepare_thread_for_faults();
   Instance& callee = f->instance ? *f->instance : inst;
   if (!callee.jit_code) [[unlikely]] {
-    ModuleCode& found = ModuleCode::of(*callee.code, ModuleCode::mode_of(callee), eager);
+    const CodeVariant variant = ModuleCode::variant_of(callee);
+    ModuleCode& found = ModuleCode::of(*callee.code, variant, eager);
     if (eager && !found.compile_all()) return lvm::invoke_on(st, inst, func_index, args, results);  // (no code memory)
+    if (!variant.track_writes)
+      if (LinearMemory* m = callee.memory0()) m->set_untracked();
     callee.jit_code = &found;
   }
   ModuleCode& mc = *static_cast<ModuleCode*>(callee.jit_code);

@@ -44,7 +44,7 @@ LinearMemory::~LinearMemory() {
 }
 
 bool LinearMemory::restore(const uint8_t* image, uint64_t image_offset, uint64_t image_len, uint64_t initial_pages) {
-  if (size_ != initial_pages * kPageSize) return false;
+  if (size_ != initial_pages * kPageSize || untracked_) return false;
   constexpr uint64_t kGranule = uint64_t(1) << kDirtyShift, kMaxStoreSpill = 15;
   const uint64_t image_end = image_offset + image_len;
   const uint64_t granules = size_ >> kDirtyShift;  // a multiple of 256

@@ -71,7 +71,12 @@ class LinearMemory {
   // `image` (which starts at `image_offset`) back, and the size returns to
   // `initial_pages`. Returns false if it grew (the caller should let the
   // slot go back to the pool instead).
+  // Also false once set_untracked() was called.
   bool restore(const uint8_t* image, uint64_t image_offset, uint64_t image_len, uint64_t initial_pages);
+  // Code that does not mark its writes runs on this memory
+  // (jit::CodeVariant): the dirty map no longer says what was written, so
+  // restore() refuses.
+  void set_untracked() { untracked_ = true; }
 
   // Maps [offset, offset + len) of file `fd` over [at, at + len) of the
   // memory, private (copy-on-write): pages are shared with every other
@@ -101,6 +106,7 @@ class LinearMemory {
   uint64_t reach_ = 0;          // bytes it may reach, moving to larger slots (small slots)
   uint64_t offset_ = 0;         // where the base is in its small slot (MemoryPool::acquire)
   bool guarded_ = true;         // pages beyond size_ are inaccessible
+  bool untracked_ = false;      // set_untracked()
   MemoryPool* pool_ = nullptr;  // owner of the slot, or null: munmap on destruction
   uint64_t cow_at_ = 0, cow_len_ = 0;  // a file mapped copy-on-write (map_copy_on_write)
   std::optional<uint64_t> max_pages_;

@@ -128,6 +128,9 @@ class Process {
   Pid pid() const { return pid_.load(std::memory_order_relaxed); }
   Instance& instance() { return *instance_; }
   Scheduler& scheduler() { return *sched_; }
+  // True for the process `lvm run` starts (its instance is never reset for
+  // another process).
+  bool is_root() const { return is_root_; }
   const ExitReason& exit_reason() const { return exit_; }
   // The wasm call stack at its trap, innermost first (valid in on_exit).
   const std::vector<std::pair<const Instance*, uint32_t>>& trap_backtrace() const { return stack_.trap_backtrace; }

@@ -93,6 +93,14 @@ if "$lvm" run --jit --invoke add "$m" 1 2 >/dev/null 2>&1; then
   dump=$(cat "$tmp/dump.s" 2>/dev/null)
   check "--jit-dump names the function compiled" 0 0 "$dump" "~^; function [0-9]* add (guarded memory): [0-9]* bytes of wasm"
   check "--jit-dump lists its instructions" 0 0 "$dump" "~^push rbp"
+  # The root process's code does not mark its writes; a spawned process's
+  # does (its memory is reset for the next process of the module).
+  out=$("$lvm" run --jit --jit-dump "$tmp/procs.s" "$build/tests/guests/processes.wasm" statics 2>&1)
+  check "--jit-dump of a spawning program" 0 $? "$out" "~statics: child 1 sees static_value = 7"
+  dump=$(cat "$tmp/procs.s" 2>/dev/null)
+  check "the root's code is compiled without write marks" 0 0 "$dump" "~^; function [0-9]* main (guarded memory): "
+  check "a spawned process's code marks its writes" 0 0 "$dump" \
+    "~^; function [0-9]* static_reporter (guarded memory, writes marked): "
 else
   echo "skip: --jit-dump (no JIT on this machine)"
 fi

@@ -63,3 +63,32 @@ TEST_CASE("loads and stores rely on the guard in guarded memory and check in sma
   }
   CHECK(accesses == 23);
 }
+
+TEST_CASE("stores mark the granules they write only in the code variant that tracks writes") {
+  int stores = 0, loads = 0;
+  for (size_t i = 0; i < kOpcodeCount; ++i) {
+    const OpInfo& info = kOpInfo[i];
+    const bool memarg = (info.imm >= ImmKind::Mem1 && info.imm <= ImmKind::Mem16) ||
+                        (info.imm >= ImmKind::MemLane1 && info.imm <= ImmKind::MemLane8);
+    if (info.sig.special || !memarg) continue;
+    CAPTURE(info.name);
+    auto m = load_module(table_driven_module(info));
+    REQUIRE(m);
+    void* table[1] = {nullptr};
+    for (jit::MemoryMode mode : {jit::MemoryMode::Guarded, jit::MemoryMode::Checked}) {
+      const jit::CompileResult tracked = jit::compile_function(**m, 0, table, {mode, true});
+      const jit::CompileResult untracked = jit::compile_function(**m, 0, table, {mode, false});
+      REQUIRE(tracked.fallback.empty());
+      REQUIRE(untracked.fallback.empty());
+      if (std::string_view(info.name).find("store") != std::string_view::npos) {
+        CHECK(untracked.size < tracked.size);  // the mark: the map's address, the granule, a byte store
+        stores += mode == jit::MemoryMode::Guarded;
+      } else {
+        CHECK(untracked.size == tracked.size);
+        loads += mode == jit::MemoryMode::Guarded;
+      }
+    }
+  }
+  CHECK(stores == 9 + 5);  // the scalar stores, v128.store and the four lane stores
+  CHECK(loads > 20);
+}

@@ -85,6 +85,20 @@ TEST_CASE("a recycled instance is reset to the image, also where a store spilled
   CHECK(initial_state(*again));
 }
 
+TEST_CASE("a memory that code without write marks ran on is not restored, so not reused dirty") {
+  auto img = image();
+  auto in = fresh(*img);
+  // A write no mark records, as compiled code for the root process makes
+  // (jit::CodeVariant), which flags the memory.
+  in->memory0()->base()[4000] = 0x55;
+  in->memory0()->set_untracked();
+  CHECK_FALSE(in->memory0()->restore(nullptr, 0, 0, 1));
+  img->recycle(std::move(in));
+  auto again = fresh(*img);
+  CHECK(initial_state(*again));
+  CHECK(again->memory0()->base()[4000] == 0);
+}
+
 TEST_CASE("a process module may import functions only") {
   // (module (import "env" "m" (memory 1)))
   Bytes m = module({section(2, vec({cat({name("env"), name("m"), {0x02, 0x00}, leb(1)})}))});
