@@ -52,7 +52,62 @@ void Compiler::simd_call(Opcode op, uint32_t lane, std::span<const ValType> oper
 
 namespace {
 constexpr ValType kV = ValType::V128, kI32 = ValType::I32, kI64 = ValType::I64;
+
+// The bytes an extending, zero-filling or splatting load reads.
+uint32_t load_bytes(Opcode op) {
+  switch (op) {
+    case Opcode::V128Load32Zero: case Opcode::V128Load32Splat: return 4;
+    case Opcode::V128Load16Splat: return 2;
+    case Opcode::V128Load8Splat: return 1;
+    default: return 8;
+  }
+}
+
+// The splatting load a scalar load followed by a splat of its value is.
+Opcode splat_load(Opcode load, Opcode next) {
+  switch (load) {
+    case Opcode::I32Load: case Opcode::F32Load:
+      return next == Opcode::I32x4Splat || next == Opcode::F32x4Splat ? Opcode::V128Load32Splat : Opcode::Nop;
+    case Opcode::I64Load: case Opcode::F64Load:
+      return next == Opcode::I64x2Splat || next == Opcode::F64x2Splat ? Opcode::V128Load64Splat : Opcode::Nop;
+    case Opcode::I32Load16U: case Opcode::I32Load16S:
+      return next == Opcode::I16x8Splat ? Opcode::V128Load16Splat : Opcode::Nop;
+    case Opcode::I32Load8U: case Opcode::I32Load8S:
+      return next == Opcode::I8x16Splat ? Opcode::V128Load8Splat : Opcode::Nop;
+    default: return Opcode::Nop;
+  }
+}
 }  // namespace
+
+void Compiler::vector_load(Opcode op, uint64_t offset) {
+  MacroAssembler& a = *masm_;
+  Value addr = pop();
+  Gpr ea_reg;
+  bool guard;
+  const Address at = bounds_checked(addr, offset, load_bytes(op), ea_reg, guard);
+  const Fpr d = alloc_fpr();
+  const uint32_t begin = uint32_t(a.offset());
+  a.vload_op(op, d, at);
+  if (guard) faults_.push_back({begin, uint32_t(a.offset())});
+  free_value(addr);
+  if (ea_reg.valid()) gpr_free_ |= 1u << ea_reg.code;
+  push_reg(kV, d.code);
+}
+
+bool Compiler::fused_splat_load(Opcode op, CodeCursor& c) {
+  // A scalar load whose value only feeds the splat right after it (clang
+  // writes i32.load + i32x4.splat for a v128.load32_splat) is that load:
+  // the bytes go straight into the vector (the splat's lanes are the
+  // loaded value's bits, and the access and its trap are the same).
+  CodeCursor peek = c;
+  peek.u32();
+  const uint64_t offset = peek.u32();
+  const Opcode fused = splat_load(op, peek.opcode());
+  if (fused == Opcode::Nop || !masm_->vload_inline(fused)) return false;
+  c = peek;
+  vector_load(fused, offset);
+  return true;
+}
 
 void Compiler::simd(Opcode op, CodeCursor& c) {
   MacroAssembler& a = *masm_;
@@ -98,7 +153,22 @@ void Compiler::simd(Opcode op, CodeCursor& c) {
       if (ea_reg.valid()) gpr_free_ |= 1u << ea_reg.code;
       return;
     }
-    // Loads that widen or zero-fill: the bytes as a scalar, then the lanes.
+    // Loads that widen, zero-fill or splat: one access where the
+    // macro-assembler has the sequence.
+    case Opcode::V128Load8x8S: case Opcode::V128Load8x8U: case Opcode::V128Load16x4S:
+    case Opcode::V128Load16x4U: case Opcode::V128Load32x2S: case Opcode::V128Load32x2U:
+    case Opcode::V128Load64Zero: case Opcode::V128Load32Zero: case Opcode::V128Load8Splat:
+    case Opcode::V128Load16Splat: case Opcode::V128Load32Splat: case Opcode::V128Load64Splat:
+      if (a.vload_inline(op)) {
+        c.u32();  // alignment: a hint
+        vector_load(op, c.u32());
+        return;
+      }
+      break;
+    default: break;
+  }
+  switch (op) {
+    // Else the bytes as a scalar, then the lanes.
     case Opcode::V128Load8x8S: case Opcode::V128Load8x8U: case Opcode::V128Load16x4S:
     case Opcode::V128Load16x4U: case Opcode::V128Load32x2S: case Opcode::V128Load32x2U:
     case Opcode::V128Load64Zero: {

@@ -654,6 +654,11 @@ bool Compiler::dispatch(Opcode op, CodeCursor& c) {
 #include "vm/memory_ops.def"
 #undef LOAD
 #undef STORE
+      if ((op == Opcode::I32Load || op == Opcode::I64Load || op == Opcode::F32Load || op == Opcode::F64Load ||
+           op == Opcode::I32Load8U || op == Opcode::I32Load8S || op == Opcode::I32Load16U ||
+           op == Opcode::I32Load16S) &&
+          fused_splat_load(op, c))
+        return true;
       memory_access(op, c);
       return true;
 #include "jit/compile_numeric_cases.inc"

@@ -327,6 +327,14 @@ class Compiler {
   // rt::simd_apply with `lane` and, without a scalar, `ximm`; the result
   // (of type `result`) lands in the first operand's slot.
   void simd_call(Opcode op, uint32_t lane, std::span<const ValType> operands, uint64_t ximm, ValType result);
+  // An extending, zero-filling or splatting SIMD load in one access
+  // (MacroAssembler::vload_op), its memarg read: the address popped, the
+  // vector pushed.
+  void vector_load(Opcode op, uint64_t offset);
+  // Scalar load `op` (its memarg next in `c`) followed by a splat of its
+  // value, compiled as the splatting load; false (nothing read) if it is
+  // not such a pair.
+  bool fused_splat_load(Opcode op, CodeCursor& c);
 
   // Out-of-line trap code, one label per trap kind, emitted at the end.
   Label trap_label(uint8_t trap);

@@ -132,6 +132,12 @@ class MacroAssembler {
   virtual void vmov(Fpr d, Fpr s) = 0;
   virtual void vload(Fpr d, Address a) = 0;
   virtual void vstore(Address a, Fpr s) = 0;
+  // Whether vload_op has an inline sequence for SIMD load `op`.
+  virtual bool vload_inline(Opcode op) const = 0;
+  // d = the lanes SIMD load `op` (v128.load8x8_s ... v128.load64_splat,
+  // the zero-filling loads) makes of the bytes at `a`: one memory access,
+  // by the sequence's first instruction (its fault site).
+  virtual void vload_op(Opcode op, Fpr d, Address a) = 0;
   virtual void vconst(Fpr d, uint64_t lo, uint64_t hi) = 0;  // lane bytes 0-7, 8-15
   // 16 bytes from memory to memory (through the assembler's scratch).
   virtual void copy16(Address d, Address s) = 0;

@@ -17,6 +17,7 @@ const CpuFeatures& cpu() {
     c.lzcnt = info.hasFeature(asmjit::CpuFeatures::X86::kLZCNT);
     c.bmi1 = info.hasFeature(asmjit::CpuFeatures::X86::kBMI);
     c.sse41 = info.hasFeature(asmjit::CpuFeatures::X86::kSSE4_1) && info.hasFeature(asmjit::CpuFeatures::X86::kSSSE3);
+    c.avx2 = c.sse41 && info.hasFeature(asmjit::CpuFeatures::X86::kAVX2);
     return c;
   }();
   return f;

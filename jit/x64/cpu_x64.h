@@ -7,6 +7,7 @@ struct CpuFeatures {
   bool lzcnt = false;  // LZCNT (else bsr)
   bool bmi1 = false;   // TZCNT (else bsf)
   bool sse41 = false;  // SSE4.1 (and SSSE3): inline SIMD (else vm/simd.h through the generic path)
+  bool avx2 = false;   // AVX2: vpbroadcast for the splatting loads
 };
 
 // This machine's, detected once.

@@ -243,6 +243,10 @@ class X64Masm final : public MacroAssembler {
   void fconst(FW w, Fpr d, uint64_t bits) override { load_fconst(w, xm(d), bits); }
   void vmov(Fpr d, Fpr s) override { fmov_x(xm(d), xm(s)); }
   void vload(Fpr d, Address ad) override { a_.movdqu(xm(d), mem(ad, 16)); }
+  bool vload_inline(Opcode op) const override { return cpu().sse41 && x64::simd_load_bytes(op) != 0; }
+  void vload_op(Opcode op, Fpr d, Address ad) override {
+    x64::simd_load(a_, op, xm(d), mem(ad, x64::simd_load_bytes(op)), cpu().avx2);
+  }
   void vstore(Address ad, Fpr s) override { a_.movdqu(mem(ad, 16), xm(s)); }
   void vconst(Fpr d, uint64_t lo, uint64_t hi) override {
     const x86::Xmm x = xm(d);

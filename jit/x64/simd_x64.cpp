@@ -478,3 +478,62 @@ void simd_shuffle(x86::Assembler& a, ConstPool& pool, x::Xmm d, x::Xmm b, const 
 }
 
 }  // namespace lvm::jit::x64
+
+namespace lvm::jit::x64 {
+
+uint32_t simd_load_bytes(Opcode op) {
+  switch (op) {
+    case Opcode::V128Load8x8S: case Opcode::V128Load8x8U: case Opcode::V128Load16x4S: case Opcode::V128Load16x4U:
+    case Opcode::V128Load32x2S: case Opcode::V128Load32x2U: case Opcode::V128Load64Zero:
+    case Opcode::V128Load64Splat:
+      return 8;
+    case Opcode::V128Load32Zero: case Opcode::V128Load32Splat: return 4;
+    case Opcode::V128Load16Splat: return 2;
+    case Opcode::V128Load8Splat: return 1;
+    default: return 0;
+  }
+}
+
+void simd_load(x86::Assembler& a, Opcode op, x::Xmm d, const x::Mem& m, bool avx2) {
+  switch (op) {
+    case Opcode::V128Load8x8S: a.pmovsxbw(d, m); return;
+    case Opcode::V128Load8x8U: a.pmovzxbw(d, m); return;
+    case Opcode::V128Load16x4S: a.pmovsxwd(d, m); return;
+    case Opcode::V128Load16x4U: a.pmovzxwd(d, m); return;
+    case Opcode::V128Load32x2S: a.pmovsxdq(d, m); return;
+    case Opcode::V128Load32x2U: a.pmovzxdq(d, m); return;
+    case Opcode::V128Load32Zero: a.movd(d, m); return;
+    case Opcode::V128Load64Zero: a.movq(d, m); return;
+    case Opcode::V128Load64Splat: a.movddup(d, m); return;
+    // (A broadcast from memory is a load alone: no shuffle-port work.)
+    case Opcode::V128Load32Splat:
+      if (avx2) {
+        a.vpbroadcastd(d, m);
+        return;
+      }
+      a.movd(d, m);
+      a.pshufd(d, d, 0);
+      return;
+    case Opcode::V128Load16Splat:
+      if (avx2) {
+        a.vpbroadcastw(d, m);
+        return;
+      }
+      a.pinsrw(d, m, 0);
+      a.pshuflw(d, d, 0);
+      a.punpcklqdq(d, d);
+      return;
+    case Opcode::V128Load8Splat:
+      if (avx2) {
+        a.vpbroadcastb(d, m);
+        return;
+      }
+      a.pinsrb(d, m, 0);
+      a.pxor(s15, s15);
+      a.pshufb(d, s15);
+      return;
+    default: return;
+  }
+}
+
+}  // namespace lvm::jit::x64

@@ -43,6 +43,12 @@ void simd_to_gpr(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Gp d, asmjit
 void simd_gpr(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, asmjit::x86::Gp x, uint32_t lane);
 // Float splat (d from x), extract_lane (d from vector x), replace_lane (d the vector).
 void simd_fpr(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, asmjit::x86::Xmm x, uint32_t lane);
+// The bytes SIMD load `op` reads if it has an inline sequence (the
+// extending, zero-filling and splatting loads), else 0.
+uint32_t simd_load_bytes(Opcode op);
+// d = the lanes of load `op` from `m` (simd_load_bytes(op) bytes), the
+// access first; `avx2`: vpbroadcast for the splats.
+void simd_load(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, const asmjit::x86::Mem& m, bool avx2);
 // d = i8x16.shuffle(d, b, pattern).
 void simd_shuffle(asmjit::x86::Assembler& a, ConstPool& pool, asmjit::x86::Xmm d, asmjit::x86::Xmm b,
                   const uint8_t pattern[16]);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <variant>
 
+#include "jit/compiler.h"
 #include "jit/jit.h"
 #include "loader/loader.h"
 #include "tests/support/wasm_builder.h"
@@ -76,6 +77,74 @@ TEST_CASE("float lane arithmetic on NaNs gives the same bits in both tiers: the 
     } else {
       CHECK(by_jit[0] == 0x7FF8000000000001ull);
       CHECK(by_jit[1] == 0x7FF8000000000002ull);
+    }
+  }
+}
+
+namespace {
+// (memory 1) (data (i32.const 0x20) "\81\82\83\84\85\86\87\88")
+// (func (param i32) (result v128) local.get 0 <load> offset=0x20 [nop] <splat>)
+Bytes load_splat_module(uint8_t load, uint8_t align, uint32_t splat, bool nop_between) {
+  Bytes code = cat({{0x20, 0, load, align, 0x20}});
+  if (nop_between) code = cat({code, {0x01}});
+  code = cat({code, {0xFD}, leb(splat), {0x0B}});
+  Bytes data = cat({{0x00, 0x41, 0x20, 0x0B}, leb(8), {0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88}});
+  return module({section(1, vec({functype({0x7F}, {V128})})), section(3, vec({leb(0)})),
+                 section(5, vec({cat({{0x00}, leb(1)})})), section(10, vec({body(code)})),
+                 section(11, vec({data}))});
+}
+}  // namespace
+
+TEST_CASE("a scalar load whose value only feeds a splat is one splatting load: same lanes, same traps, less code") {
+  if (!jit::available()) return;
+  struct Case {
+    uint8_t load, align;
+    uint32_t splat;
+    uint64_t lane_bits;  // the first 8 bytes of the result at address 0
+  };
+  // i32.load + i32x4.splat, f32.load + f32x4.splat, i64.load + i64x2.splat,
+  // f64.load + f64x2.splat, i32.load16_s/_u + i16x8.splat, i32.load8_s/_u + i8x16.splat.
+  for (Case k : {Case{0x28, 2, 17, 0x8483828184838281ull}, Case{0x2A, 2, 19, 0x8483828184838281ull},
+                 Case{0x29, 3, 18, 0x8887868584838281ull}, Case{0x2B, 3, 20, 0x8887868584838281ull},
+                 Case{0x2E, 1, 16, 0x8281828182818281ull}, Case{0x2F, 1, 16, 0x8281828182818281ull},
+                 Case{0x2C, 0, 15, 0x8181818181818181ull}, Case{0x2D, 0, 15, 0x8181818181818181ull}}) {
+    CAPTURE(int(k.load));
+    auto fused = load_module(load_splat_module(k.load, k.align, k.splat, false));
+    auto apart = load_module(load_splat_module(k.load, k.align, k.splat, true));
+    REQUIRE(fused.has_value());
+    REQUIRE(apart.has_value());
+    void* table[1] = {nullptr};
+    const jit::CompileResult one = jit::compile_function(**fused, 0, table, jit::MemoryMode::Guarded);
+    const jit::CompileResult two = jit::compile_function(**apart, 0, table, jit::MemoryMode::Guarded);
+    REQUIRE(one.fallback.empty());
+    CHECK(one.size < two.size);  // (the nop between them keeps them apart)
+    auto built = ModuleImage::build(*fused, nullptr);
+    REQUIRE(std::holds_alternative<std::shared_ptr<const ModuleImage>>(built));
+    auto image = std::get<std::shared_ptr<const ModuleImage>>(built);
+    auto made = image->instantiate({});
+    REQUIRE(std::holds_alternative<std::unique_ptr<Instance>>(made));
+    Instance& inst = *std::get<std::unique_ptr<Instance>>(made);
+    interp::ExecStack& st = interp::exec_stack();
+    // At 0 (the data's bytes), and where the access ends exactly at, and
+    // one byte past, the end of memory.
+    const uint32_t width = k.load == 0x29 || k.load == 0x2B ? 8 : k.load == 0x28 || k.load == 0x2A ? 4
+                           : k.load == 0x2E || k.load == 0x2F                            ? 2 : 1;
+    for (uint32_t addr : {0u, 65536u - 0x20 - width, 65536u - 0x20 - width + 1}) {
+      CAPTURE(addr);
+      uint64_t args[1] = {addr}, by_interp[2] = {1, 1}, by_jit[2] = {2, 2};
+      const Trap ti = lvm::invoke_on(st, inst, 0, args, by_interp);
+      const Trap tj = jit::tier(/*eager=*/true).invoke_on(st, inst, 0, args, by_jit);
+      CHECK(ti == tj);
+      if (addr == 0) {
+        REQUIRE(tj == Trap::None);
+        CHECK(by_jit[0] == k.lane_bits);
+        CHECK(by_jit[1] == k.lane_bits);
+      } else if (tj == Trap::None) {
+        CHECK(by_interp[0] == by_jit[0]);
+        CHECK(by_interp[1] == by_jit[1]);
+      } else {
+        CHECK(tj == Trap::MemoryOutOfBounds);
+      }
     }
   }
 }
