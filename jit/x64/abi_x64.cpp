@@ -5,6 +5,9 @@
 // hold operand-stack values.
 #include <asmjit/x86.h>
 
+#include <cstdlib>
+#include <cstring>
+
 #include "jit/abi.h"
 #include "jit/x64/cpu_x64.h"
 
@@ -18,6 +21,14 @@ const CpuFeatures& cpu() {
     c.bmi1 = info.hasFeature(asmjit::CpuFeatures::X86::kBMI);
     c.sse41 = info.hasFeature(asmjit::CpuFeatures::X86::kSSE4_1) && info.hasFeature(asmjit::CpuFeatures::X86::kSSSE3);
     c.avx2 = c.sse41 && info.hasFeature(asmjit::CpuFeatures::X86::kAVX2);
+    c.avx512 = c.avx2 && info.hasFeature(asmjit::CpuFeatures::X86::kAVX512_F) &&
+               info.hasFeature(asmjit::CpuFeatures::X86::kAVX512_BW) &&
+               info.hasFeature(asmjit::CpuFeatures::X86::kAVX512_DQ) &&
+               info.hasFeature(asmjit::CpuFeatures::X86::kAVX512_VL);
+    // LVM_JIT_ISA=sse4.1: the baseline sequences only, as on a CPU without
+    // AVX (make test runs the SIMD spec files so, to test them here too).
+    if (const char* isa = std::getenv("LVM_JIT_ISA"); isa && std::strcmp(isa, "sse4.1") == 0)
+      c.avx2 = c.avx512 = false;
     return c;
   }();
   return f;

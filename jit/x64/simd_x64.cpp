@@ -1,4 +1,6 @@
-// The SIMD lane operations as SSE4.1 sequences (jit/x64/simd_x64.h). Each
+// The SIMD lane operations as SSE4.1 sequences (jit/x64/simd_x64.h; AVX2
+// broadcasts for the splatting loads and AVX-512 mask compares for the
+// integer compares SSE lacks, where the CPU has them). Each
 // computes what vm/simd.h defines, NaN bit patterns included: the float
 // operations used here give per lane what the scalar SSE instructions give
 // the interpreter's C++ (the same first-operand NaN propagation); where
@@ -6,6 +8,8 @@
 // unsigned conversions, i64x2.mul...) there is no inline sequence and the
 // compiler takes the generic path.
 #include "jit/x64/simd_x64.h"
+
+#include "jit/x64/cpu_x64.h"
 
 namespace lvm::jit::x64 {
 
@@ -134,6 +138,52 @@ MinMaxCmp unsigned_compare(Opcode op) {
   }
 }
 
+// Integer lane compares that SSE has no one instruction for (the unsigned
+// ones, ne, le, ge, signed lt) as AVX-512 compares into a mask register
+// (vpcmp predicates: 1 lt, 2 le, 4 ne, 5 ge, 6 gt) and the mask back to
+// lanes of ones and zeros: two instructions instead of three to five.
+struct MaskCmp {
+  Id cmp = x::Inst::kIdNone, to_lanes = x::Inst::kIdNone;
+  uint8_t pred = 0;
+};
+MaskCmp mask_compare(Opcode op) {
+  constexpr Id b = x::Inst::kIdVpcmpb, ub = x::Inst::kIdVpcmpub, w = x::Inst::kIdVpcmpw, uw = x::Inst::kIdVpcmpuw,
+               d = x::Inst::kIdVpcmpd, ud = x::Inst::kIdVpcmpud, q = x::Inst::kIdVpcmpq;
+  constexpr Id mb = x::Inst::kIdVpmovm2b, mw = x::Inst::kIdVpmovm2w, md = x::Inst::kIdVpmovm2d,
+               mq = x::Inst::kIdVpmovm2q;
+  switch (op) {
+    case Opcode::I8x16Ne: return {b, mb, 4};
+    case Opcode::I8x16LtS: return {b, mb, 1};
+    case Opcode::I8x16LtU: return {ub, mb, 1};
+    case Opcode::I8x16GtU: return {ub, mb, 6};
+    case Opcode::I8x16LeS: return {b, mb, 2};
+    case Opcode::I8x16LeU: return {ub, mb, 2};
+    case Opcode::I8x16GeS: return {b, mb, 5};
+    case Opcode::I8x16GeU: return {ub, mb, 5};
+    case Opcode::I16x8Ne: return {w, mw, 4};
+    case Opcode::I16x8LtS: return {w, mw, 1};
+    case Opcode::I16x8LtU: return {uw, mw, 1};
+    case Opcode::I16x8GtU: return {uw, mw, 6};
+    case Opcode::I16x8LeS: return {w, mw, 2};
+    case Opcode::I16x8LeU: return {uw, mw, 2};
+    case Opcode::I16x8GeS: return {w, mw, 5};
+    case Opcode::I16x8GeU: return {uw, mw, 5};
+    case Opcode::I32x4Ne: return {d, md, 4};
+    case Opcode::I32x4LtS: return {d, md, 1};
+    case Opcode::I32x4LtU: return {ud, md, 1};
+    case Opcode::I32x4GtU: return {ud, md, 6};
+    case Opcode::I32x4LeS: return {d, md, 2};
+    case Opcode::I32x4LeU: return {ud, md, 2};
+    case Opcode::I32x4GeS: return {d, md, 5};
+    case Opcode::I32x4GeU: return {ud, md, 5};
+    case Opcode::I64x2Ne: return {q, mq, 4};
+    case Opcode::I64x2LtS: return {q, mq, 1};
+    case Opcode::I64x2LeS: return {q, mq, 2};
+    case Opcode::I64x2GeS: return {q, mq, 5};
+    default: return {};
+  }
+}
+
 // Float compares as cmpps/cmppd predicates (gt and ge swap the operands).
 struct FloatCmp {
   Id inst = x::Inst::kIdNone;
@@ -255,7 +305,8 @@ void ConstPool::emit(x86::Assembler& a) {
 bool simd_has_inline(Opcode op) {
   if (one_instruction(op) != x::Inst::kIdNone || swapped(op) != x::Inst::kIdNone || negation(op) != op ||
       unsigned_compare(op).minmax != x::Inst::kIdNone || float_compare(op).inst != x::Inst::kIdNone ||
-      one_unary(op) != x::Inst::kIdNone || extend_high(op) != x::Inst::kIdNone || shift(op).inst != x::Inst::kIdNone)
+      one_unary(op) != x::Inst::kIdNone || extend_high(op) != x::Inst::kIdNone || shift(op).inst != x::Inst::kIdNone ||
+      (cpu().avx512 && mask_compare(op).cmp != x::Inst::kIdNone))
     return true;
   Id r;
   if (rounding(op, r)) return true;
@@ -321,6 +372,12 @@ void simd_vv(x86::Assembler& a, ConstPool& pool, Opcode op, x::Xmm d, x::Xmm b) 
     a.emit(i, d, b);
     return;
   }
+  if (cpu().avx512)
+    if (const MaskCmp m = mask_compare(op); m.cmp != x::Inst::kIdNone) {
+      a.emit(m.cmp, x::k1, d, b, Imm(m.pred));
+      a.emit(m.to_lanes, d, x::k1);
+      return;
+    }
   if (Id i = swapped(op); i != x::Inst::kIdNone) {
     a.movaps(s15, b);
     a.emit(i, s15, d);
