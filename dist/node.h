@@ -6,9 +6,16 @@
 // - the acceptor: accepts connections and runs the handshake (erl_interface's
 //   ei_accept_tmo, cookies checked there);
 // - the connector: opens connections the workers ask for (ei_connect_tmo);
-// - the I/O thread: an epoll loop reading every connection, dispatching its
-//   frames into the scheduler (sends, links, monitors), finishing writes a
-//   worker could not complete, sending ticks and closing connections.
+// - the I/O thread: an epoll loop finishing writes a worker could not
+//   complete, sending ticks, adding and closing connections, and reading
+//   connections itself only when no worker has for a while (kFallbackNs:
+//   every worker busy).
+// Input is read by an idle worker: the scheduler lets one of its parked
+// workers wait in poll() (RemoteHub) on the connections' epoll set instead
+// of its condition variable, so a message from another node is read,
+// decoded and put in its receiver's mailbox by the worker that then runs
+// the receiver, with no thread hop and no wake-up on the way. A
+// connection's input is read by one thread at a time (read_mu).
 // A worker sending to a remote pid appends the frame to the connection's
 // buffer and writes it with one non-blocking send() if nobody else is
 // writing; what the socket does not take the I/O thread writes later. So a
@@ -16,6 +23,7 @@
 #pragma once
 
 #include <ei.h>
+#include <sys/epoll.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -85,10 +93,16 @@ struct Connection : std::enable_shared_from_this<Connection> {
   std::vector<uint8_t> wbuf;
   size_t woff = 0;
   std::atomic<uint64_t> last_write_ns{0};
-  // Input (the I/O thread only).
+  // flush() met a full socket and left `writing` to the I/O thread, which
+  // goes on when epoll says it is writable (a stale event of a closed fd
+  // whose number came back finds this false).
+  std::atomic<bool> wait_out{false};
+  // Input, read by whoever holds read_mu (a polling worker or the I/O
+  // thread); lost() closes the fd with it held.
+  std::mutex read_mu;
   std::vector<uint8_t> in;
   size_t in_len = 0;
-  uint64_t last_read_ns = 0;
+  std::atomic<uint64_t> last_read_ns{0};
   // Opened by this node (the connector), not accepted.
   bool outgoing = false;
   // Superseded by another connection to the same node (both nodes
@@ -134,6 +148,9 @@ class Node final : public RemoteHub {
   bool whereis_remote(Pid caller, std::string_view node, std::string_view name, RemoteResult& out) override;
   bool call_result(Pid caller, bool abandon, RemoteResult& out) override;
   void flush_output(uint64_t timeout_ns) override;
+  bool polls() const override { return true; }
+  void poll(uint64_t deadline) override;
+  void wake_poll() override;
 
   // A module this node has already (the one it runs): remote spawns of
   // it need not send it.
@@ -285,7 +302,13 @@ class Node final : public RemoteHub {
   void acceptor_main();
   void connector_main();
   void io_main();
+  // Reads what c has (with c.read_mu held) and handles its frames.
   void read_ready(const std::shared_ptr<Connection>& c);
+  // Handles what epoll_wait on data_ep_ returned: reads each connection
+  // nobody else is reading. `worker`: on the polling worker (which drains
+  // poll_wake_fd_).
+  void read_events(const epoll_event* events, int n, bool worker);
+  std::shared_ptr<Connection> by_fd(int fd);
   void tick(uint64_t now);
   void notify_nodes(uint32_t node, bool up);
 
@@ -295,16 +318,23 @@ class Node final : public RemoteHub {
   ei_cnode ec_{};
   uint32_t creation_ = 0;
   int listen_fd_ = -1, epmd_fd_ = -1, epoll_fd_ = -1, wake_fd_ = -1;
+  // Input: the connections (EPOLLIN) and poll_wake_fd_ (wake_poll), waited
+  // on by the polling worker; epoll_fd_ has wake_fd_ and connections
+  // waiting to be writable (EPOLLOUT).
+  int data_ep_ = -1, poll_wake_fd_ = -1;
+  std::atomic<bool> in_poll_{false};         // a worker waits in poll()
+  std::atomic<uint64_t> last_poll_ns_{0};    // when one last left it
+  std::atomic<uint64_t> last_input_ns_{0};   // when a connection was last read
   std::atomic<bool> stop_{false};
   std::thread acceptor_, connector_, io_;
   std::mutex connect_mu_;
   std::condition_variable connect_cv_;
   std::deque<std::shared_ptr<Connection>> to_connect_;
-  std::mutex io_mu_;  // guards to_add_, to_close_, to_flush_
+  std::mutex io_mu_;  // guards to_add_, to_close_, to_flush_, by_fd_
   std::vector<std::shared_ptr<Connection>> to_add_;
   std::vector<std::pair<std::shared_ptr<Connection>, std::string>> to_close_;
   std::vector<std::shared_ptr<Connection>> to_flush_;  // busy connections a worker handed over (send_frame)
-  std::unordered_map<int, std::shared_ptr<Connection>> by_fd_;  // the I/O thread's
+  std::unordered_map<int, std::shared_ptr<Connection>> by_fd_;  // open connections
 };
 
 }  // namespace lvm::dist

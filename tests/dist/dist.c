@@ -20,6 +20,10 @@
 //   rspawn-status NODE one remote spawn: prints the status it returned
 //   badptr             every node function with a wild pointer: each traps
 //                      only the calling process
+//   busy               4 processes that compute forever (the first registered
+//                      as "spin"): every worker is busy, none waits for input
+//   killbusy NODE      whereis_remote, monitor and kill {spin, NODE}: the busy
+//                      node still reads them (its I/O thread's fallback)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,6 +367,7 @@ static void erl(const char *node) {
   CHECK(n > 0 && n <= (int)sizeof pid_bytes && pid_bytes[0] == 131);
   lvm_pid_t back = 0;
   CHECK(lvm_pid_decode(pid_bytes, (size_t)n, &back) == LVM_OK && back == lvm_self());
+  lvm_pid_t erl_sender = 0;  // who sent {8, ...} (Erlang sends it: DFLAG_SEND_SENDER)
   for (int k = 0; k < 300; k++) {  // erl_echo may not be up yet
     send_to(node, "erl_echo", 7, pid_bytes, (size_t)n);
     const int64_t tags[] = {8};
@@ -372,7 +377,9 @@ static void erl(const char *node) {
       buf[info.copied] = 0;
       char where[256] = {0};
       lvm_pid_node(info.sender, where, sizeof where - 1);
+      erl_sender = info.sender;
       printf("erl: {8, <<\"%s\">>} from an Erlang process\n", buf);
+      printf("erl: its sender is a pid on %s\n", where);
       break;
     }
   }
@@ -393,8 +400,10 @@ static void erl(const char *node) {
   lvm_pid_node(erl_pid, where, sizeof where - 1);
   printf("erl: whereis_remote {erl_echo, node}: status %d, a pid on %s\n", w, where);
   CHECK(w == LVM_OK && !strcmp(where, node));
+  printf("erl: the sender of {8, ...} is erl_echo: %s\n", erl_sender && erl_sender == erl_pid ? "yes" : "no");
   CHECK(lvm_whereis_remote(node, strlen(node), "no_such_name", 12, &erl_pid) == LVM_ENOTFOUND);
-  CHECK(send_to(node, "erl_echo", 12, "bye", 3) == LVM_OK);
+  // The answer goes to the sender itself, not to its name.
+  CHECK(lvm_send(erl_sender, 12, "bye", 3) == LVM_OK);
   const int64_t ack[] = {13};
   CHECK(lvm_receive(ack, 1, 10000000000LL, buf, sizeof buf, &info) == LVM_OK);
   printf("erl: done\n");
@@ -632,6 +641,50 @@ static void badptr(void) {
   CHECK(trapped == n);
 }
 
+// ---- a node whose workers are all busy ----
+
+// Its argument: 1 for the one that registers as "spin".
+static void spinner(void) {
+  char first = 0;
+  lvm_args(&first, 1);
+  if (first) CHECK(lvm_register("spin", 4) == LVM_OK);
+  volatile uint64_t x = 0;
+  for (;;) x++;
+}
+
+static void busy(void) {
+  lvm_pid_t p;
+  for (char k = 0; k < 4; k++) {
+    const char first = k == 0;
+    CHECK(lvm_spawn(spinner, &first, 1, &p) == LVM_OK);
+  }
+  printf("busy: 4 spinners on %s\n", self_node());
+  fflush(stdout);
+  lvm_msg_info info;
+  lvm_receive_any(LVM_INFINITY, 0, 0, &info);
+}
+
+static void killbusy(const char *node) {
+  lvm_pid_t spin = 0;
+  int32_t w = LVM_ENOTFOUND;
+  for (int k = 0; k < 200 && w != LVM_OK; k++) {  // (the busy node may not be up yet)
+    w = lvm_whereis_remote(node, strlen(node), "spin", 4, &spin);
+    if (w != LVM_OK) lvm_sleep(50000000);
+  }
+  printf("killbusy: whereis_remote {spin, node}: status %d\n", w);
+  CHECK(w == LVM_OK);
+  uint64_t ref = 0;
+  CHECK(lvm_monitor(spin, &ref) == LVM_OK);
+  CHECK(lvm_kill(spin) == LVM_OK);
+  char buf[256];
+  lvm_msg_info info;
+  const int64_t tags[] = {LVM_TAG_DOWN};
+  const int32_t r = lvm_receive(tags, 1, 20000000000LL, buf, sizeof buf, &info);
+  const lvm_exit_info *e = (const lvm_exit_info *)buf;
+  printf("killbusy: DOWN %s, kind %d\n", r == LVM_OK ? "came" : "missing", r == LVM_OK ? e->kind : -1);
+  CHECK(r == LVM_OK && e->kind == LVM_EXIT_KILLED);
+}
+
 int main(int argc, char **argv) {
   const char *what = argc > 1 ? argv[1] : "";
   if (!strcmp(what, "echo") && argc > 2) echo(argv[2]);
@@ -647,8 +700,10 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "restart") && argc > 2) restart(argv[2]);
   else if (!strcmp(what, "rtt") && argc > 3) rtt(argv[2], atoi(argv[3]));
   else if (!strcmp(what, "flood") && argc > 3) flood(argv[2], atoi(argv[3]));
+  else if (!strcmp(what, "busy")) busy();
   else if (!strcmp(what, "burst") && argc > 3) burst(argv[2], atoi(argv[3]));
   else if (!strcmp(what, "collect") && argc > 2) collect(atoi(argv[2]));
+  else if (!strcmp(what, "killbusy") && argc > 2) killbusy(argv[2]);
   else {
     fprintf(stderr, "usage: dist.wasm echo NAME | mesh N PEER... | ping NODE N | once NODE | linktrap NODE | watch NODE | erl NODE\n"
                     "       | rspawn NODE NAME | rspawn-status NODE | badptr\n");
