@@ -533,7 +533,7 @@ void Node::send_frame(Connection& c, const std::vector<uint8_t>& frame) {
   // hop); a busy one (written less than kBatchNs ago) is handed to the I/O
   // thread, and what is sent meanwhile joins the same write: one send()
   // per batch, not per message.
-  if (now_ns() - c.last_write_ns.load(std::memory_order_relaxed) >= kBatchNs) {
+  if (elapsed_ns(now_ns(), c.last_write_ns.load(std::memory_order_relaxed)) >= kBatchNs) {
     flush(c);
     return;
   }
@@ -631,8 +631,8 @@ void Node::tick(uint64_t now) {
   }
   for (auto& c : open) {
     if (c->drain.load()) continue;
-    if (now - c->last_read_ns.load(std::memory_order_relaxed) > kSilenceNs) silent.push_back(c);
-    else if (now - c->last_write_ns.load(std::memory_order_relaxed) > kTickNs) {
+    if (elapsed_ns(now, c->last_read_ns.load(std::memory_order_relaxed)) > kSilenceNs) silent.push_back(c);
+    else if (elapsed_ns(now, c->last_write_ns.load(std::memory_order_relaxed)) > kTickNs) {
       send_frame(*c, std::vector<uint8_t>(4, 0));
       c->last_write_ns.store(now, std::memory_order_relaxed);
     }
@@ -682,7 +682,7 @@ void Node::poll(uint64_t deadline) {
   // wake_poll() ends it as well.
   int n = 0;
   const uint64_t start = now_ns();
-  const bool talking = start - last_input_ns_.load(std::memory_order_relaxed) < kSpinWindowNs;
+  const bool talking = elapsed_ns(start, last_input_ns_.load(std::memory_order_relaxed)) < kSpinWindowNs;
   const uint64_t spin_end = talking ? std::min(deadline, start + kSpinNs) : 0;
   while ((n = epoll_wait(data_ep_, events, 64, 0)) == 0 && now_ns() < spin_end) sched_yield();
   if (n == 0) n = epoll_pwait2(data_ep_, events, 64, timeout, nullptr);
@@ -759,7 +759,7 @@ void Node::io_main() {
       if (c && c->wait_out.exchange(false)) flush(*c);
     }
     const uint64_t now = now_ns();
-    if (open && !in_poll_.load() && now - last_poll_ns_.load(std::memory_order_relaxed) >= kFallbackNs) {
+    if (open && !in_poll_.load() && elapsed_ns(now, last_poll_ns_.load(std::memory_order_relaxed)) >= kFallbackNs) {
       // No worker waits for input (all busy): read what came.
       epoll_event ready[64];
       const int r = epoll_wait(data_ep_, ready, 64, 0);

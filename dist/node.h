@@ -63,6 +63,14 @@ struct NodeConfig {
   std::function<std::shared_ptr<const ModuleImage>(std::span<const uint8_t>, std::string* error)> load_module;
 };
 
+// The time from `then` to `now` (now_ns() clock), 0 if `then` is later.
+// A connection's timestamps (last_read_ns, last_write_ns) and the node's
+// are stored by whichever thread reads or writes, so a `now` one thread
+// took can be older than a timestamp another thread (or this one, since)
+// stored: the plain difference of unsigned times then wraps to about
+// 2^64 ns, and a connection read a moment ago looked silent for centuries.
+inline uint64_t elapsed_ns(uint64_t now, uint64_t then) { return now > then ? now - then : 0; }
+
 // The largest --max-remote-module: a module travels in one frame.
 inline constexpr uint32_t kMaxRemoteModuleLimit = (64u << 20) - (64u << 10);
 

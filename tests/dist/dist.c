@@ -22,7 +22,10 @@
 //                      only the calling process
 //   busy               4 processes that compute forever (the first registered
 //                      as "spin"): every worker is busy, none waits for input
-//   killbusy NODE      whereis_remote, monitor and kill {spin, NODE}: the busy
+//   killbusy NODE      whereis_remote {spin, NODE}, then 3,000 messages to it,
+//                      one a millisecond (the busy node's I/O thread reads
+//                      them, ticking meanwhile: the connection must not be
+//                      taken for silent), then monitor and kill it: the busy
 //                      node still reads them (its I/O thread's fallback)
 #include <stdio.h>
 #include <stdlib.h>
@@ -673,11 +676,26 @@ static void killbusy(const char *node) {
   }
   printf("killbusy: whereis_remote {spin, node}: status %d\n", w);
   CHECK(w == LVM_OK);
+  // A stream over a few of the busy node's once-a-second ticks: each tick
+  // comes with input to read, which the I/O thread reads just before it
+  // ticks (a node once took such a connection for one silent for 60 s and
+  // dropped it: the NODEDOWN below).
+  CHECK(lvm_monitor_node(node, strlen(node), 1) == LVM_OK);
+  lvm_msg_info info;
+  const int64_t up[] = {LVM_TAG_NODEUP};
+  CHECK(lvm_receive(up, 1, 0, 0, 0, &info) == LVM_OK);  // (connected: at once)
+  for (uint32_t k = 0; k < 3000; k++) {
+    CHECK(lvm_send(spin, TAG_DATA, &k, sizeof k) == LVM_OK);
+    lvm_sleep(1000000);
+  }
+  const int64_t down[] = {LVM_TAG_NODEDOWN};
+  const int32_t lost = lvm_receive(down, 1, 0, 0, 0, &info);
+  printf("killbusy: 3000 messages streamed, the connection %s\n", lost == LVM_OK ? "was lost" : "stayed up");
+  CHECK(lost == LVM_ETIMEDOUT);
   uint64_t ref = 0;
   CHECK(lvm_monitor(spin, &ref) == LVM_OK);
   CHECK(lvm_kill(spin) == LVM_OK);
   char buf[256];
-  lvm_msg_info info;
   const int64_t tags[] = {LVM_TAG_DOWN};
   const int32_t r = lvm_receive(tags, 1, 20000000000LL, buf, sizeof buf, &info);
   const lvm_exit_info *e = (const lvm_exit_info *)buf;

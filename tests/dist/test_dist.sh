@@ -182,6 +182,7 @@ node b1 busy; busy_node=$LAST
 wait_for b1.out "busy: 4 spinners on b1@$H" || fail "the busy node did not come up"
 node b2 killbusy "b1@$H"; wait $LAST || fail "killbusy: exit code $?"
 expect killbusy b2.out "killbusy: whereis_remote {spin, node}: status 0"
+expect killbusy b2.out "killbusy: 3000 messages streamed, the connection stayed up"
 expect killbusy b2.out "killbusy: DOWN came, kind 3"
 kill -9 "$busy_node"
 
