@@ -324,20 +324,17 @@ void Node::adopt(int fd, const std::string& peer, const std::shared_ptr<Connecti
       }
       c = outgoing;
       c->fd = fd;
-    } else if (slot.conn && !slot.conn->up.load() && slot.conn->fd < 0 && !slot.conn->dead.load()) {
-      // Both sides connecting at once: both keep the connection the node
-      // with the smaller name opened.
-      if (name_ < peer) {
-        close(fd);
-        return;
-      }
-      c = slot.conn;
-      c->fd = fd;
-      c->outgoing = false;
-    } else if (slot.conn && slot.conn->outgoing && !slot.conn->dead.load()) {
-      // Both sides connected at once and both handshakes went through:
-      // both nodes send on the connection the smaller name opened; the
-      // other is read until its sender closes it (docs/distribution.md).
+    } else if (slot.conn && slot.conn->outgoing && !slot.conn->dead.load() &&
+               (name_ < peer || slot.conn->fd >= 0)) {
+      // Both sides connecting at once (docs/distribution.md): both nodes
+      // send on the connection the smaller name opened; the other is read
+      // until its sender closes it. If the smaller is this node, ours
+      // (done or still in its handshake) stays and this one is read: its
+      // handshake went through on the peer's side too, which may send on
+      // it until it switches (closing it here lost what it sent, and the
+      // peer took the close for its node's loss: noconnection, nodedown).
+      // If it is the peer, ours is done: it is written out, shut down and
+      // read until the peer closes it.
       c = std::make_shared<Connection>();
       c->node = node;
       c->peer = peer;
@@ -345,11 +342,20 @@ void Node::adopt(int fd, const std::string& peer, const std::shared_ptr<Connecti
       c->sig = slot.conn->sig;
       if (name_ < peer) {
         c->drain.store(true);
+        c->releases = slot.conn;
       } else {
         demoted = slot.conn;
         demoted->drain.store(true);
         slot.conn = c;
       }
+    } else if (slot.conn && !slot.conn->up.load() && slot.conn->fd < 0 && !slot.conn->dead.load()) {
+      // The peer, the smaller name, connected while ours is in its
+      // handshake: its connection is the one, in the slot of ours (which
+      // this node closes when its handshake ends: the peer reads it
+      // until then and never writes it).
+      c = slot.conn;
+      c->fd = fd;
+      c->outgoing = false;
     } else {
       replaced = slot.conn;  // a stale connection of a node that came back
       if (replaced) replaced->signal_on_close.store(true);
@@ -361,6 +367,7 @@ void Node::adopt(int fd, const std::string& peer, const std::shared_ptr<Connecti
     }
   }
   if (demoted) drain(*demoted);
+  if (c->releases) hold(*c->releases);
   if (replaced) close_later(*replaced, "replaced by a new connection from the same node");
   c->last_read_ns = now_ns();
   {
@@ -369,7 +376,8 @@ void Node::adopt(int fd, const std::string& peer, const std::shared_ptr<Connecti
   }
   wake_io();
   if (config_.log && !c->drain.load())
-    std::fprintf(stderr, "lvm: node %s: connected to %s\n", name_.c_str(), peer.c_str());
+    std::fprintf(stderr, "lvm: node %s: connected to %s%s\n", name_.c_str(), peer.c_str(),
+                 demoted ? " (again: both connected at once, and the connection it opened is kept)" : "");
 }
 
 void Node::drain(Connection& c) {
@@ -379,6 +387,33 @@ void Node::drain(Connection& c) {
   c.in_flush.fetch_add(1);
   if (!c.dead.load() && c.fd >= 0) shutdown(c.fd, SHUT_WR);
   c.in_flush.fetch_sub(1);
+}
+
+void Node::hold(Connection& c) {
+  std::lock_guard lock(io_mu_);
+  c.held = true;
+  if (c.in_input) {
+    epoll_ctl(data_ep_, EPOLL_CTL_DEL, c.fd, nullptr);
+    c.in_input = false;
+  }
+}
+
+void Node::release(Connection& c) {
+  std::lock_guard lock(io_mu_);
+  c.held = false;
+  // (Not yet added by the I/O thread, or closed: nothing to do here.)
+  if (c.fd >= 0 && !c.dead.load()) {
+    auto it = by_fd_.find(c.fd);
+    if (it != by_fd_.end() && it->second.get() == &c) watch_input(c);
+  }
+}
+
+void Node::watch_input(Connection& c) {
+  if (c.held || c.in_input) return;
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP;
+  ev.data.fd = c.fd;
+  if (epoll_ctl(data_ep_, EPOLL_CTL_ADD, c.fd, &ev) == 0 || errno == EEXIST) c.in_input = true;
 }
 
 void Node::close_later(Connection& c, const std::string& why) {
@@ -402,15 +437,19 @@ void Node::lost(const std::shared_ptr<Connection>& c, const std::string& why) {
     }
   }
   if (c->fd >= 0) {  // (with c->read_mu held: nobody reads it meanwhile)
-    epoll_ctl(data_ep_, EPOLL_CTL_DEL, c->fd, nullptr);
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);  // (if it waited to be writable)
     {
       std::lock_guard lock(io_mu_);
+      epoll_ctl(data_ep_, EPOLL_CTL_DEL, c->fd, nullptr);
+      c->in_input = false;
       by_fd_.erase(c->fd);
     }
     close(c->fd);
     c->fd = -1;
   }
+  // A drained connection is read to its end: what came after it on the
+  // one it held may be read now.
+  if (std::shared_ptr<Connection> held = std::move(c->releases)) release(*held);
   if (!current && !c->signal_on_close.load()) return;  // a duplicate, superseded: its links live on
   if (config_.log) std::fprintf(stderr, "lvm: node %s: connection to %s closed: %s\n", name_.c_str(), c->peer.c_str(), why.c_str());
   std::set<std::pair<Pid, Pid>> links;
@@ -730,11 +769,8 @@ void Node::io_main() {
         {
           std::lock_guard lock(io_mu_);
           by_fd_[c->fd] = c;
+          watch_input(*c);
         }
-        epoll_event ev{};
-        ev.events = EPOLLIN | EPOLLRDHUP;
-        ev.data.fd = c->fd;
-        epoll_ctl(data_ep_, EPOLL_CTL_ADD, c->fd, &ev);
         c->last_write_ns.store(now_ns());
         bool write_now = false;
         {

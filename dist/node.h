@@ -117,6 +117,15 @@ struct Connection : std::enable_shared_from_this<Connection> {
   // connected at once): read until the peer closes it, never written to
   // again, and closed quietly.
   std::atomic<bool> drain{false};
+  // Order across the switch (docs/distribution.md): a connection of the
+  // peer's that this node drains while the peer moves to ours holds what
+  // the peer sent first, so ours is not read until it is closed. `held`:
+  // kept out of the input epoll set for that; `in_input`: in it; both
+  // guarded by the node's io_mu_. `releases`: the connection a drained one
+  // holds, let go when it closes.
+  bool held = false;
+  bool in_input = false;
+  std::shared_ptr<Connection> releases;
   // A stale connection replaced by a new one from a node that came back:
   // its close still reports noconnection.
   std::atomic<bool> signal_on_close{false};
@@ -303,6 +312,12 @@ class Node final : public RemoteHub {
   void lost(const std::shared_ptr<Connection>& c, const std::string& why);
   void close_later(Connection& c, const std::string& why);
   void drain(Connection& c);  // stops writing a superseded connection
+  // Keeps c's input unread (hold) or reads it again (release): see
+  // Connection::held.
+  void hold(Connection& c);
+  void release(Connection& c);
+  // Adds c's fd to the input epoll set unless held (with io_mu_ held).
+  void watch_input(Connection& c);
   // Sends a frame answering one that came on c: on c, or on the node's
   // current connection if c is superseded.
   void reply(Connection& c, const std::vector<uint8_t>& frame);

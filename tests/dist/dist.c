@@ -5,7 +5,9 @@
 //                      also runs "victim", which traps on tag 66
 //   mesh N PEER...     registers "mesh", sends N numbered messages to
 //                      {mesh, PEER} of every peer and checks it gets N from
-//                      each, in order; exits once every peer has all of its
+//                      each, in order; exits once every peer has all of its;
+//                      fails if a connection to a peer that answered is lost
+//                      before all of its messages came
 //   ping NODE N        N round trips to {echo, NODE}, each answer checked
 //   once NODE          one message to {echo, NODE}: prints whether an answer came
 //   linktrap NODE      a child links to {victim, NODE} and makes it trap: the
@@ -128,6 +130,11 @@ static void mesh(int n, int npeers, char **peers) {
   lvm_pid_t from[8] = {0};
   int nacked = 0, ndone = 0, ncomplete = 0, errors = 0;
   char name[256];
+  // A connection to a peer lost once the peer answered and before all of
+  // its messages came is a failure (its messages were lost with it): the
+  // settling of two nodes connecting to each other at once must not close
+  // one either side sends on.
+  for (int p = 0; p < npeers; p++) CHECK(lvm_monitor_node(peers[p], strlen(peers[p]), 1) == LVM_OK);
   for (int round = 0; ncomplete < npeers || ndone < npeers; round++) {
     if (nacked < npeers)
       for (int p = 0; p < npeers; p++)
@@ -139,6 +146,15 @@ static void mesh(int n, int npeers, char **peers) {
         printf("FAILED: mesh stalled: %d of %d peers complete\n", ncomplete, npeers);
         exit(1);
       }
+      continue;
+    }
+    if (info.tag == LVM_TAG_NODEUP || info.tag == LVM_TAG_NODEDOWN) {
+      buf[info.copied] = 0;
+      for (int p = 0; p < npeers; p++)
+        if (!strcmp(peers[p], buf) && info.tag == LVM_TAG_NODEDOWN && acked[p] && got[p] < n) {
+          printf("FAILED: the connection to %s was lost after %d of its messages\n", buf, got[p]);
+          exit(1);
+        }
       continue;
     }
     int len = lvm_pid_node(info.sender, name, sizeof name - 1);
