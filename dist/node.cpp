@@ -438,14 +438,15 @@ void Node::lost(const std::shared_ptr<Connection>& c, const std::string& why) {
   }
   if (c->fd >= 0) {  // (with c->read_mu held: nobody reads it meanwhile)
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);  // (if it waited to be writable)
+    const int fd = c->fd;
     {
-      std::lock_guard lock(io_mu_);
-      epoll_ctl(data_ep_, EPOLL_CTL_DEL, c->fd, nullptr);
+      std::lock_guard lock(io_mu_);  // (hold and release look at fd and in_input under it)
+      epoll_ctl(data_ep_, EPOLL_CTL_DEL, fd, nullptr);
       c->in_input = false;
-      by_fd_.erase(c->fd);
+      by_fd_.erase(fd);
+      c->fd = -1;
     }
-    close(c->fd);
-    c->fd = -1;
+    close(fd);
   }
   // A drained connection is read to its end: what came after it on the
   // one it held may be read now.
