@@ -22,6 +22,10 @@
 //   rspawn-status NODE one remote spawn: prints the status it returned
 //   badptr             every node function with a wild pointer: each traps
 //                      only the calling process
+//   settle NODE        registers "settle" and sends to {settle, NODE}, which
+//                      connects; expects "1" and "2" from NODE (lvm-dist-peer
+//                      simultaneous, which connects back meanwhile), prints
+//                      the order they came in and answers the sender
 //   busy               4 processes that compute forever (the first registered
 //                      as "spin"): every worker is busy, none waits for input
 //   killbusy NODE      whereis_remote {spin, NODE}, then 3,000 messages to it,
@@ -660,6 +664,27 @@ static void badptr(void) {
   CHECK(trapped == n);
 }
 
+// ---- a simultaneous connect (lvm-dist-peer simultaneous) ----
+
+static void settle(const char *node) {
+  CHECK(lvm_register("settle", 6) == LVM_OK);
+  send_to(node, "settle", TAG_HELLO, 0, 0);  // (connects)
+  char got[2] = {0, 0};
+  lvm_msg_info info;
+  const int64_t tags[] = {TAG_DATA};
+  for (int k = 0; k < 2; k++) {
+    char b[8];
+    if (lvm_receive(tags, 1, 20000000000LL, b, sizeof b, &info) != LVM_OK || info.copied != 1) {
+      printf("FAILED: settle: message %d of 2 did not come\n", k + 1);
+      exit(1);
+    }
+    got[k] = b[0];
+  }
+  printf("settle: the peer's messages came: %c then %c\n", got[0], got[1]);
+  CHECK(lvm_send(info.sender, TAG_DONE, 0, 0) == LVM_OK);
+  CHECK(got[0] == '1' && got[1] == '2');
+}
+
 // ---- a node whose workers are all busy ----
 
 // Its argument: 1 for the one that registers as "spin".
@@ -735,6 +760,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "rtt") && argc > 3) rtt(argv[2], atoi(argv[3]));
   else if (!strcmp(what, "flood") && argc > 3) flood(argv[2], atoi(argv[3]));
   else if (!strcmp(what, "busy")) busy();
+  else if (!strcmp(what, "settle") && argc > 2) settle(argv[2]);
   else if (!strcmp(what, "burst") && argc > 3) burst(argv[2], atoi(argv[3]));
   else if (!strcmp(what, "collect") && argc > 2) collect(atoi(argv[2]));
   else if (!strcmp(what, "killbusy") && argc > 2) killbusy(argv[2]);

@@ -157,6 +157,18 @@ if [[ -x $PEER ]]; then
     { fail "malformed spawn request: the peer failed"; sed 's/^/    /' "$TMP/peer-spawn-malformed.out" >&2; }
   expect "malformed spawn request" peer-spawn-malformed.out "spawn-malformed: the node's echo answered afterwards"
   expect "malformed spawn request" e1.err "bad input: a malformed remote spawn request (not {spawn, ...} of 11)"
+  # A simultaneous connect, made deterministic by the peer (see
+  # dist_peer.cpp): the node reads the connection the peer opened until
+  # the peer closes it, and hands over what came on it before what came on
+  # its own.
+  timeout 60 "$PEER" "s1@$H" dist-test-cookie simultaneous >"$TMP/peer-simultaneous.out" 2>&1 &
+  peer_pid=$!
+  wait_for peer-simultaneous.out "simultaneous: listening" || fail "simultaneous: the peer did not come up"
+  node s1 settle "zsettle@$H"
+  wait $LAST || fail "settle: exit code $?"
+  wait $peer_pid || { fail "simultaneous: the peer failed"; sed 's/^/    /' "$TMP/peer-simultaneous.out" >&2; }
+  expect "simultaneous connect" s1.out "settle: the peer's messages came: 1 then 2"
+  expect "simultaneous connect" peer-simultaneous.out "simultaneous: {settle, s1@$H} answered on its own connection"
 else
   fail "no $PEER"
 fi
