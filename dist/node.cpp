@@ -268,16 +268,34 @@ void Node::acceptor_main() {
   while (!stop_.load()) {
     pollfd p{listen_fd_, POLLIN, 0};
     if (::poll(&p, 1, 200) <= 0) continue;
+    // (Raised before the handshake: a peer switches to our connection only
+    // once its own is through, so whatever it sent on its own before is
+    // on a connection this node has adopted, or is adopting now.)
+    {
+      std::lock_guard lock(nodes_mu_);
+      accepting_ = true;
+    }
     ErlConnect conp{};
     const int fd = ei_accept_tmo(&ec_, listen_fd_, &conp, kHandshakeMs);
     if (fd < 0) {
       if (config_.log)
         std::fprintf(stderr, "lvm: node %s: refused a connection: the handshake failed (%s)\n", name_.c_str(),
                      erl_errno == EIO ? "wrong cookie, or not a distribution peer" : std::strerror(erl_errno));
-      continue;
+    } else {
+      adopt(fd, conp.nodename, nullptr);
     }
-    adopt(fd, conp.nodename, nullptr);
+    end_accept();
   }
+}
+
+void Node::end_accept() {
+  std::vector<std::shared_ptr<Connection>> held;
+  {
+    std::lock_guard lock(nodes_mu_);
+    accepting_ = false;
+    held.swap(accept_held_);
+  }
+  for (auto& c : held) release(*c);
 }
 
 void Node::connector_main() {
@@ -324,6 +342,14 @@ void Node::adopt(int fd, const std::string& peer, const std::shared_ptr<Connecti
       }
       c = outgoing;
       c->fd = fd;
+      if (accepting_ && name_ < peer) {
+        // The acceptor may be taking in the peer's connection (both
+        // connected at once): what the peer sent on it must be read first,
+        // so ours waits until that accept ends (and, if it was the peer's,
+        // until that connection is drained).
+        hold(*c);
+        accept_held_.push_back(c);
+      }
     } else if (slot.conn && slot.conn->outgoing && !slot.conn->dead.load() &&
                (name_ < peer || slot.conn->fd >= 0)) {
       // Both sides connecting at once (docs/distribution.md): both nodes
@@ -343,6 +369,7 @@ void Node::adopt(int fd, const std::string& peer, const std::shared_ptr<Connecti
       if (name_ < peer) {
         c->drain.store(true);
         c->releases = slot.conn;
+        hold(*slot.conn);  // (released when c closes, in lost)
       } else {
         demoted = slot.conn;
         demoted->drain.store(true);
@@ -367,7 +394,6 @@ void Node::adopt(int fd, const std::string& peer, const std::shared_ptr<Connecti
     }
   }
   if (demoted) drain(*demoted);
-  if (c->releases) hold(*c->releases);
   if (replaced) close_later(*replaced, "replaced by a new connection from the same node");
   c->last_read_ns = now_ns();
   {
@@ -391,7 +417,7 @@ void Node::drain(Connection& c) {
 
 void Node::hold(Connection& c) {
   std::lock_guard lock(io_mu_);
-  c.held = true;
+  ++c.holds;
   if (c.in_input) {
     epoll_ctl(data_ep_, EPOLL_CTL_DEL, c.fd, nullptr);
     c.in_input = false;
@@ -400,16 +426,15 @@ void Node::hold(Connection& c) {
 
 void Node::release(Connection& c) {
   std::lock_guard lock(io_mu_);
-  c.held = false;
   // (Not yet added by the I/O thread, or closed: nothing to do here.)
-  if (c.fd >= 0 && !c.dead.load()) {
+  if (--c.holds == 0 && c.fd >= 0 && !c.dead.load()) {
     auto it = by_fd_.find(c.fd);
     if (it != by_fd_.end() && it->second.get() == &c) watch_input(c);
   }
 }
 
 void Node::watch_input(Connection& c) {
-  if (c.held || c.in_input) return;
+  if (c.holds > 0 || c.in_input) return;
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLRDHUP;
   ev.data.fd = c.fd;

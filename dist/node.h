@@ -119,11 +119,13 @@ struct Connection : std::enable_shared_from_this<Connection> {
   std::atomic<bool> drain{false};
   // Order across the switch (docs/distribution.md): a connection of the
   // peer's that this node drains while the peer moves to ours holds what
-  // the peer sent first, so ours is not read until it is closed. `held`:
-  // kept out of the input epoll set for that; `in_input`: in it; both
-  // guarded by the node's io_mu_. `releases`: the connection a drained one
-  // holds, let go when it closes.
-  bool held = false;
+  // the peer sent first, so ours is not read until it is closed; and ours,
+  // done while the acceptor is inside a handshake (perhaps the peer's
+  // connection, not yet adopted), is not read until that accept ends.
+  // `holds`: how many reasons keep it out of the input epoll set;
+  // `in_input`: in it; both guarded by the node's io_mu_. `releases`: the
+  // connection a drained one holds, let go when it closes.
+  int holds = 0;
   bool in_input = false;
   std::shared_ptr<Connection> releases;
   // A stale connection replaced by a new one from a node that came back:
@@ -312,12 +314,15 @@ class Node final : public RemoteHub {
   void lost(const std::shared_ptr<Connection>& c, const std::string& why);
   void close_later(Connection& c, const std::string& why);
   void drain(Connection& c);  // stops writing a superseded connection
-  // Keeps c's input unread (hold) or reads it again (release): see
-  // Connection::held.
+  // Keeps c's input unread (hold) or, once every hold is released, reads
+  // it again: see Connection::holds.
   void hold(Connection& c);
   void release(Connection& c);
   // Adds c's fd to the input epoll set unless held (with io_mu_ held).
   void watch_input(Connection& c);
+  // The acceptor ended an accept (adopted or failed): the connections
+  // this node opened meanwhile are read now (unless a drain holds them).
+  void end_accept();
   // Sends a frame answering one that came on c: on c, or on the node's
   // current connection if c is superseded.
   void reply(Connection& c, const std::vector<uint8_t>& frame);
@@ -350,6 +355,11 @@ class Node final : public RemoteHub {
   std::atomic<uint64_t> last_input_ns_{0};   // when a connection was last read
   std::atomic<bool> stop_{false};
   std::thread acceptor_, connector_, io_;
+  // The acceptor is inside a handshake (from poll() to its adopt()), and
+  // the connections this node opened meanwhile, held until it ends
+  // (Connection::holds); under nodes_mu_.
+  bool accepting_ = false;
+  std::vector<std::shared_ptr<Connection>> accept_held_;
   std::mutex connect_mu_;
   std::condition_variable connect_cv_;
   std::deque<std::shared_ptr<Connection>> to_connect_;
