@@ -101,6 +101,19 @@ bool Node::handle_frame(Connection& c, std::span<const uint8_t> frame, std::stri
       if (const Pid dest = local_pid(to)) deliver(has_sender ? sender_pid(c, from) : 0, dest, term);
       return true;
     }
+    case kDopSendSender:
+    case kDopSendSenderTT: {
+      // {SEND_SENDER, FromPid, ToPid} (+ TraceToken): how Erlang nodes send
+      // to us, since the handshake offers DFLAG_SEND_SENDER (handshake.h).
+      if (arity != (op == kDopSendSender ? 3u : 4u) || !r.pid(from) || !r.pid(to) ||
+          (op == kDopSendSenderTT && !r.skip()))
+        return bad("SEND_SENDER");
+      std::span<const uint8_t> term;
+      if (!message(term)) return bad("SEND_SENDER's message");
+      if (is_system_pid(to)) return call_answer(c, term, why);
+      if (const Pid dest = local_pid(to)) deliver(sender_pid(c, from), dest, term);
+      return true;
+    }
     case kDopRegSend:
     case kDopRegSendTT: {
       std::string_view name;

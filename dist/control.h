@@ -20,6 +20,8 @@ enum DistOp : int64_t {
   kDopMonitorP = 19,      // {19, FromPid, ToProc, Ref}
   kDopDemonitorP = 20,    // {20, FromPid, ToProc, Ref}
   kDopMonitorPExit = 21,  // {21, FromProc, ToPid, Ref, Reason}
+  kDopSendSender = 22,    // {22, FromPid, ToPid} + message (DFLAG_SEND_SENDER)
+  kDopSendSenderTT = 23,  // {23, FromPid, ToPid, TraceToken} + message
   kDopUnlinkId = 35,      // {35, Id, FromPid, ToPid}
   kDopUnlinkIdAck = 36,   // {36, Id, FromPid, ToPid}
 };

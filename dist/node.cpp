@@ -2,6 +2,8 @@
 // frames mean is control.cpp; what the scheduler asks is hub.cpp.
 #include "dist/node.h"
 
+#include "dist/handshake.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -12,11 +14,13 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace lvm::dist {
@@ -26,7 +30,19 @@ constexpr unsigned kHandshakeMs = 5000;
 constexpr uint64_t kTickNs = 15'000'000'000ull;   // net_ticktime 60 s: a tick every 15 s
 constexpr uint64_t kSilenceNs = 60'000'000'000ull;  // and nothing heard for 60 s: gone
 constexpr uint8_t kPassThrough = 112;             // 'p': a frame without an atom cache
-constexpr uint64_t kBatchNs = 20'000;             // a connection written this recently is busy
+constexpr uint64_t kBatchNs = 5'000;              // a connection written this recently is busy (well below a round trip)
+// A polling worker spins this long (yielding the CPU at each turn) before
+// it sleeps: an answer that comes meanwhile is read without the wake-up of
+// a sleeping thread, which on this 2-core VM costs more than a round trip
+// (a woken thread goes back to its idle CPU: an IPI and a halt exit).
+// Measured with scripts/bench-dist: round trip 33 us without, 25 with.
+constexpr uint64_t kSpinNs = 50'000;
+// ... but only when the network spoke this recently: a node with quiet
+// connections (or none), or busy with local work, does not spin.
+constexpr uint64_t kSpinWindowNs = 1'000'000;
+// No worker has waited in poll() for this long (all busy): the I/O thread
+// reads the connections itself, as often.
+constexpr uint64_t kFallbackNs = 10'000'000;
 
 // NAME@HOST with a sensible NAME and HOST.
 bool valid_node_name(std::string_view n) {
@@ -66,24 +82,24 @@ std::unique_ptr<Node> Node::start(const NodeConfig& config, Scheduler& sched, st
     return nullptr;
   }
   const unsigned creation = unsigned(std::chrono::steady_clock::now().time_since_epoch().count() & 0x7fffffff) | 4;
-  if (ei_connect_xinit(&n->ec_, host.c_str(), alive.c_str(), n->name_.c_str(), nullptr,
-                       config.cookie.empty() ? nullptr : config.cookie.c_str(), creation) < 0) {
+  // (ei's socket layer, offering DFLAG_SEND_SENDER too: handshake.h)
+  if (ei_connect_xinit_ussi(&n->ec_, host.c_str(), alive.c_str(), n->name_.c_str(), nullptr,
+                            config.cookie.empty() ? nullptr : config.cookie.c_str(), creation,
+                            handshake_callbacks(), sizeof(ei_socket_callbacks), nullptr) < 0) {
     *error = config.cookie.empty() ? "no cookie: pass --cookie or create ~/.erlang.cookie"
                                    : "the node name or cookie is too long";
     return nullptr;
   }
-  // The listening socket, on any port the kernel gives.
-  n->listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_ANY);
-  socklen_t len = sizeof addr;
-  if (n->listen_fd_ < 0 || bind(n->listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      listen(n->listen_fd_, 64) != 0 || getsockname(n->listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    *error = std::string("cannot listen for connections: ") + std::strerror(errno);
+  // The listening socket, on any port the kernel gives. (Made by ei: with
+  // socket callbacks of our own, ei accepts only on sockets it knows.)
+  int port = 0;
+  n->listen_fd_ = ei_listen(&n->ec_, &port, 64);
+  if (n->listen_fd_ < 0) {
+    *error = std::string("cannot listen for connections: ") + std::strerror(erl_errno);
     return nullptr;
   }
-  n->epmd_fd_ = ei_publish_tmo(&n->ec_, ntohs(addr.sin_port), kHandshakeMs);
+  fcntl(n->listen_fd_, F_SETFD, FD_CLOEXEC);
+  n->epmd_fd_ = ei_publish_tmo(&n->ec_, port, kHandshakeMs);
   if (n->epmd_fd_ < 0) {
     const char* port = std::getenv("ERL_EPMD_PORT");
     *error = "cannot register " + n->name_ + " with epmd (port " + (port ? port : "4369") +
@@ -97,6 +113,14 @@ std::unique_ptr<Node> Node::start(const NodeConfig& config, Scheduler& sched, st
   ev.events = EPOLLIN;
   ev.data.fd = n->wake_fd_;
   epoll_ctl(n->epoll_fd_, EPOLL_CTL_ADD, n->wake_fd_, &ev);
+  n->data_ep_ = epoll_create1(EPOLL_CLOEXEC);
+  n->poll_wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  ev.data.fd = n->poll_wake_fd_;
+  if (n->epoll_fd_ < 0 || n->wake_fd_ < 0 || n->data_ep_ < 0 || n->poll_wake_fd_ < 0 ||
+      epoll_ctl(n->data_ep_, EPOLL_CTL_ADD, n->poll_wake_fd_, &ev) != 0) {
+    *error = std::string("cannot set up the node's event loop: ") + std::strerror(errno);
+    return nullptr;
+  }
   n->acceptor_ = std::thread([p = n.get()] { p->acceptor_main(); });
   n->connector_ = std::thread([p = n.get()] { p->connector_main(); });
   n->io_ = std::thread([p = n.get()] { p->io_main(); });
@@ -110,7 +134,7 @@ Node::~Node() {
   if (acceptor_.joinable()) acceptor_.join();
   if (connector_.joinable()) connector_.join();
   if (io_.joinable()) io_.join();
-  for (int fd : {listen_fd_, epmd_fd_, epoll_fd_, wake_fd_})
+  for (int fd : {listen_fd_, epmd_fd_, epoll_fd_, wake_fd_, data_ep_, poll_wake_fd_})
     if (fd >= 0) close(fd);
 }
 
@@ -243,17 +267,35 @@ void Node::wake_io() {
 void Node::acceptor_main() {
   while (!stop_.load()) {
     pollfd p{listen_fd_, POLLIN, 0};
-    if (poll(&p, 1, 200) <= 0) continue;
+    if (::poll(&p, 1, 200) <= 0) continue;
+    // (Raised before the handshake: a peer switches to our connection only
+    // once its own is through, so whatever it sent on its own before is
+    // on a connection this node has adopted, or is adopting now.)
+    {
+      std::lock_guard lock(nodes_mu_);
+      accepting_ = true;
+    }
     ErlConnect conp{};
     const int fd = ei_accept_tmo(&ec_, listen_fd_, &conp, kHandshakeMs);
     if (fd < 0) {
       if (config_.log)
         std::fprintf(stderr, "lvm: node %s: refused a connection: the handshake failed (%s)\n", name_.c_str(),
                      erl_errno == EIO ? "wrong cookie, or not a distribution peer" : std::strerror(erl_errno));
-      continue;
+    } else {
+      adopt(fd, conp.nodename, nullptr);
     }
-    adopt(fd, conp.nodename, nullptr);
+    end_accept();
   }
+}
+
+void Node::end_accept() {
+  std::vector<std::shared_ptr<Connection>> held;
+  {
+    std::lock_guard lock(nodes_mu_);
+    accepting_ = false;
+    held.swap(accept_held_);
+  }
+  for (auto& c : held) release(*c);
 }
 
 void Node::connector_main() {
@@ -275,6 +317,7 @@ void Node::connector_main() {
     }
     if (fd < 0 && adopted) continue;
     if (fd < 0) {
+      std::lock_guard lock(c->read_mu);
       lost(c, "cannot connect (" + std::string(erl_errno == EIO ? "refused, or wrong cookie" : std::strerror(erl_errno)) + ")");
       continue;
     }
@@ -299,20 +342,25 @@ void Node::adopt(int fd, const std::string& peer, const std::shared_ptr<Connecti
       }
       c = outgoing;
       c->fd = fd;
-    } else if (slot.conn && !slot.conn->up.load() && slot.conn->fd < 0 && !slot.conn->dead.load()) {
-      // Both sides connecting at once: both keep the connection the node
-      // with the smaller name opened.
-      if (name_ < peer) {
-        close(fd);
-        return;
+      if (accepting_ && name_ < peer) {
+        // The acceptor may be taking in the peer's connection (both
+        // connected at once): what the peer sent on it must be read first,
+        // so ours waits until that accept ends (and, if it was the peer's,
+        // until that connection is drained).
+        hold(*c);
+        accept_held_.push_back(c);
       }
-      c = slot.conn;
-      c->fd = fd;
-      c->outgoing = false;
-    } else if (slot.conn && slot.conn->outgoing && !slot.conn->dead.load()) {
-      // Both sides connected at once and both handshakes went through:
-      // both nodes send on the connection the smaller name opened; the
-      // other is read until its sender closes it (docs/distribution.md).
+    } else if (slot.conn && slot.conn->outgoing && !slot.conn->dead.load() &&
+               (name_ < peer || slot.conn->fd >= 0)) {
+      // Both sides connecting at once (docs/distribution.md): both nodes
+      // send on the connection the smaller name opened; the other is read
+      // until its sender closes it. If the smaller is this node, ours
+      // (done or still in its handshake) stays and this one is read: its
+      // handshake went through on the peer's side too, which may send on
+      // it until it switches (closing it here lost what it sent, and the
+      // peer took the close for its node's loss: noconnection, nodedown).
+      // If it is the peer, ours is done: it is written out, shut down and
+      // read until the peer closes it.
       c = std::make_shared<Connection>();
       c->node = node;
       c->peer = peer;
@@ -320,11 +368,21 @@ void Node::adopt(int fd, const std::string& peer, const std::shared_ptr<Connecti
       c->sig = slot.conn->sig;
       if (name_ < peer) {
         c->drain.store(true);
+        c->releases = slot.conn;
+        hold(*slot.conn);  // (released when c closes, in lost)
       } else {
         demoted = slot.conn;
         demoted->drain.store(true);
         slot.conn = c;
       }
+    } else if (slot.conn && !slot.conn->up.load() && slot.conn->fd < 0 && !slot.conn->dead.load()) {
+      // The peer, the smaller name, connected while ours is in its
+      // handshake: its connection is the one, in the slot of ours (which
+      // this node closes when its handshake ends: the peer reads it
+      // until then and never writes it).
+      c = slot.conn;
+      c->fd = fd;
+      c->outgoing = false;
     } else {
       replaced = slot.conn;  // a stale connection of a node that came back
       if (replaced) replaced->signal_on_close.store(true);
@@ -344,7 +402,8 @@ void Node::adopt(int fd, const std::string& peer, const std::shared_ptr<Connecti
   }
   wake_io();
   if (config_.log && !c->drain.load())
-    std::fprintf(stderr, "lvm: node %s: connected to %s\n", name_.c_str(), peer.c_str());
+    std::fprintf(stderr, "lvm: node %s: connected to %s%s\n", name_.c_str(), peer.c_str(),
+                 demoted ? " (again: both connected at once, and the connection it opened is kept)" : "");
 }
 
 void Node::drain(Connection& c) {
@@ -354,6 +413,32 @@ void Node::drain(Connection& c) {
   c.in_flush.fetch_add(1);
   if (!c.dead.load() && c.fd >= 0) shutdown(c.fd, SHUT_WR);
   c.in_flush.fetch_sub(1);
+}
+
+void Node::hold(Connection& c) {
+  std::lock_guard lock(io_mu_);
+  ++c.holds;
+  if (c.in_input) {
+    epoll_ctl(data_ep_, EPOLL_CTL_DEL, c.fd, nullptr);
+    c.in_input = false;
+  }
+}
+
+void Node::release(Connection& c) {
+  std::lock_guard lock(io_mu_);
+  // (Not yet added by the I/O thread, or closed: nothing to do here.)
+  if (--c.holds == 0 && c.fd >= 0 && !c.dead.load()) {
+    auto it = by_fd_.find(c.fd);
+    if (it != by_fd_.end() && it->second.get() == &c) watch_input(c);
+  }
+}
+
+void Node::watch_input(Connection& c) {
+  if (c.holds > 0 || c.in_input) return;
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP;
+  ev.data.fd = c.fd;
+  if (epoll_ctl(data_ep_, EPOLL_CTL_ADD, c.fd, &ev) == 0 || errno == EEXIST) c.in_input = true;
 }
 
 void Node::close_later(Connection& c, const std::string& why) {
@@ -376,15 +461,21 @@ void Node::lost(const std::shared_ptr<Connection>& c, const std::string& why) {
       current = true;
     }
   }
-  if (c->fd >= 0) {
-    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);
+  if (c->fd >= 0) {  // (with c->read_mu held: nobody reads it meanwhile)
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);  // (if it waited to be writable)
+    const int fd = c->fd;
     {
-      std::lock_guard lock(io_mu_);
-      by_fd_.erase(c->fd);
+      std::lock_guard lock(io_mu_);  // (hold and release look at fd and in_input under it)
+      epoll_ctl(data_ep_, EPOLL_CTL_DEL, fd, nullptr);
+      c->in_input = false;
+      by_fd_.erase(fd);
+      c->fd = -1;
     }
-    close(c->fd);
-    c->fd = -1;
+    close(fd);
   }
+  // A drained connection is read to its end: what came after it on the
+  // one it held may be read now.
+  if (std::shared_ptr<Connection> held = std::move(c->releases)) release(*held);
   if (!current && !c->signal_on_close.load()) return;  // a duplicate, superseded: its links live on
   if (config_.log) std::fprintf(stderr, "lvm: node %s: connection to %s closed: %s\n", name_.c_str(), c->peer.c_str(), why.c_str());
   std::set<std::pair<Pid, Pid>> links;
@@ -454,10 +545,12 @@ void Node::flush(Connection& c) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       // The I/O thread goes on when the socket takes more (it holds `writing` now).
+      c.wait_out.store(true);
       epoll_event ev{};
-      ev.events = EPOLLIN | EPOLLOUT;
+      ev.events = EPOLLOUT;
       ev.data.fd = c.fd;
-      epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
+      if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c.fd, &ev) != 0 && errno == EEXIST)
+        epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
       return;
     }
     {
@@ -505,7 +598,7 @@ void Node::send_frame(Connection& c, const std::vector<uint8_t>& frame) {
   // hop); a busy one (written less than kBatchNs ago) is handed to the I/O
   // thread, and what is sent meanwhile joins the same write: one send()
   // per batch, not per message.
-  if (now_ns() - c.last_write_ns.load(std::memory_order_relaxed) >= kBatchNs) {
+  if (elapsed_ns(now_ns(), c.last_write_ns.load(std::memory_order_relaxed)) >= kBatchNs) {
     flush(c);
     return;
   }
@@ -532,13 +625,14 @@ void Node::end_frame(std::vector<uint8_t>& f) {
   f[3] = uint8_t(len);
 }
 
-// ---- the I/O thread ----
+// ---- reading (a polling worker, or the I/O thread) ----
 
 void Node::read_ready(const std::shared_ptr<Connection>& c) {
   Connection& k = *c;
   for (int round = 0; round < 16; ++round) {
     if (k.in.size() - k.in_len < 65536) k.in.resize(std::max<size_t>(k.in_len + 65536, k.in.size()));
-    const ssize_t n = recv(k.fd, k.in.data() + k.in_len, k.in.size() - k.in_len, MSG_DONTWAIT);
+    const size_t room = k.in.size() - k.in_len;
+    const ssize_t n = recv(k.fd, k.in.data() + k.in_len, room, MSG_DONTWAIT);
     if (n == 0) {
       lost(c, k.in_len ? "closed by the peer inside a frame (" + std::to_string(k.in_len) + " bytes of it read)"
                        : std::string("closed by the peer"));
@@ -551,7 +645,11 @@ void Node::read_ready(const std::shared_ptr<Connection>& c) {
       return;
     }
     k.in_len += size_t(n);
-    k.last_read_ns = now_ns();
+    k.last_read_ns.store(now_ns(), std::memory_order_relaxed);
+    // Less than there was room for: the socket is drained (what comes
+    // later raises the level-triggered event again), so no recv() just to
+    // hear EAGAIN.
+    const bool drained = size_t(n) < room;
     size_t pos = 0;
     while (k.in_len - pos >= 4) {
       const uint8_t* h = k.in.data() + pos;
@@ -586,27 +684,102 @@ void Node::read_ready(const std::shared_ptr<Connection>& c) {
       k.in.resize(65536);
       k.in.shrink_to_fit();
     }
+    if (drained) return;
   }
 }
 
 void Node::tick(uint64_t now) {
-  std::vector<std::shared_ptr<Connection>> silent;
-  for (auto& [fd, c] : by_fd_) {
+  std::vector<std::shared_ptr<Connection>> open, silent;
+  {
+    std::lock_guard lock(io_mu_);
+    for (auto& [fd, c] : by_fd_) open.push_back(c);
+  }
+  for (auto& c : open) {
     if (c->drain.load()) continue;
-    if (now - c->last_read_ns > kSilenceNs) silent.push_back(c);
-    else if (now - c->last_write_ns.load(std::memory_order_relaxed) > kTickNs) {
+    if (elapsed_ns(now, c->last_read_ns.load(std::memory_order_relaxed)) > kSilenceNs) silent.push_back(c);
+    else if (elapsed_ns(now, c->last_write_ns.load(std::memory_order_relaxed)) > kTickNs) {
       send_frame(*c, std::vector<uint8_t>(4, 0));
       c->last_write_ns.store(now, std::memory_order_relaxed);
     }
   }
-  for (auto& c : silent) lost(c, "nothing heard for 60 s (net tick timeout)");
+  for (auto& c : silent) {
+    std::lock_guard lock(c->read_mu);
+    lost(c, "nothing heard for 60 s (net tick timeout)");
+  }
+}
+
+std::shared_ptr<Connection> Node::by_fd(int fd) {
+  std::lock_guard lock(io_mu_);
+  auto it = by_fd_.find(fd);
+  return it == by_fd_.end() ? nullptr : it->second;
+}
+
+void Node::read_events(const epoll_event* events, int n, bool worker) {
+  for (int k = 0; k < n; ++k) {
+    const int fd = events[k].data.fd;
+    if (fd == poll_wake_fd_) {
+      uint64_t v;
+      if (worker) [[maybe_unused]] ssize_t r = read(poll_wake_fd_, &v, sizeof v);
+      continue;
+    }
+    std::shared_ptr<Connection> c = by_fd(fd);
+    if (!c) continue;
+    // (Another thread reading it reads this too: the event is level-triggered.)
+    std::unique_lock lock(c->read_mu, std::try_to_lock);
+    if (lock.owns_lock() && c->fd == fd) {
+      last_input_ns_.store(now_ns(), std::memory_order_relaxed);
+      read_ready(c);
+    }
+  }
+}
+
+void Node::poll(uint64_t deadline) {
+  epoll_event events[64];
+  timespec ts{}, *timeout = nullptr;
+  if (deadline != UINT64_MAX) {
+    const uint64_t now = now_ns(), wait = deadline > now ? deadline - now : 0;
+    ts.tv_sec = time_t(wait / 1'000'000'000u);
+    ts.tv_nsec = long(wait % 1'000'000'000u);
+    timeout = &ts;
+  }
+  in_poll_.store(true);
+  // First the spin (kSpinNs); a turn is a non-blocking epoll_wait, so
+  // wake_poll() ends it as well.
+  int n = 0;
+  const uint64_t start = now_ns();
+  const bool talking = elapsed_ns(start, last_input_ns_.load(std::memory_order_relaxed)) < kSpinWindowNs;
+  const uint64_t spin_end = talking ? std::min(deadline, start + kSpinNs) : 0;
+  while ((n = epoll_wait(data_ep_, events, 64, 0)) == 0 && now_ns() < spin_end) sched_yield();
+  if (n == 0) n = epoll_pwait2(data_ep_, events, 64, timeout, nullptr);
+  in_poll_.store(false);
+  last_poll_ns_.store(now_ns(), std::memory_order_relaxed);
+  if (n > 0) read_events(events, n, true);
+}
+
+void Node::wake_poll() {
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = write(poll_wake_fd_, &one, sizeof one);
 }
 
 void Node::io_main() {
   uint64_t next_tick = now_ns() + 1'000'000'000ull;
   epoll_event events[64];
   while (!stop_.load()) {
-    const int n = epoll_wait(epoll_fd_, events, 64, 1000);
+    bool open;
+    {
+      std::lock_guard lock(io_mu_);
+      open = !by_fd_.empty();
+    }
+    // (With connections it looks every kFallbackNs whether a worker reads them.)
+    const int n = epoll_wait(epoll_fd_, events, 64, open ? int(kFallbackNs / 1'000'000) : 1000);
+    // The wake-up is taken before the lists it announces: a wake_io() after
+    // the swap below wakes the next epoll_wait (taken after, it was lost
+    // until the timeout).
+    for (int k = 0; k < n; ++k)
+      if (events[k].data.fd == wake_fd_) {
+        uint64_t v;
+        [[maybe_unused]] ssize_t r = read(wake_fd_, &v, sizeof v);
+      }
     {
       std::vector<std::shared_ptr<Connection>> add;
       std::vector<std::pair<std::shared_ptr<Connection>, std::string>> close_now;
@@ -619,13 +792,10 @@ void Node::io_main() {
       }
       for (auto& c : flush_now) flush(*c);  // (each holds `writing`, handed over by send_frame)
       for (auto& c : add) {
-        epoll_event ev{};
-        ev.events = EPOLLIN;
-        ev.data.fd = c->fd;
-        epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c->fd, &ev);
         {
           std::lock_guard lock(io_mu_);
           by_fd_[c->fd] = c;
+          watch_input(*c);
         }
         c->last_write_ns.store(now_ns());
         bool write_now = false;
@@ -637,28 +807,26 @@ void Node::io_main() {
         if (!c->drain.load()) notify_nodes(c->node, true);
         if (write_now) flush(*c);
       }
-      for (auto& [c, why] : close_now) lost(c, why);
+      for (auto& [c, why] : close_now) {
+        std::lock_guard lock(c->read_mu);
+        lost(c, why);
+      }
     }
     for (int k = 0; k < n; ++k) {
       const int fd = events[k].data.fd;
-      if (fd == wake_fd_) {
-        uint64_t v;
-        [[maybe_unused]] ssize_t r = read(wake_fd_, &v, sizeof v);
-        continue;
-      }
-      auto it = by_fd_.find(fd);
-      if (it == by_fd_.end()) continue;
-      std::shared_ptr<Connection> c = it->second;
-      if (events[k].events & EPOLLOUT) {
-        epoll_event ev{};
-        ev.events = EPOLLIN;
-        ev.data.fd = fd;
-        epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
-        flush(*c);
-      }
-      if (events[k].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_ready(c);
+      if (fd == wake_fd_) continue;  // (read above)
+      std::shared_ptr<Connection> c = by_fd(fd);
+      epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+      // Writable (or broken: then the write fails and closes it).
+      if (c && c->wait_out.exchange(false)) flush(*c);
     }
     const uint64_t now = now_ns();
+    if (open && !in_poll_.load() && elapsed_ns(now, last_poll_ns_.load(std::memory_order_relaxed)) >= kFallbackNs) {
+      // No worker waits for input (all busy): read what came.
+      epoll_event ready[64];
+      const int r = epoll_wait(data_ep_, ready, 64, 0);
+      if (r > 0) read_events(ready, r, false);
+    }
     if (now >= next_tick) {
       tick(now);
       next_tick = now + 1'000'000'000ull;

@@ -6,9 +6,16 @@
 // - the acceptor: accepts connections and runs the handshake (erl_interface's
 //   ei_accept_tmo, cookies checked there);
 // - the connector: opens connections the workers ask for (ei_connect_tmo);
-// - the I/O thread: an epoll loop reading every connection, dispatching its
-//   frames into the scheduler (sends, links, monitors), finishing writes a
-//   worker could not complete, sending ticks and closing connections.
+// - the I/O thread: an epoll loop finishing writes a worker could not
+//   complete, sending ticks, adding and closing connections, and reading
+//   connections itself only when no worker has for a while (kFallbackNs:
+//   every worker busy).
+// Input is read by an idle worker: the scheduler lets one of its parked
+// workers wait in poll() (RemoteHub) on the connections' epoll set instead
+// of its condition variable, so a message from another node is read,
+// decoded and put in its receiver's mailbox by the worker that then runs
+// the receiver, with no thread hop and no wake-up on the way. A
+// connection's input is read by one thread at a time (read_mu).
 // A worker sending to a remote pid appends the frame to the connection's
 // buffer and writes it with one non-blocking send() if nobody else is
 // writing; what the socket does not take the I/O thread writes later. So a
@@ -16,6 +23,7 @@
 #pragma once
 
 #include <ei.h>
+#include <sys/epoll.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -55,6 +63,14 @@ struct NodeConfig {
   std::function<std::shared_ptr<const ModuleImage>(std::span<const uint8_t>, std::string* error)> load_module;
 };
 
+// The time from `then` to `now` (now_ns() clock), 0 if `then` is later.
+// A connection's timestamps (last_read_ns, last_write_ns) and the node's
+// are stored by whichever thread reads or writes, so a `now` one thread
+// took can be older than a timestamp another thread (or this one, since)
+// stored: the plain difference of unsigned times then wraps to about
+// 2^64 ns, and a connection read a moment ago looked silent for centuries.
+inline uint64_t elapsed_ns(uint64_t now, uint64_t then) { return now > then ? now - then : 0; }
+
 // The largest --max-remote-module: a module travels in one frame.
 inline constexpr uint32_t kMaxRemoteModuleLimit = (64u << 20) - (64u << 10);
 
@@ -85,16 +101,33 @@ struct Connection : std::enable_shared_from_this<Connection> {
   std::vector<uint8_t> wbuf;
   size_t woff = 0;
   std::atomic<uint64_t> last_write_ns{0};
-  // Input (the I/O thread only).
+  // flush() met a full socket and left `writing` to the I/O thread, which
+  // goes on when epoll says it is writable (a stale event of a closed fd
+  // whose number came back finds this false).
+  std::atomic<bool> wait_out{false};
+  // Input, read by whoever holds read_mu (a polling worker or the I/O
+  // thread); lost() closes the fd with it held.
+  std::mutex read_mu;
   std::vector<uint8_t> in;
   size_t in_len = 0;
-  uint64_t last_read_ns = 0;
+  std::atomic<uint64_t> last_read_ns{0};
   // Opened by this node (the connector), not accepted.
   bool outgoing = false;
   // Superseded by another connection to the same node (both nodes
   // connected at once): read until the peer closes it, never written to
   // again, and closed quietly.
   std::atomic<bool> drain{false};
+  // Order across the switch (docs/distribution.md): a connection of the
+  // peer's that this node drains while the peer moves to ours holds what
+  // the peer sent first, so ours is not read until it is closed; and ours,
+  // done while the acceptor is inside a handshake (perhaps the peer's
+  // connection, not yet adopted), is not read until that accept ends.
+  // `holds`: how many reasons keep it out of the input epoll set;
+  // `in_input`: in it; both guarded by the node's io_mu_. `releases`: the
+  // connection a drained one holds, let go when it closes.
+  int holds = 0;
+  bool in_input = false;
+  std::shared_ptr<Connection> releases;
   // A stale connection replaced by a new one from a node that came back:
   // its close still reports noconnection.
   std::atomic<bool> signal_on_close{false};
@@ -134,6 +167,9 @@ class Node final : public RemoteHub {
   bool whereis_remote(Pid caller, std::string_view node, std::string_view name, RemoteResult& out) override;
   bool call_result(Pid caller, bool abandon, RemoteResult& out) override;
   void flush_output(uint64_t timeout_ns) override;
+  bool polls() const override { return true; }
+  void poll(uint64_t deadline) override;
+  void wake_poll() override;
 
   // A module this node has already (the one it runs): remote spawns of
   // it need not send it.
@@ -278,6 +314,15 @@ class Node final : public RemoteHub {
   void lost(const std::shared_ptr<Connection>& c, const std::string& why);
   void close_later(Connection& c, const std::string& why);
   void drain(Connection& c);  // stops writing a superseded connection
+  // Keeps c's input unread (hold) or, once every hold is released, reads
+  // it again: see Connection::holds.
+  void hold(Connection& c);
+  void release(Connection& c);
+  // Adds c's fd to the input epoll set unless held (with io_mu_ held).
+  void watch_input(Connection& c);
+  // The acceptor ended an accept (adopted or failed): the connections
+  // this node opened meanwhile are read now (unless a drain holds them).
+  void end_accept();
   // Sends a frame answering one that came on c: on c, or on the node's
   // current connection if c is superseded.
   void reply(Connection& c, const std::vector<uint8_t>& frame);
@@ -285,7 +330,13 @@ class Node final : public RemoteHub {
   void acceptor_main();
   void connector_main();
   void io_main();
+  // Reads what c has (with c.read_mu held) and handles its frames.
   void read_ready(const std::shared_ptr<Connection>& c);
+  // Handles what epoll_wait on data_ep_ returned: reads each connection
+  // nobody else is reading. `worker`: on the polling worker (which drains
+  // poll_wake_fd_).
+  void read_events(const epoll_event* events, int n, bool worker);
+  std::shared_ptr<Connection> by_fd(int fd);
   void tick(uint64_t now);
   void notify_nodes(uint32_t node, bool up);
 
@@ -295,16 +346,28 @@ class Node final : public RemoteHub {
   ei_cnode ec_{};
   uint32_t creation_ = 0;
   int listen_fd_ = -1, epmd_fd_ = -1, epoll_fd_ = -1, wake_fd_ = -1;
+  // Input: the connections (EPOLLIN) and poll_wake_fd_ (wake_poll), waited
+  // on by the polling worker; epoll_fd_ has wake_fd_ and connections
+  // waiting to be writable (EPOLLOUT).
+  int data_ep_ = -1, poll_wake_fd_ = -1;
+  std::atomic<bool> in_poll_{false};         // a worker waits in poll()
+  std::atomic<uint64_t> last_poll_ns_{0};    // when one last left it
+  std::atomic<uint64_t> last_input_ns_{0};   // when a connection was last read
   std::atomic<bool> stop_{false};
   std::thread acceptor_, connector_, io_;
+  // The acceptor is inside a handshake (from poll() to its adopt()), and
+  // the connections this node opened meanwhile, held until it ends
+  // (Connection::holds); under nodes_mu_.
+  bool accepting_ = false;
+  std::vector<std::shared_ptr<Connection>> accept_held_;
   std::mutex connect_mu_;
   std::condition_variable connect_cv_;
   std::deque<std::shared_ptr<Connection>> to_connect_;
-  std::mutex io_mu_;  // guards to_add_, to_close_, to_flush_
+  std::mutex io_mu_;  // guards to_add_, to_close_, to_flush_, by_fd_
   std::vector<std::shared_ptr<Connection>> to_add_;
   std::vector<std::pair<std::shared_ptr<Connection>, std::string>> to_close_;
   std::vector<std::shared_ptr<Connection>> to_flush_;  // busy connections a worker handed over (send_frame)
-  std::unordered_map<int, std::shared_ptr<Connection>> by_fd_;  // the I/O thread's
+  std::unordered_map<int, std::shared_ptr<Connection>> by_fd_;  // open connections
 };
 
 }  // namespace lvm::dist

@@ -119,6 +119,19 @@ class RemoteHub {
   // spawned linked is told to exit) unless the answer came already.
   virtual bool call_result(Pid caller, bool abandon, RemoteResult& out) = 0;
 
+  // ---- input on an idle worker (docs/distribution.md, "Threads") ----
+
+  // Whether an idle worker may wait for the network in poll() instead of
+  // parking: a message from another node is then read and delivered by
+  // the worker that runs its receiver, with no thread hop.
+  virtual bool polls() const { return false; }
+  // Waits until input from other nodes came (and handles it on the calling
+  // worker: what it wakes goes to that worker's run-next slot), wake_poll()
+  // is called, or `deadline` (now_ns() clock; UINT64_MAX: none) passes.
+  virtual void poll(uint64_t deadline) { (void)deadline; }
+  // Ends a poll() under way (or makes the next one return at once).
+  virtual void wake_poll() {}
+
   // Before the OS process exits: waits until what was sent to other nodes
   // is written and has left the socket (or `timeout_ns` passed), so a
   // node whose root sends and then returns loses none of it.

@@ -15,6 +15,7 @@ namespace {
 // The worker this thread is, for enqueue locality.
 thread_local const Scheduler* t_sched = nullptr;
 thread_local unsigned t_worker = 0;
+thread_local bool t_polling = false;  // this thread is the worker in the hub's poll()
 std::atomic<uint64_t> g_scheduler_ids{0};
 
 constexpr size_t kStackChunk = size_t(64) << 30;  // address space per stack mapping
@@ -357,9 +358,18 @@ void Scheduler::enqueue(Process* p, bool fresh, bool urgent) {
   // this worker takes it back next, and handing it to another core would
   // only cost a wake-up and the caches.
   const bool surplus = !on_worker || fresh || len >= 2 || me.next.load(std::memory_order_relaxed);
-  if (surplus && parked_.load() > 0) {
-    std::lock_guard lock(park_mu_);
+  if (surplus && parked_.load() > 0) wake_idle();
+}
+
+void Scheduler::wake_idle() {
+  // (Whoever made work first raised queued_ or a run-next slot; a worker
+  // about to wait raises polling_ or takes park_mu_ and then looks again.)
+  const bool poller = polling_.load();
+  if (parked_.load() > (poller ? 1u : 0u)) {
+    { std::lock_guard lock(park_mu_); }  // a worker between its look and its wait is waiting now
     park_cv_.notify_one();
+  } else if (poller && !t_polling) {
+    remote_->wake_poll();
   }
 }
 
@@ -371,10 +381,7 @@ void Scheduler::spill_next(Worker& me) {
     me.queue.push_back(p);
   }
   queued_.fetch_add(1);
-  if (parked_.load() > 0) {
-    std::lock_guard lock(park_mu_);
-    park_cv_.notify_one();
-  }
+  if (parked_.load() > 0) wake_idle();
 }
 
 Process* Scheduler::next_process(unsigned self) {
@@ -450,6 +457,18 @@ void Scheduler::worker_main(unsigned self) {
         done_cv_.notify_all();
         stop_all();
         return;
+      }
+      if (remote_ && remote_->polls() && !polling_.exchange(true)) {
+        // The idle worker that waits for the network (RemoteHub::poll);
+        // it looks at the queues again after raising polling_ (wake_idle
+        // reads it after raising queued_).
+        lock.unlock();
+        t_polling = true;
+        if (queued_.load() == 0 && !stop_.load()) remote_->poll(deadline);
+        t_polling = false;
+        polling_.store(false);
+        parked_.fetch_sub(1);
+        continue;
       }
       if (deadline == UINT64_MAX) park_cv_.wait(lock);
       else {
@@ -615,10 +634,7 @@ void Scheduler::fire_timers(uint64_t now) {
   // still running will make the check itself when it parks. (A worker raises
   // parked_ and then reads firing_; we lower firing_ and then read parked_:
   // one of us sees the other.)
-  if (parked_.load() == threads_started_.load()) {
-    std::lock_guard lock(park_mu_);
-    park_cv_.notify_one();
-  }
+  if (parked_.load() == threads_started_.load()) wake_idle();
 }
 
 void Scheduler::finish(Process* p, ExitReason reason) {
@@ -665,8 +681,11 @@ void Scheduler::stop_all() {
     std::lock_guard lock(ticker_mu_);
     ticker_cv_.notify_all();
   }
-  std::lock_guard lock(park_mu_);
-  park_cv_.notify_all();
+  {
+    std::lock_guard lock(park_mu_);
+    park_cv_.notify_all();
+  }
+  if (remote_ && remote_->polls()) remote_->wake_poll();
 }
 
 void Scheduler::ticker_main() {
@@ -705,10 +724,7 @@ void Scheduler::ticker_main() {
       if (stale) w->next_stale.store(true, std::memory_order_relaxed);
       waiting_work |= stale;
     }
-    if (waiting_work && parked_.load() > 0) {
-      std::lock_guard park(park_mu_);
-      park_cv_.notify_one();
-    }
+    if (waiting_work && parked_.load() > 0) wake_idle();
   }
 }
 

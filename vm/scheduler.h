@@ -289,7 +289,12 @@ class Scheduler {
   // Parking and stopping.
   std::mutex park_mu_;
   std::condition_variable park_cv_;
-  std::atomic<unsigned> parked_{0};
+  std::atomic<unsigned> parked_{0};  // idle workers: on park_cv_, or the one polling
+  // An idle worker waits in the hub's poll() instead of on park_cv_ (at
+  // most one at a time; it counts as parked).
+  std::atomic<bool> polling_{false};
+  // Wakes one idle worker (the one polling if no other is parked).
+  void wake_idle();
   std::atomic<uint64_t> queued_{0};  // processes in run queues
   std::atomic<bool> stop_{false};
   bool started_ = false;

@@ -5,7 +5,9 @@
 //                      also runs "victim", which traps on tag 66
 //   mesh N PEER...     registers "mesh", sends N numbered messages to
 //                      {mesh, PEER} of every peer and checks it gets N from
-//                      each, in order; exits once every peer has all of its
+//                      each, in order; exits once every peer has all of its;
+//                      fails if a connection to a peer that answered is lost
+//                      before all of its messages came
 //   ping NODE N        N round trips to {echo, NODE}, each answer checked
 //   once NODE          one message to {echo, NODE}: prints whether an answer came
 //   linktrap NODE      a child links to {victim, NODE} and makes it trap: the
@@ -20,6 +22,17 @@
 //   rspawn-status NODE one remote spawn: prints the status it returned
 //   badptr             every node function with a wild pointer: each traps
 //                      only the calling process
+//   settle NODE        registers "settle" and sends to {settle, NODE}, which
+//                      connects; expects "1" and "2" from NODE (lvm-dist-peer
+//                      simultaneous, which connects back meanwhile), prints
+//                      the order they came in and answers the sender
+//   busy               4 processes that compute forever (the first registered
+//                      as "spin"): every worker is busy, none waits for input
+//   killbusy NODE      whereis_remote {spin, NODE}, then 3,000 messages to it,
+//                      one a millisecond (the busy node's I/O thread reads
+//                      them, ticking meanwhile: the connection must not be
+//                      taken for silent), then monitor and kill it: the busy
+//                      node still reads them (its I/O thread's fallback)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +134,11 @@ static void mesh(int n, int npeers, char **peers) {
   lvm_pid_t from[8] = {0};
   int nacked = 0, ndone = 0, ncomplete = 0, errors = 0;
   char name[256];
+  // A connection to a peer lost once the peer answered and before all of
+  // its messages came is a failure (its messages were lost with it): the
+  // settling of two nodes connecting to each other at once must not close
+  // one either side sends on.
+  for (int p = 0; p < npeers; p++) CHECK(lvm_monitor_node(peers[p], strlen(peers[p]), 1) == LVM_OK);
   for (int round = 0; ncomplete < npeers || ndone < npeers; round++) {
     if (nacked < npeers)
       for (int p = 0; p < npeers; p++)
@@ -132,6 +150,15 @@ static void mesh(int n, int npeers, char **peers) {
         printf("FAILED: mesh stalled: %d of %d peers complete\n", ncomplete, npeers);
         exit(1);
       }
+      continue;
+    }
+    if (info.tag == LVM_TAG_NODEUP || info.tag == LVM_TAG_NODEDOWN) {
+      buf[info.copied] = 0;
+      for (int p = 0; p < npeers; p++)
+        if (!strcmp(peers[p], buf) && info.tag == LVM_TAG_NODEDOWN && acked[p] && got[p] < n) {
+          printf("FAILED: the connection to %s was lost after %d of its messages\n", buf, got[p]);
+          exit(1);
+        }
       continue;
     }
     int len = lvm_pid_node(info.sender, name, sizeof name - 1);
@@ -363,6 +390,7 @@ static void erl(const char *node) {
   CHECK(n > 0 && n <= (int)sizeof pid_bytes && pid_bytes[0] == 131);
   lvm_pid_t back = 0;
   CHECK(lvm_pid_decode(pid_bytes, (size_t)n, &back) == LVM_OK && back == lvm_self());
+  lvm_pid_t erl_sender = 0;  // who sent {8, ...} (Erlang sends it: DFLAG_SEND_SENDER)
   for (int k = 0; k < 300; k++) {  // erl_echo may not be up yet
     send_to(node, "erl_echo", 7, pid_bytes, (size_t)n);
     const int64_t tags[] = {8};
@@ -372,7 +400,9 @@ static void erl(const char *node) {
       buf[info.copied] = 0;
       char where[256] = {0};
       lvm_pid_node(info.sender, where, sizeof where - 1);
+      erl_sender = info.sender;
       printf("erl: {8, <<\"%s\">>} from an Erlang process\n", buf);
+      printf("erl: its sender is a pid on %s\n", where);
       break;
     }
   }
@@ -393,8 +423,10 @@ static void erl(const char *node) {
   lvm_pid_node(erl_pid, where, sizeof where - 1);
   printf("erl: whereis_remote {erl_echo, node}: status %d, a pid on %s\n", w, where);
   CHECK(w == LVM_OK && !strcmp(where, node));
+  printf("erl: the sender of {8, ...} is erl_echo: %s\n", erl_sender && erl_sender == erl_pid ? "yes" : "no");
   CHECK(lvm_whereis_remote(node, strlen(node), "no_such_name", 12, &erl_pid) == LVM_ENOTFOUND);
-  CHECK(send_to(node, "erl_echo", 12, "bye", 3) == LVM_OK);
+  // The answer goes to the sender itself, not to its name.
+  CHECK(lvm_send(erl_sender, 12, "bye", 3) == LVM_OK);
   const int64_t ack[] = {13};
   CHECK(lvm_receive(ack, 1, 10000000000LL, buf, sizeof buf, &info) == LVM_OK);
   printf("erl: done\n");
@@ -632,6 +664,86 @@ static void badptr(void) {
   CHECK(trapped == n);
 }
 
+// ---- a simultaneous connect (lvm-dist-peer simultaneous) ----
+
+static void settle(const char *node) {
+  CHECK(lvm_register("settle", 6) == LVM_OK);
+  send_to(node, "settle", TAG_HELLO, 0, 0);  // (connects)
+  char got[2] = {0, 0};
+  lvm_msg_info info;
+  const int64_t tags[] = {TAG_DATA};
+  for (int k = 0; k < 2; k++) {
+    char b[8];
+    if (lvm_receive(tags, 1, 20000000000LL, b, sizeof b, &info) != LVM_OK || info.copied != 1) {
+      printf("FAILED: settle: message %d of 2 did not come\n", k + 1);
+      exit(1);
+    }
+    got[k] = b[0];
+  }
+  printf("settle: the peer's messages came: %c then %c\n", got[0], got[1]);
+  CHECK(lvm_send(info.sender, TAG_DONE, 0, 0) == LVM_OK);
+  CHECK(got[0] == '1' && got[1] == '2');
+}
+
+// ---- a node whose workers are all busy ----
+
+// Its argument: 1 for the one that registers as "spin".
+static void spinner(void) {
+  char first = 0;
+  lvm_args(&first, 1);
+  if (first) CHECK(lvm_register("spin", 4) == LVM_OK);
+  volatile uint64_t x = 0;
+  for (;;) x++;
+}
+
+static void busy(void) {
+  lvm_pid_t p;
+  for (char k = 0; k < 4; k++) {
+    const char first = k == 0;
+    CHECK(lvm_spawn(spinner, &first, 1, &p) == LVM_OK);
+  }
+  printf("busy: 4 spinners on %s\n", self_node());
+  fflush(stdout);
+  lvm_msg_info info;
+  lvm_receive_any(LVM_INFINITY, 0, 0, &info);
+}
+
+static void killbusy(const char *node) {
+  lvm_pid_t spin = 0;
+  int32_t w = LVM_ENOTFOUND;
+  for (int k = 0; k < 200 && w != LVM_OK; k++) {  // (the busy node may not be up yet)
+    w = lvm_whereis_remote(node, strlen(node), "spin", 4, &spin);
+    if (w != LVM_OK) lvm_sleep(50000000);
+  }
+  printf("killbusy: whereis_remote {spin, node}: status %d\n", w);
+  CHECK(w == LVM_OK);
+  // A stream over a few of the busy node's once-a-second ticks: each tick
+  // comes with input to read, which the I/O thread reads just before it
+  // ticks (a node once took such a connection for one silent for 60 s and
+  // dropped it: the NODEDOWN below).
+  CHECK(lvm_monitor_node(node, strlen(node), 1) == LVM_OK);
+  lvm_msg_info info;
+  const int64_t up[] = {LVM_TAG_NODEUP};
+  CHECK(lvm_receive(up, 1, 0, 0, 0, &info) == LVM_OK);  // (connected: at once)
+  for (uint32_t k = 0; k < 3000; k++) {
+    CHECK(lvm_send(spin, TAG_DATA, &k, sizeof k) == LVM_OK);
+    lvm_sleep(1000000);
+  }
+  const int64_t down[] = {LVM_TAG_NODEDOWN};
+  const int32_t lost = lvm_receive(down, 1, 0, 0, 0, &info);
+  printf("killbusy: 3000 messages streamed, the connection %s\n", lost == LVM_OK ? "was lost" : "stayed up");
+  CHECK(lost == LVM_ETIMEDOUT);
+  uint64_t ref = 0;
+  CHECK(lvm_monitor(spin, &ref) == LVM_OK);
+  CHECK(lvm_kill(spin) == LVM_OK);
+  char buf[256];
+  const int64_t tags[] = {LVM_TAG_DOWN};
+  const int32_t r = lvm_receive(tags, 1, 20000000000LL, buf, sizeof buf, &info);
+  const lvm_exit_info *e = (const lvm_exit_info *)buf;
+  printf("killbusy: DOWN %s, kind %d\n", r == LVM_OK ? "came" : "missing", r == LVM_OK ? e->kind : -1);
+  CHECK(r == LVM_OK && e->kind == LVM_EXIT_KILLED);
+}
+
 int main(int argc, char **argv) {
   const char *what = argc > 1 ? argv[1] : "";
   if (!strcmp(what, "echo") && argc > 2) echo(argv[2]);
@@ -647,8 +759,11 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "restart") && argc > 2) restart(argv[2]);
   else if (!strcmp(what, "rtt") && argc > 3) rtt(argv[2], atoi(argv[3]));
   else if (!strcmp(what, "flood") && argc > 3) flood(argv[2], atoi(argv[3]));
+  else if (!strcmp(what, "busy")) busy();
+  else if (!strcmp(what, "settle") && argc > 2) settle(argv[2]);
   else if (!strcmp(what, "burst") && argc > 3) burst(argv[2], atoi(argv[3]));
   else if (!strcmp(what, "collect") && argc > 2) collect(atoi(argv[2]));
+  else if (!strcmp(what, "killbusy") && argc > 2) killbusy(argv[2]);
   else {
     fprintf(stderr, "usage: dist.wasm echo NAME | mesh N PEER... | ping NODE N | once NODE | linktrap NODE | watch NODE | erl NODE\n"
                     "       | rspawn NODE NAME | rspawn-status NODE | badptr\n");

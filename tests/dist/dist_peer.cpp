@@ -9,8 +9,23 @@
 // a module (spawn-invalid) and check the answer is bad_module on a
 // connection that stays open; spawn-malformed sends a request of the wrong
 // shape, which closes the connection like any bad input.
+//
+// lvm-dist-peer NODE COOKIE simultaneous: a simultaneous connect, made
+// deterministic. The peer is zsettle@127.0.0.1, a name greater than NODE's;
+// NODE runs dist.wasm's `settle zsettle@127.0.0.1`, whose first send
+// connects to the peer. The peer leaves that connection in its handshake,
+// connects to NODE itself (NODE's own attempt still pending there) and
+// sends "1" to {settle, NODE} on its own connection, all but the last
+// bytes; then it completes NODE's handshake, switches to NODE's connection
+// as the greater name does (docs/distribution.md), sends "2" on it, waits
+// 300 ms, sends the rest of "1" on its own connection and closes that. The
+// node must take "1" (it must not close the connection the peer sent it
+// on) and hand it over before "2" (it must not read its own connection
+// before the peer's is done); its settle process then answers on NODE's
+// connection. The guest prints the order it got them in.
 #include <ei.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -99,14 +114,80 @@ bool closed_by_node(int fd) {
   }
   return false;
 }
+
+// A REG_SEND of {10, <<digit>>} to {settle, NODE}.
+std::vector<uint8_t> settle_message(char digit) {
+  std::vector<uint8_t> f;
+  frame_head(f, 6);
+  f[f.size() - 5] = 6;  // the name: 'settle', not 'echo'
+  f.resize(f.size() - 4);
+  f.insert(f.end(), {'s', 'e', 't', 't', 'l', 'e'});
+  f.insert(f.end(), {131, 104, 2, 97, 10, 109, 0, 0, 0, 1, uint8_t(digit)});
+  finish(f);
+  return f;
+}
+
+bool send_all(int fd, const uint8_t* p, size_t n) {
+  while (n) {
+    const ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+    if (k <= 0) return false;
+    p += k, n -= size_t(k);
+  }
+  return true;
+}
+
+int simultaneous(const char* node, const char* cookie) {
+  if (ei_connect_xinit(&ec, "127.0.0.1", "zsettle", "zsettle@127.0.0.1", nullptr, cookie, 7) < 0) return 1;
+  int port = 0;
+  const int lfd = ei_listen(&ec, &port, 4);
+  if (lfd < 0 || ei_publish(&ec, port) < 0) {
+    std::fprintf(stderr, "simultaneous: cannot listen or publish\n");
+    return 1;
+  }
+  std::printf("simultaneous: listening\n");
+  std::fflush(stdout);
+  // The node's connection, left waiting in its handshake.
+  pollfd p{lfd, POLLIN, 0};
+  if (poll(&p, 1, 30000) != 1) {
+    std::fprintf(stderr, "simultaneous: %s did not connect\n", node);
+    return 1;
+  }
+  const int own = ei_connect_tmo(&ec, const_cast<char*>(node), 4000);
+  if (own < 0) {
+    std::fprintf(stderr, "simultaneous: cannot connect to %s\n", node);
+    return 1;
+  }
+  const std::vector<uint8_t> one = settle_message('1'), two = settle_message('2');
+  // (A write the node refuses, having closed the connection, is its failure: "1" never comes.)
+  send_all(own, one.data(), one.size() - 2);
+  ErlConnect conp{};
+  const int theirs = ei_accept_tmo(&ec, lfd, &conp, 4000);
+  if (theirs < 0) {
+    std::fprintf(stderr, "simultaneous: the node's handshake failed\n");
+    return 1;
+  }
+  if (!send_all(theirs, two.data(), two.size())) return 1;
+  usleep(300000);
+  send_all(own, one.data() + one.size() - 2, 2);
+  shutdown(own, SHUT_WR);
+  // The settle process's answer {11, <<>>}, on the node's connection.
+  const uint8_t want[] = {131, 104, 2, 97, 11, 109, 0, 0, 0, 0};
+  if (!answered(theirs, want)) {
+    std::fprintf(stderr, "simultaneous: no answer from {settle, %s}\n", node);
+    return 1;
+  }
+  std::printf("simultaneous: {settle, %s} answered on its own connection\n", node);
+  return 0;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::fprintf(stderr, "usage: lvm-dist-peer NODE COOKIE truncated|corrupt|unknown|length|spawn-hash|spawn-invalid|spawn-malformed\n");
+    std::fprintf(stderr, "usage: lvm-dist-peer NODE COOKIE truncated|corrupt|unknown|length|spawn-hash|spawn-invalid|spawn-malformed|simultaneous\n");
     return 2;
   }
   const std::string kind = argv[3];
+  if (kind == "simultaneous") return simultaneous(argv[1], argv[2]);
   const std::string name = "peer" + std::to_string(getpid());
   const std::string full = name + "@127.0.0.1";
   ei_init();

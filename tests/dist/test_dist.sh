@@ -157,6 +157,18 @@ if [[ -x $PEER ]]; then
     { fail "malformed spawn request: the peer failed"; sed 's/^/    /' "$TMP/peer-spawn-malformed.out" >&2; }
   expect "malformed spawn request" peer-spawn-malformed.out "spawn-malformed: the node's echo answered afterwards"
   expect "malformed spawn request" e1.err "bad input: a malformed remote spawn request (not {spawn, ...} of 11)"
+  # A simultaneous connect, made deterministic by the peer (see
+  # dist_peer.cpp): the node reads the connection the peer opened until
+  # the peer closes it, and hands over what came on it before what came on
+  # its own.
+  timeout 60 "$PEER" "s1@$H" dist-test-cookie simultaneous >"$TMP/peer-simultaneous.out" 2>&1 &
+  peer_pid=$!
+  wait_for peer-simultaneous.out "simultaneous: listening" || fail "simultaneous: the peer did not come up"
+  node s1 settle "zsettle@$H"
+  wait $LAST || fail "settle: exit code $?"
+  wait $peer_pid || { fail "simultaneous: the peer failed"; sed 's/^/    /' "$TMP/peer-simultaneous.out" >&2; }
+  expect "simultaneous connect" s1.out "settle: the peer's messages came: 1 then 2"
+  expect "simultaneous connect" peer-simultaneous.out "simultaneous: {settle, s1@$H} answered on its own connection"
 else
   fail "no $PEER"
 fi
@@ -174,6 +186,17 @@ node e2 echo echo
 wait $z1 || fail "restart: exit code $?"
 expect restart z1.out "restart: the old incarnation's pid names nothing (send 1, pid_node -1); the new one answers"
 expect restart z1.err "forgot 1 pid(s) of an earlier incarnation of e2@$H"
+
+# A node whose workers all compute (4 spinners, no worker ever idle to
+# read the network): the I/O thread reads for them, so a whereis, a
+# monitor and a kill still reach it.
+node b1 busy; busy_node=$LAST
+wait_for b1.out "busy: 4 spinners on b1@$H" || fail "the busy node did not come up"
+node b2 killbusy "b1@$H"; wait $LAST || fail "killbusy: exit code $?"
+expect killbusy b2.out "killbusy: whereis_remote {spin, node}: status 0"
+expect killbusy b2.out "killbusy: 3000 messages streamed, the connection stayed up"
+expect killbusy b2.out "killbusy: DOWN came, kind 3"
+kill -9 "$busy_node"
 
 # Killing a node's OS process: noconnection to every link and monitor.
 node k1 watch "e1@$H"; watch_node=$LAST
@@ -195,6 +218,8 @@ if command -v erl >/dev/null && erlc -o "$TMP" "$HERE/erl_echo.erl" 2>"$TMP/erlc
   expect erl x1.out "erl: {9, <<\"by name\">>} sent to {lvm_peer, node}"
   expect erl x1.out "erl: another term arrived as LVM_TAG_TERM"
   expect erl x1.out "erl: whereis_remote {erl_echo, node}: status 0, a pid on erl1@$H"
+  expect erl x1.out "erl: its sender is a pid on erl1@$H"
+  expect erl x1.out "erl: the sender of {8, ...} is erl_echo: yes"
   expect erl x1.out "erl: done"
   expect erl erl1.out "erl_echo: got the lvm pid"
   expect erl erl1.out "erl_echo: got {12, <<\"bye\">>} from lvm"
