@@ -115,9 +115,9 @@ void Compiler::simd(Opcode op, CodeCursor& c) {
   switch (op) {
     case Opcode::V128Const: {
       const uint64_t lo = c.fixed64(), hi = c.fixed64();
-      const Fpr d = alloc_fpr();
-      a.vconst(d, lo, hi);
-      push_reg(kV, d.code);
+      const FprDest d = dest_fpr(kV, Fpr{});  // (straight into a local a set or tee writes)
+      a.vconst(d.reg, lo, hi);
+      push_dest(kV, d);
       return;
     }
     case Opcode::V128Load: {
@@ -249,13 +249,14 @@ void Compiler::simd(Opcode op, CodeCursor& c) {
         Value vb = pop(), va = pop();
         bool uses_b = false;
         for (uint8_t l : pattern) uses_b |= l >= 16;
-        const Fpr d = own_fpr(va);
+        const Fpr fa = use_fpr(va);
         // (an operand no lane comes from is not loaded: clang's widening
         // shuffles name a vector twice)
-        const Fpr fb = uses_b ? use_fpr(vb) : d;
-        a.simd_shuffle(d, fb, pattern);
-        free_value(vb);
-        push_reg(kV, d.code);
+        const Fpr fb = uses_b ? use_fpr(vb) : fa;
+        const FprDest d = dest_fpr(kV, va.kind == Kind::Reg ? fa : Fpr{});
+        a.simd_shuffle(d.reg, fa, fb, pattern);
+        if (!(vb.kind == Kind::Reg && vb.reg == d.reg.code)) free_value(vb);
+        push_dest(kV, d);
         return;
       }
       // The pattern is read where it sits in the module's code (which
@@ -293,7 +294,15 @@ void Compiler::simd_inline(Opcode op, uint32_t lane) {
     return;
   }
   if (sig.nparams == 2) {
+    if (sum_add(op)) return;
     Value x = pop(), v = pop();
+    if (is_vec(x.type) && a.simd_vv3_ok(op)) {  // (no copy of a first operand that lives on)
+      const Fpr l = use_fpr(v), r = use_fpr(x);
+      const FprDest d = dest_fpr(kV, v, l, x, r);
+      a.simd_vv3(op, d.reg, l, r);
+      push_dest(kV, d);
+      return;
+    }
     const Fpr d = own_fpr(v);
     if (is_vec(x.type)) {
       a.simd_vv(op, d, use_fpr(x));

@@ -259,6 +259,7 @@ CompileResult Compiler::run() {
   r.listing = masm_->listing();
   r.masm = std::move(masm_);
   r.faults = std::move(faults_);
+  r.sums = sums_;
   return r;
 }
 
@@ -311,6 +312,7 @@ void Compiler::free_value(const Value& v) {
 void Compiler::spill(size_t pos) {
   Value& v = stack_[pos];
   if (v.kind != Kind::Reg) return;
+  if (sum_.active && sum_.pos == pos) settle_sum();
   if (is_vec(v.type)) masm_->vstore(slot_addr(pos), Fpr{v.reg});
   else if (is_float(v.type)) masm_->fstore(fwof(v.type), slot_addr(pos), Fpr{v.reg});
   else masm_->store(slot_addr(pos), Gpr{v.reg}, 8);
@@ -512,7 +514,7 @@ uint32_t Compiler::result_home(ValType t) {
   CodeCursor c{p + 1};
   const uint32_t i = c.u32();
   const LocalInfo& l = locals_[i];
-  if (!in_register(l) || l.type != t) return kNoLocal;
+  if (!in_register(l) || l.type != t || (sum_.active && sum_.local == i)) return kNoLocal;
   preserve_local(i);
   return i;
 }
@@ -595,6 +597,7 @@ void Compiler::reload_vhomes() {
 void Compiler::local_get(uint32_t i) { stack_.push_back({locals_[i].type, Kind::Local, 0, i, 0}); }
 
 void Compiler::local_set(uint32_t i, bool tee) {
+  if (sum_.active && sum_set(i, tee)) return;
   const LocalInfo& l = locals_[i];
   Value v = pop();
   if (v.kind == Kind::Local && v.local == i) {  // x = x
@@ -667,6 +670,7 @@ bool Compiler::dispatch(Opcode op, CodeCursor& c) {
 }
 
 void Compiler::instruction(Opcode op, CodeCursor& c) {
+  if (sum_.active && !sum_keeps(op, c)) settle_sum();
   if (dispatch(op, c) || misc(op, c)) [[likely]]
     return;
   if (op_info(op).feature == Feature::Simd) {

@@ -55,6 +55,7 @@ struct CompileResult {
   std::string fallback;  // non-empty: not compiled, and why (the interpreter runs it)
   std::vector<FaultRange> faults;  // in increasing order
   std::string listing;  // the code as text, when asked for
+  size_t sums = 0;  // add chains of two terms or more compiled beside their local (compile_simd_sum.cpp)
 };
 
 // How memory 0 is protected in the instances the code will run for
@@ -335,6 +336,35 @@ class Compiler {
   // value, compiled as the splatting load; false (nothing read) if it is
   // not such a pair.
   bool fused_splat_load(Opcode op, CodeCursor& c);
+
+  // ---- Add chains into a v128 local (compile_simd_sum.cpp) ----
+  // `acc = acc + x1 + x2 + ...` (an integer lane add, or several of the
+  // same, into a local's old value: clang's vectorised reductions) is
+  // compiled as acc + ((x1 + x2) + ...): wrapping lane adds are
+  // associative and commutative (spec 4.3.2's iadd, lane-wise), so the
+  // result is the same, and the local's loop-carried dependence is one add
+  // instead of one per term. While a sum is pending, the entry at `pos`
+  // holds the terms' sum in its register and stands for that plus local
+  // `local`; it lasts only while the instructions compiled meanwhile
+  // neither read that entry nor write the local, branch, call or leave
+  // straight-line code (sum_keeps), else settle_sum() adds the local in.
+  struct PendingSum {
+    bool active = false;
+    size_t pos = 0;
+    uint32_t local = 0;
+    Opcode op = Opcode::Nop;
+    uint32_t terms = 0;
+  };
+  PendingSum sum_;
+  size_t sums_ = 0;  // CompileResult::sums
+  // Whether instruction `op` (its immediates at `c`) leaves a pending sum pending.
+  bool sum_keeps(Opcode op, const CodeCursor& c) const;
+  // Adds the local into the pending entry, which becomes a plain register.
+  void settle_sum();
+  // Lane add `op` of the top two entries as a step of a sum; false if it is none.
+  bool sum_add(Opcode op);
+  // local.set or local.tee `i` of the pending entry into its own local; false if it is not that.
+  bool sum_set(uint32_t i, bool tee);
 
   // Out-of-line trap code, one label per trap kind, emitted at the end.
   Label trap_label(uint8_t trap);

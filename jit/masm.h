@@ -150,14 +150,20 @@ class MacroAssembler {
   virtual void simd_v(Opcode op, Fpr d) = 0;
   virtual void simd_vv(Opcode op, Fpr d, Fpr b) = 0;
   virtual void simd_vvv(Opcode op, Fpr d, Fpr b, Fpr c) = 0;
+  // Whether binary `op` can write a register other than its operands'
+  // (x86: AVX's VEX forms), so that simd_vv3 needs no copy of the first.
+  virtual bool simd_vv3_ok(Opcode op) const = 0;
+  // d = op(l, r), d any register (l or r included); only if simd_vv3_ok.
+  virtual void simd_vv3(Opcode op, Fpr d, Fpr l, Fpr r) = 0;
   // Integer extract_lane, any_true, all_true, bitmask: d = op(v).
   virtual void simd_to_gpr(Opcode op, Gpr d, Fpr v, uint32_t lane) = 0;
   // Integer splat (d written whole), replace_lane and shifts (d the vector).
   virtual void simd_gpr(Opcode op, Fpr d, Gpr x, uint32_t lane) = 0;
   // Float splat (d from x), extract_lane (d from the vector x), replace_lane (d the vector).
   virtual void simd_fpr(Opcode op, Fpr d, Fpr x, uint32_t lane) = 0;
-  // d = i8x16.shuffle(d, b) by `pattern` (16 lane indices below 32).
-  virtual void simd_shuffle(Fpr d, Fpr b, const uint8_t pattern[16]) = 0;
+  // d = i8x16.shuffle(a, b) by `pattern` (16 lane indices below 32); d
+  // may be a, b or another register.
+  virtual void simd_shuffle(Fpr d, Fpr a, Fpr b, const uint8_t pattern[16]) = 0;
 
   // ---- integer arithmetic (d may equal a or b) ----
   virtual void alu(IntOp op, W w, Gpr d, Gpr a, Gpr b) = 0;

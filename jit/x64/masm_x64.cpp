@@ -267,8 +267,10 @@ class X64Masm final : public MacroAssembler {
   void simd_to_gpr(Opcode op, Gpr d, Fpr v, uint32_t lane) override { x64::simd_to_gpr(a_, op, q(d), xm(v), lane); }
   void simd_gpr(Opcode op, Fpr d, Gpr x, uint32_t lane) override { x64::simd_gpr(a_, op, xm(d), q(x), lane); }
   void simd_fpr(Opcode op, Fpr d, Fpr x, uint32_t lane) override { x64::simd_fpr(a_, op, xm(d), xm(x), lane); }
-  void simd_shuffle(Fpr d, Fpr b, const uint8_t pattern[16]) override {
-    x64::simd_shuffle(a_, pool_, xm(d), xm(b), pattern);
+  bool simd_vv3_ok(Opcode op) const override { return x64::simd_has_vv3(op); }
+  void simd_vv3(Opcode op, Fpr d, Fpr l, Fpr r) override { x64::simd_vv3(a_, op, xm(d), xm(l), xm(r)); }
+  void simd_shuffle(Fpr d, Fpr a, Fpr b, const uint8_t pattern[16]) override {
+    x64::simd_shuffle(a_, pool_, xm(d), xm(a), xm(b), pattern);
   }
   void copy16(Address d, Address s) override {
     a_.movdqu(s15, mem(s, 16));
@@ -318,6 +320,8 @@ class X64Masm final : public MacroAssembler {
       } else {
         alu_op(op, g(w, d), g(w, a));  // commutative
       }
+    } else if (op == IntOp::Add) {
+      a_.lea(g(w, d), x86::ptr(q(a), q(b)));  // one instruction, not mov + add
     } else {
       a_.mov(g(w, d), g(w, a));
       alu_op(op, g(w, d), g(w, b));

@@ -20,84 +20,92 @@ using Id = x::Inst::Id;
 const x::Xmm s15 = x::xmm15;
 const x::Gp r11 = x::r11;
 
+// An operation's SSE instruction (destructive, `d = d op b`) and its AVX
+// (VEX) form, which writes a third register: `d = a op b`.
+struct Form {
+  Id sse = x::Inst::kIdNone, vex = x::Inst::kIdNone;
+  explicit operator bool() const { return sse != x::Inst::kIdNone; }
+};
+#define I(sse, vex) Form{x::Inst::kId##sse, x::Inst::kIdV##vex}
 // Binary operations that are one instruction `d = d op b`.
-Id one_instruction(Opcode op) {
+Form one_instruction(Opcode op) {
   switch (op) {
-    case Opcode::I8x16Add: return x::Inst::kIdPaddb;
-    case Opcode::I16x8Add: return x::Inst::kIdPaddw;
-    case Opcode::I32x4Add: return x::Inst::kIdPaddd;
-    case Opcode::I64x2Add: return x::Inst::kIdPaddq;
-    case Opcode::I8x16Sub: return x::Inst::kIdPsubb;
-    case Opcode::I16x8Sub: return x::Inst::kIdPsubw;
-    case Opcode::I32x4Sub: return x::Inst::kIdPsubd;
-    case Opcode::I64x2Sub: return x::Inst::kIdPsubq;
-    case Opcode::I16x8Mul: return x::Inst::kIdPmullw;
-    case Opcode::I32x4Mul: return x::Inst::kIdPmulld;
-    case Opcode::V128And: return x::Inst::kIdPand;
-    case Opcode::V128Or: return x::Inst::kIdPor;
-    case Opcode::V128Xor: return x::Inst::kIdPxor;
-    case Opcode::I8x16AddSatS: return x::Inst::kIdPaddsb;
-    case Opcode::I8x16AddSatU: return x::Inst::kIdPaddusb;
-    case Opcode::I16x8AddSatS: return x::Inst::kIdPaddsw;
-    case Opcode::I16x8AddSatU: return x::Inst::kIdPaddusw;
-    case Opcode::I8x16SubSatS: return x::Inst::kIdPsubsb;
-    case Opcode::I8x16SubSatU: return x::Inst::kIdPsubusb;
-    case Opcode::I16x8SubSatS: return x::Inst::kIdPsubsw;
-    case Opcode::I16x8SubSatU: return x::Inst::kIdPsubusw;
-    case Opcode::I8x16MinS: return x::Inst::kIdPminsb;
-    case Opcode::I8x16MinU: return x::Inst::kIdPminub;
-    case Opcode::I8x16MaxS: return x::Inst::kIdPmaxsb;
-    case Opcode::I8x16MaxU: return x::Inst::kIdPmaxub;
-    case Opcode::I16x8MinS: return x::Inst::kIdPminsw;
-    case Opcode::I16x8MinU: return x::Inst::kIdPminuw;
-    case Opcode::I16x8MaxS: return x::Inst::kIdPmaxsw;
-    case Opcode::I16x8MaxU: return x::Inst::kIdPmaxuw;
-    case Opcode::I32x4MinS: return x::Inst::kIdPminsd;
-    case Opcode::I32x4MinU: return x::Inst::kIdPminud;
-    case Opcode::I32x4MaxS: return x::Inst::kIdPmaxsd;
-    case Opcode::I32x4MaxU: return x::Inst::kIdPmaxud;
-    case Opcode::I8x16AvgrU: return x::Inst::kIdPavgb;
-    case Opcode::I16x8AvgrU: return x::Inst::kIdPavgw;
-    case Opcode::I8x16Eq: return x::Inst::kIdPcmpeqb;
-    case Opcode::I16x8Eq: return x::Inst::kIdPcmpeqw;
-    case Opcode::I32x4Eq: return x::Inst::kIdPcmpeqd;
-    case Opcode::I64x2Eq: return x::Inst::kIdPcmpeqq;
-    case Opcode::I8x16GtS: return x::Inst::kIdPcmpgtb;
-    case Opcode::I16x8GtS: return x::Inst::kIdPcmpgtw;
-    case Opcode::I32x4GtS: return x::Inst::kIdPcmpgtd;
-    case Opcode::F32x4Add: return x::Inst::kIdAddps;
-    case Opcode::F32x4Sub: return x::Inst::kIdSubps;
-    case Opcode::F32x4Mul: return x::Inst::kIdMulps;
-    case Opcode::F32x4Div: return x::Inst::kIdDivps;
-    case Opcode::F64x2Add: return x::Inst::kIdAddpd;
-    case Opcode::F64x2Sub: return x::Inst::kIdSubpd;
-    case Opcode::F64x2Mul: return x::Inst::kIdMulpd;
-    case Opcode::F64x2Div: return x::Inst::kIdDivpd;
-    case Opcode::I8x16NarrowI16x8S: return x::Inst::kIdPacksswb;
-    case Opcode::I8x16NarrowI16x8U: return x::Inst::kIdPackuswb;
-    case Opcode::I16x8NarrowI32x4S: return x::Inst::kIdPackssdw;
-    case Opcode::I16x8NarrowI32x4U: return x::Inst::kIdPackusdw;
-    case Opcode::I32x4DotI16x8S: return x::Inst::kIdPmaddwd;
-    default: return x::Inst::kIdNone;
+    case Opcode::I8x16Add: return I(Paddb, paddb);
+    case Opcode::I16x8Add: return I(Paddw, paddw);
+    case Opcode::I32x4Add: return I(Paddd, paddd);
+    case Opcode::I64x2Add: return I(Paddq, paddq);
+    case Opcode::I8x16Sub: return I(Psubb, psubb);
+    case Opcode::I16x8Sub: return I(Psubw, psubw);
+    case Opcode::I32x4Sub: return I(Psubd, psubd);
+    case Opcode::I64x2Sub: return I(Psubq, psubq);
+    case Opcode::I16x8Mul: return I(Pmullw, pmullw);
+    case Opcode::I32x4Mul: return I(Pmulld, pmulld);
+    case Opcode::V128And: return I(Pand, pand);
+    case Opcode::V128Or: return I(Por, por);
+    case Opcode::V128Xor: return I(Pxor, pxor);
+    case Opcode::I8x16AddSatS: return I(Paddsb, paddsb);
+    case Opcode::I8x16AddSatU: return I(Paddusb, paddusb);
+    case Opcode::I16x8AddSatS: return I(Paddsw, paddsw);
+    case Opcode::I16x8AddSatU: return I(Paddusw, paddusw);
+    case Opcode::I8x16SubSatS: return I(Psubsb, psubsb);
+    case Opcode::I8x16SubSatU: return I(Psubusb, psubusb);
+    case Opcode::I16x8SubSatS: return I(Psubsw, psubsw);
+    case Opcode::I16x8SubSatU: return I(Psubusw, psubusw);
+    case Opcode::I8x16MinS: return I(Pminsb, pminsb);
+    case Opcode::I8x16MinU: return I(Pminub, pminub);
+    case Opcode::I8x16MaxS: return I(Pmaxsb, pmaxsb);
+    case Opcode::I8x16MaxU: return I(Pmaxub, pmaxub);
+    case Opcode::I16x8MinS: return I(Pminsw, pminsw);
+    case Opcode::I16x8MinU: return I(Pminuw, pminuw);
+    case Opcode::I16x8MaxS: return I(Pmaxsw, pmaxsw);
+    case Opcode::I16x8MaxU: return I(Pmaxuw, pmaxuw);
+    case Opcode::I32x4MinS: return I(Pminsd, pminsd);
+    case Opcode::I32x4MinU: return I(Pminud, pminud);
+    case Opcode::I32x4MaxS: return I(Pmaxsd, pmaxsd);
+    case Opcode::I32x4MaxU: return I(Pmaxud, pmaxud);
+    case Opcode::I8x16AvgrU: return I(Pavgb, pavgb);
+    case Opcode::I16x8AvgrU: return I(Pavgw, pavgw);
+    case Opcode::I8x16Eq: return I(Pcmpeqb, pcmpeqb);
+    case Opcode::I16x8Eq: return I(Pcmpeqw, pcmpeqw);
+    case Opcode::I32x4Eq: return I(Pcmpeqd, pcmpeqd);
+    case Opcode::I64x2Eq: return I(Pcmpeqq, pcmpeqq);
+    case Opcode::I8x16GtS: return I(Pcmpgtb, pcmpgtb);
+    case Opcode::I16x8GtS: return I(Pcmpgtw, pcmpgtw);
+    case Opcode::I32x4GtS: return I(Pcmpgtd, pcmpgtd);
+    case Opcode::F32x4Add: return I(Addps, addps);
+    case Opcode::F32x4Sub: return I(Subps, subps);
+    case Opcode::F32x4Mul: return I(Mulps, mulps);
+    case Opcode::F32x4Div: return I(Divps, divps);
+    case Opcode::F64x2Add: return I(Addpd, addpd);
+    case Opcode::F64x2Sub: return I(Subpd, subpd);
+    case Opcode::F64x2Mul: return I(Mulpd, mulpd);
+    case Opcode::F64x2Div: return I(Divpd, divpd);
+    case Opcode::I8x16NarrowI16x8S: return I(Packsswb, packsswb);
+    case Opcode::I8x16NarrowI16x8U: return I(Packuswb, packuswb);
+    case Opcode::I16x8NarrowI32x4S: return I(Packssdw, packssdw);
+    case Opcode::I16x8NarrowI32x4U: return I(Packusdw, packusdw);
+    case Opcode::I32x4DotI16x8S: return I(Pmaddwd, pmaddwd);
+    default: return {};
   }
 }
 
 // `d = b op d` forms (the operands swapped): `a < b` is `b > a`, pmin/pmax
 // are minps/maxps with b first (x86's min returns its second operand when
 // the compare fails, wasm's pmin its first).
-Id swapped(Opcode op) {
+Form swapped(Opcode op) {
   switch (op) {
-    case Opcode::I8x16LtS: return x::Inst::kIdPcmpgtb;
-    case Opcode::I16x8LtS: return x::Inst::kIdPcmpgtw;
-    case Opcode::I32x4LtS: return x::Inst::kIdPcmpgtd;
-    case Opcode::F32x4Pmin: return x::Inst::kIdMinps;
-    case Opcode::F32x4Pmax: return x::Inst::kIdMaxps;
-    case Opcode::F64x2Pmin: return x::Inst::kIdMinpd;
-    case Opcode::F64x2Pmax: return x::Inst::kIdMaxpd;
-    case Opcode::V128Andnot: return x::Inst::kIdPandn;  // ~b & a
-    default: return x::Inst::kIdNone;
+    case Opcode::I8x16LtS: return I(Pcmpgtb, pcmpgtb);
+    case Opcode::I16x8LtS: return I(Pcmpgtw, pcmpgtw);
+    case Opcode::I32x4LtS: return I(Pcmpgtd, pcmpgtd);
+    case Opcode::F32x4Pmin: return I(Minps, minps);
+    case Opcode::F32x4Pmax: return I(Maxps, maxps);
+    case Opcode::F64x2Pmin: return I(Minpd, minpd);
+    case Opcode::F64x2Pmax: return I(Maxpd, maxpd);
+    case Opcode::V128Andnot: return I(Pandn, pandn);  // ~b & a
+    default: return {};
   }
 }
+#undef I
 
 // Negated: `a != b` is not `a == b`, `a <= b` (signed) not `a > b`, ...
 Opcode negation(Opcode op) {
@@ -303,7 +311,7 @@ void ConstPool::emit(x86::Assembler& a) {
 }
 
 bool simd_has_inline(Opcode op) {
-  if (one_instruction(op) != x::Inst::kIdNone || swapped(op) != x::Inst::kIdNone || negation(op) != op ||
+  if (one_instruction(op) || swapped(op) || negation(op) != op ||
       unsigned_compare(op).minmax != x::Inst::kIdNone || float_compare(op).inst != x::Inst::kIdNone ||
       one_unary(op) != x::Inst::kIdNone || extend_high(op) != x::Inst::kIdNone || shift(op).inst != x::Inst::kIdNone ||
       (cpu().avx512 && mask_compare(op).cmp != x::Inst::kIdNone))
@@ -368,8 +376,8 @@ void simd_v(x86::Assembler& a, ConstPool& pool, Opcode op, x::Xmm d) {
 }
 
 void simd_vv(x86::Assembler& a, ConstPool& pool, Opcode op, x::Xmm d, x::Xmm b) {
-  if (Id i = one_instruction(op); i != x::Inst::kIdNone) {
-    a.emit(i, d, b);
+  if (const Form f = one_instruction(op)) {
+    a.emit(f.sse, d, b);
     return;
   }
   if (cpu().avx512)
@@ -378,9 +386,9 @@ void simd_vv(x86::Assembler& a, ConstPool& pool, Opcode op, x::Xmm d, x::Xmm b) 
       a.emit(m.to_lanes, d, x::k1);
       return;
     }
-  if (Id i = swapped(op); i != x::Inst::kIdNone) {
+  if (const Form f = swapped(op)) {
     a.movaps(s15, b);
-    a.emit(i, s15, d);
+    a.emit(f.sse, s15, d);
     a.movaps(d, s15);
     return;
   }
@@ -513,25 +521,58 @@ void simd_fpr(x86::Assembler& a, Opcode op, x::Xmm d, x::Xmm x, uint32_t lane) {
   }
 }
 
-void simd_shuffle(x86::Assembler& a, ConstPool& pool, x::Xmm d, x::Xmm b, const uint8_t pattern[16]) {
-  // Two pshufb: lanes from d where the index is below 16, from b above;
+void simd_shuffle(x86::Assembler& a, ConstPool& pool, x::Xmm d, x::Xmm s, x::Xmm b, const uint8_t pattern[16]) {
+  // Two pshufb: lanes from s where the index is below 16, from b above;
   // 0x80 zeroes the other's lanes.
   uint64_t m[2][2] = {};
   for (unsigned i = 0; i < 16; ++i) {
-    const uint8_t s = pattern[i];
-    const uint64_t from_a = s < 16 ? s : 0x80, from_b = s >= 16 ? s - 16 : 0x80;
-    m[0][i / 8] |= from_a << (8 * (i % 8));
+    const uint8_t p = pattern[i];
+    const uint64_t from_s = p < 16 ? p : 0x80, from_b = p >= 16 ? p - 16 : 0x80;
+    m[0][i / 8] |= from_s << (8 * (i % 8));
     m[1][i / 8] |= from_b << (8 * (i % 8));
   }
   const bool uses_b = m[1][0] != 0x8080808080808080ull || m[1][1] != 0x8080808080808080ull;
-  const bool uses_a = m[0][0] != 0x8080808080808080ull || m[0][1] != 0x8080808080808080ull;
+  const bool uses_s = m[0][0] != 0x8080808080808080ull || m[0][1] != 0x8080808080808080ull;
+  const bool avx = cpu().avx2;
+  // (b's lanes first: d may be b)
   if (uses_b) {
-    a.movaps(s15, b);
-    a.pshufb(s15, pool.get(a, m[1][0], m[1][1]));
+    if (avx) {
+      a.vpshufb(s15, b, pool.get(a, m[1][0], m[1][1]));
+    } else {
+      a.movaps(s15, b);
+      a.pshufb(s15, pool.get(a, m[1][0], m[1][1]));
+    }
   }
-  if (uses_a) a.pshufb(d, pool.get(a, m[0][0], m[0][1]));
-  else a.pxor(d, d);
+  if (!uses_s) {
+    a.pxor(d, d);
+  } else if (avx) {
+    a.vpshufb(d, s, pool.get(a, m[0][0], m[0][1]));
+  } else {
+    movx(a, d, s);
+    a.pshufb(d, pool.get(a, m[0][0], m[0][1]));
+  }
   if (uses_b) a.por(d, s15);
+}
+
+bool simd_has_vv3(Opcode op) {
+  return (cpu().avx2 && (one_instruction(op) || swapped(op))) ||
+         (cpu().avx512 && mask_compare(op).cmp != x::Inst::kIdNone);
+}
+
+void simd_vv3(x86::Assembler& a, Opcode op, x::Xmm d, x::Xmm l, x::Xmm r) {
+  if (cpu().avx2) {
+    if (const Form f = one_instruction(op)) {
+      a.emit(f.vex, d, l, r);
+      return;
+    }
+    if (const Form f = swapped(op)) {
+      a.emit(f.vex, d, r, l);
+      return;
+    }
+  }
+  const MaskCmp m = mask_compare(op);
+  a.emit(m.cmp, x::k1, l, r, Imm(m.pred));
+  a.emit(m.to_lanes, d, x::k1);
 }
 
 }  // namespace lvm::jit::x64

@@ -49,8 +49,13 @@ uint32_t simd_load_bytes(Opcode op);
 // d = the lanes of load `op` from `m` (simd_load_bytes(op) bytes), the
 // access first; `avx2`: vpbroadcast for the splats.
 void simd_load(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, const asmjit::x86::Mem& m, bool avx2);
-// d = i8x16.shuffle(d, b, pattern).
-void simd_shuffle(asmjit::x86::Assembler& a, ConstPool& pool, asmjit::x86::Xmm d, asmjit::x86::Xmm b,
-                  const uint8_t pattern[16]);
+// Whether binary `op` has one instruction writing a third register on this
+// CPU (AVX's VEX forms; AVX-512's mask compares).
+bool simd_has_vv3(Opcode op);
+// d = op(l, r) as that instruction (d may be l, r or neither).
+void simd_vv3(asmjit::x86::Assembler& a, Opcode op, asmjit::x86::Xmm d, asmjit::x86::Xmm l, asmjit::x86::Xmm r);
+// d = i8x16.shuffle(s, b, pattern) (d may be s, b or neither).
+void simd_shuffle(asmjit::x86::Assembler& a, ConstPool& pool, asmjit::x86::Xmm d, asmjit::x86::Xmm s,
+                  asmjit::x86::Xmm b, const uint8_t pattern[16]);
 
 }  // namespace lvm::jit::x64
