@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "vm/memory_pool.h"
+#include "vm/populate.h"
 
 namespace lvm {
 
@@ -145,8 +146,12 @@ std::variant<std::unique_ptr<Instance>, InstantiateError> ModuleImage::instantia
                                         std::to_string(config.max_memory_pages)
                                   : std::string("no address space left for another memory"),
                               nullptr};
-    if (!data_.empty() && !(cow_fd_ >= 0 && mem->map_copy_on_write(cow_fd_, 0, cow_at_, cow_len_)))
+    if (!data_.empty() && !(cow_fd_ >= 0 && mem->map_copy_on_write(cow_fd_, 0, cow_at_, cow_len_))) {
+      // One system call for the pages the copy writes, not a fault each
+      // (vm/populate.h).
+      populate_write(mem->base() + data_offset_, data_.size());
       std::memcpy(mem->base() + data_offset_, data_.data(), data_.size());
+    }
     in->memories.push_back(std::move(mem));
   }
   in->dropped_elems = t.dropped_elems;

@@ -94,8 +94,12 @@ Process* Scheduler::allocate() {
           ::operator new(sizeof(Process) << kChunkBits, std::align_val_t(alignof(Process))));
       chunks_.push_back(chunk);
       chunk_ptrs_[index >> kChunkBits].store(chunk, std::memory_order_release);
+      table_ahead_.reset(chunk, chunk + (size_t(1) << kChunkBits));
     }
     Process* chunk = chunk_ptrs_[index >> kChunkBits].load(std::memory_order_relaxed);
+    // Entries are handed out in order: their pages are populated a few at a
+    // time rather than faulted in one by one (vm/populate.h).
+    table_ahead_.cover(&chunk[index & ((1u << kChunkBits) - 1)], sizeof(Process));
     new (&chunk[index & ((1u << kChunkBits) - 1)]) Process();
     constructed_.store(index + 1, std::memory_order_release);  // lookup() sees it from now on
   }
@@ -156,8 +160,10 @@ void* Scheduler::take_small_stack() {
     stack_mappings_.emplace_back(p, kSmallStackChunk);
     small_next_ = static_cast<uint8_t*>(p);
     small_end_ = small_next_ + kSmallStackChunk;
+    small_ahead_.reset(small_next_, small_end_);
   }
   void* p = small_next_;
+  small_ahead_.cover(p, config_.small_stack_bytes);  // (vm/populate.h)
   small_next_ += config_.small_stack_bytes;
   return p;
 }
@@ -358,7 +364,18 @@ void Scheduler::enqueue(Process* p, bool fresh, bool urgent) {
   // this worker takes it back next, and handing it to another core would
   // only cost a wake-up and the caches.
   const bool surplus = !on_worker || fresh || len >= 2 || me.next.load(std::memory_order_relaxed);
-  if (surplus && parked_.load() > 0) wake_idle();
+  if (surplus) signal_work();
+}
+
+void Scheduler::signal_work() {
+  // (An idle worker raises idle_ and then looks at the queues; whoever made
+  // the work queued it and then reads idle_: one of us sees the other. The
+  // same between work_seq_ and parked_.) Only a read while every worker is
+  // busy: two workers bumping a shared counter on every yield would cost
+  // both the cache line.
+  if (idle_.load() == 0) return;
+  work_seq_.fetch_add(1);
+  if (parked_.load() > 0) wake_idle();
 }
 
 void Scheduler::wake_idle() {
@@ -381,7 +398,7 @@ void Scheduler::spill_next(Worker& me) {
     me.queue.push_back(p);
   }
   queued_.fetch_add(1);
-  if (parked_.load() > 0) wake_idle();
+  signal_work();
 }
 
 Process* Scheduler::next_process(unsigned self) {
@@ -429,6 +446,22 @@ Process* Scheduler::next_process(unsigned self) {
   return nullptr;
 }
 
+bool Scheduler::spin_for_work(uint64_t seen) {
+  const uint64_t start = now_ns();
+  for (unsigned i = 1;; ++i) {
+    if (work_seq_.load(std::memory_order_relaxed) != seen || stop_.load(std::memory_order_relaxed)) return true;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+    if (i % 64 == 0) {
+      const uint64_t now = now_ns();
+      if (now - start >= kIdleSpinNs || next_deadline_.load(std::memory_order_relaxed) <= now) return now - start < kIdleSpinNs;
+    }
+  }
+}
+
 void Scheduler::worker_main(unsigned self) {
   t_sched = this;
   t_worker = self;
@@ -438,9 +471,22 @@ void Scheduler::worker_main(unsigned self) {
       run_slice(p);
       continue;
     }
+    // Idle. Work signalled from here on (signal_work) is looked for until
+    // this worker parks; work queued without a signal (a process that
+    // yielded into its worker's empty queue) is left to its worker.
+    idle_.fetch_add(1);
+    const uint64_t seen = work_seq_.load();
+    Process* found = next_process(self);  // (what came before idle_ was raised)
+    if (!found && threads_started_.load(std::memory_order_relaxed) > 1 && spin_for_work(seen))
+      found = next_process(self);
+    if (found || stop_.load(std::memory_order_relaxed)) {
+      idle_.fetch_sub(1);
+      if (found) run_slice(found);
+      continue;
+    }
     std::unique_lock lock(park_mu_);
     parked_.fetch_add(1);
-    if (queued_.load() == 0 && !stop_.load()) {
+    if ((queued_.load() == 0 || work_seq_.load() == seen) && !stop_.load()) {
       const uint64_t deadline = next_deadline_.load();
       // In this order: a timer being fired has cleared next_deadline_ after
       // raising firing_, which it lowers only once what it woke is queued.
@@ -449,6 +495,7 @@ void Scheduler::worker_main(unsigned self) {
         // Every worker idle, nothing queued, no timer: no process can ever
         // be woken again.
         parked_.fetch_sub(1);
+        idle_.fetch_sub(1);
         lock.unlock();
         {
           std::lock_guard done(done_mu_);
@@ -468,6 +515,7 @@ void Scheduler::worker_main(unsigned self) {
         t_polling = false;
         polling_.store(false);
         parked_.fetch_sub(1);
+        idle_.fetch_sub(1);
         continue;
       }
       if (deadline == UINT64_MAX) park_cv_.wait(lock);
@@ -477,6 +525,7 @@ void Scheduler::worker_main(unsigned self) {
       }
     }
     parked_.fetch_sub(1);
+    idle_.fetch_sub(1);
   }
 }
 
@@ -724,7 +773,7 @@ void Scheduler::ticker_main() {
       if (stale) w->next_stale.store(true, std::memory_order_relaxed);
       waiting_work |= stale;
     }
-    if (waiting_work && parked_.load() > 0) wake_idle();
+    if (waiting_work) signal_work();
   }
 }
 

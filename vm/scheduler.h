@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vm/populate.h"
 #include "vm/process.h"
 #include "vm/remote.h"
 
@@ -222,6 +223,20 @@ class Scheduler {
   // can steal it, and wakes one of them.
   void spill_next(Worker& me);
   Process* next_process(unsigned self);
+  // Counts that work was made that an idle worker should look for, and
+  // wakes a parked one (enqueue's surplus, spill_next, the ticker's stale
+  // work).
+  void signal_work();
+  // Before a worker parks: waits for up to kIdleSpinNs for work signalled
+  // after work_seq_ was `seen` (true if some was, or a timer is due, or the
+  // scheduler stops).
+  bool spin_for_work(uint64_t seen);
+  // How long an idle worker looks for work before it parks. Parking costs
+  // whoever makes work next a futex wake (a system call) and the parked
+  // worker a sleep and a wake-up, several microseconds each way; work that
+  // keeps coming (a spawner, a producer, a round trip on two workers)
+  // arrives within microseconds. The BEAM's schedulers busy-wait likewise.
+  static constexpr uint64_t kIdleSpinNs = 20000;
   void worker_main(unsigned self);
   void run_slice(Process* p);
   void finish(Process* p, ExitReason reason);
@@ -249,6 +264,7 @@ class Scheduler {
   static constexpr unsigned kIndexBits = 24, kChunkBits = 12;
   std::mutex table_mu_;
   std::vector<Process*> chunks_;                     // room for 2^kChunkBits processes each
+  PopulateAhead table_ahead_;                        // of the newest chunk (guarded by table_mu_)
   std::unique_ptr<std::atomic<Process*>[]> chunk_ptrs_;  // by index >> kChunkBits
   std::vector<uint32_t> free_indices_;
   uint32_t next_index_ = 0;
@@ -267,6 +283,7 @@ class Scheduler {
   // entry for good (guarded by stack_mu_).
   uint8_t* small_next_ = nullptr;
   uint8_t* small_end_ = nullptr;
+  PopulateAhead small_ahead_;  // of the newest small-stack chunk
   void* take_small_stack();
 
   // Timers: one heap (std::push_heap order) for waits and send_after;
@@ -289,6 +306,8 @@ class Scheduler {
   // Parking and stopping.
   std::mutex park_mu_;
   std::condition_variable park_cv_;
+  std::atomic<unsigned> idle_{0};      // workers looking for work or parked (a superset of parked_)
+  std::atomic<uint64_t> work_seq_{0};  // signal_work() calls while a worker was idle
   std::atomic<unsigned> parked_{0};  // idle workers: on park_cv_, or the one polling
   // An idle worker waits in the hub's poll() instead of on park_cv_ (at
   // most one at a time; it counts as parked).
