@@ -349,6 +349,10 @@ void Scheduler::enqueue(Process* p, bool fresh, bool urgent) {
     // and handing the receiver to another core would cost a wake-up and
     // the caches. (The ticker wakes an idle worker if work waits a tick.)
     me.next.store(p, std::memory_order_release);
+    // What already waits in a queue (a process that yielded into this
+    // worker's queue, say) now waits behind p too: an idle worker may take
+    // it.
+    if (queued_.load(std::memory_order_relaxed)) signal_work();
     return;
   }
   size_t len;
@@ -416,6 +420,7 @@ Process* Scheduler::next_process(unsigned self) {
         me.queue.push_back(p);
       }
       queued_.fetch_add(1);
+      signal_work();  // (it waits behind the queue's front: an idle worker may take it)
     }
   }
   me.next_streak = 0;
@@ -449,7 +454,7 @@ Process* Scheduler::next_process(unsigned self) {
 bool Scheduler::spin_for_work(uint64_t seen) {
   const uint64_t start = now_ns();
   for (unsigned i = 1;; ++i) {
-    if (work_seq_.load(std::memory_order_relaxed) != seen || stop_.load(std::memory_order_relaxed)) return true;
+    if (work_seq_.load(std::memory_order_acquire) != seen || stop_.load(std::memory_order_relaxed)) return true;
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #elif defined(__aarch64__)

@@ -306,9 +306,11 @@ class Scheduler {
   // Parking and stopping.
   std::mutex park_mu_;
   std::condition_variable park_cv_;
-  std::atomic<unsigned> idle_{0};      // workers looking for work or parked (a superset of parked_)
-  std::atomic<uint64_t> work_seq_{0};  // signal_work() calls while a worker was idle
-  std::atomic<unsigned> parked_{0};  // idle workers: on park_cv_, or the one polling
+  // On a line of their own: spinning workers poll work_seq_, and queued_
+  // changes with every push and pop.
+  alignas(64) std::atomic<unsigned> idle_{0};  // workers looking for work or parked (a superset of parked_)
+  std::atomic<uint64_t> work_seq_{0};          // signal_work() calls while a worker was idle
+  alignas(64) std::atomic<unsigned> parked_{0};  // idle workers: on park_cv_, or the one polling
   // An idle worker waits in the hub's poll() instead of on park_cv_ (at
   // most one at a time; it counts as parked).
   std::atomic<bool> polling_{false};

@@ -19,10 +19,14 @@ N=100000
 # host structures, page tables). The bound is that plus about 40%, so
 # giving either back (4 KiB or more) fails here.
 BOUND_KIB=11
-# The same under ASan/UBSan (make test-sanitize), whose redzones inflate
-# the host structures: 8.47 KiB measured (JIT; 8.40 interpreter), + about
-# 40%.
-SANITIZED_BOUND_KIB=12
+# The same under ASan/UBSan (make test-sanitize), whose redzones and
+# shadow inflate the host structures: 8.47 KiB measured (JIT; 8.40
+# interpreter) on the first machine; 12.53 (12.46) on 2026-12-08 on a
+# Firecracker guest (Linux 6.18), the same with one worker thread and
+# with the spawn's page populating switched off, while the plain build
+# there measures 7.70 (7.64): the sanitizer's share depends on the
+# machine. That + about 40%; the plain bound above is the tight check.
+SANITIZED_BOUND_KIB=17
 if [[ $SANITIZED == 1 ]]; then
   echo "sanitized build: bound scaled to $SANITIZED_BOUND_KIB KiB (ASan inflates RSS)"
   BOUND_KIB=$SANITIZED_BOUND_KIB
