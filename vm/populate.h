@@ -3,10 +3,11 @@
 // trap into the kernel per page. Where a spawn is about to write pages it
 // knows of (the data segments' pages, a process table entry, a small
 // stack), one system call that populates them costs less than the faults:
-// about the same on bare metal, several times less in a virtual machine,
-// where each fault is a round trip through the hypervisor (on this
-// project's machine: 12 us a fault, 2.3 us a one-page populate, 0.5-2 us a
-// page populated in bulk; docs/design.md, "The memory of a process").
+// about the same on bare metal, less in a virtual machine, where each fault
+// is a round trip through the hypervisor (on this project's machine: 12-13
+// us a fault against 2.5 us a one-page populate plus 6 us at the page's
+// first touch, which populating cannot avoid; docs/design.md, "The memory
+// of a process").
 #pragma once
 
 #include <cstddef>

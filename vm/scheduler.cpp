@@ -462,7 +462,8 @@ bool Scheduler::spin_for_work(uint64_t seen) {
 #endif
     if (i % 64 == 0) {
       const uint64_t now = now_ns();
-      if (now - start >= kIdleSpinNs || next_deadline_.load(std::memory_order_relaxed) <= now) return now - start < kIdleSpinNs;
+      if (next_deadline_.load(std::memory_order_relaxed) <= now) return true;  // a timer is due
+      if (now - start >= kIdleSpinNs) return false;
     }
   }
 }

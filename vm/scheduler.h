@@ -224,8 +224,9 @@ class Scheduler {
   void spill_next(Worker& me);
   Process* next_process(unsigned self);
   // Counts that work was made that an idle worker should look for, and
-  // wakes a parked one (enqueue's surplus, spill_next, the ticker's stale
-  // work).
+  // wakes a parked one (enqueue's surplus, spill_next, work left queued
+  // behind a new run-next process or a streak's push, the ticker's stale
+  // work). Only a read while no worker is idle.
   void signal_work();
   // Before a worker parks: waits for up to kIdleSpinNs for work signalled
   // after work_seq_ was `seen` (true if some was, or a timer is due, or the
