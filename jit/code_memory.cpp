@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "vm/populate.h"
+
 namespace lvm::jit {
 
 namespace {
@@ -40,6 +42,43 @@ void code_free(void* rx) {
   Allocator& a = allocator();
   std::lock_guard lock(a.mu);
   a.alloc.release(rx);
+}
+
+CodeArena::~CodeArena() {
+  for (void* b : blocks_) code_free(b);
+}
+
+bool CodeArena::alloc(size_t size, void** rx, void** rw) {
+  size = (size + kAlign - 1) & ~(kAlign - 1);
+  if (size > block_bytes_ / 4) {  // (large: a block of its own, the current one kept)
+    if (!code_alloc(size, rx, rw)) return false;
+    blocks_.push_back(*rx);
+    populate_write(*rw, size);
+    return true;
+  }
+  if (size_ - used_ < size) {
+    void *x, *w;
+    if (!code_alloc(block_bytes_, &x, &w)) return false;
+    blocks_.push_back(x);
+    rx_ = static_cast<uint8_t*>(x);
+    rw_ = static_cast<uint8_t*>(w);
+    used_ = populated_ = 0;
+    size_ = block_bytes_;
+  }
+  if (used_ + size > populated_) {
+    const size_t to = std::min(size_, (used_ + size + step_ - 1) / step_ * step_);
+    populate_write(rw_ + populated_, to - populated_);
+    populated_ = to;
+  }
+  *rx = rx_ + used_;
+  *rw = rw_ + used_;
+  used_ += size;
+  return true;
+}
+
+void CodeArena::take_blocks(std::vector<void*>& out) {
+  out.insert(out.end(), blocks_.begin(), blocks_.end());
+  blocks_.clear();
 }
 
 CodeTable::CodeTable(size_t n) {

@@ -158,18 +158,26 @@ const void* ModuleCode::compile(uint32_t func) {
   if (state_[body].load(std::memory_order_relaxed)) return table_.slots()[func];
   const uint64_t t0 = now_ns();
   CompileResult r = compile_function(*module_, func, table_.slots(), variant_, g_dump.load() != nullptr);
-  return install(func, std::move(r), now_ns() - t0);
+  const uint64_t ns = now_ns() - t0;
+  void* rx = place(r, arena_);
+  return install(func, std::move(r), rx, ns);
 }
 
-const void* ModuleCode::install(uint32_t func, CompileResult r, uint64_t ns) {
+void* ModuleCode::place(CompileResult& r, CodeArena& arena) {
+  if (!r.fallback.empty()) return nullptr;
+  void *rx, *rw;
+  if (arena.alloc(r.size, &rx, &rw) && r.masm->copy_to(rw, rx)) return rx;
+  r.fallback = "no executable memory";
+  return nullptr;
+}
+
+const void* ModuleCode::install(uint32_t func, CompileResult r, void* rx, uint64_t ns) {
   const Module& m = *module_;
   const uint32_t body = func - m.num_imported_functions;
   std::FILE* dump = g_dump.load(std::memory_order_relaxed);
   void* entry = nullptr;
   if (r.fallback.empty()) {
-    void *rx, *rw;
-    if (code_alloc(r.size, &rx, &rw) && r.masm->copy_to(rw, rx)) {
-      blocks_.push_back(rx);
+    if (rx) {
       entry = rx;
       FaultRange* faults = nullptr;
       if (!r.faults.empty()) {
@@ -181,8 +189,6 @@ const void* ModuleCode::install(uint32_t func, CompileResult r, uint64_t ns) {
       code_map()[uintptr_t(rx)] = {uintptr_t(rx) + r.size, this, func, faults, uint32_t(r.faults.size())};
       ++stats_.compiled;
       stats_.code_bytes += r.size;
-    } else {
-      r.fallback = "no executable memory";
     }
     recycle_assembler(std::move(r.masm));
   }
@@ -232,6 +238,10 @@ namespace {
 // Bodies below this many bytes in all are compiled on the calling thread
 // alone: starting a thread costs about what 2 KB of code take to compile.
 constexpr uint64_t kBytesPerCompileThread = 64 << 10;
+// The code arenas of compile_all's threads: large blocks, populated well
+// ahead (the code of a module compiled eagerly is about 3x its bodies).
+constexpr size_t kEagerBlockBytes = 1 << 20;
+constexpr size_t kEagerPopulateStep = 64 << 10;
 std::atomic<unsigned> g_compile_threads{0};
 }  // namespace
 
@@ -261,8 +271,11 @@ bool ModuleCode::compile_all() {
     // dropped.
     std::atomic<uint32_t> next{first};
     const bool listing = g_dump.load() != nullptr;
+    // Each thread copies its code into an arena of its own, outside the
+    // lock; the blocks go to the module when the thread is done.
     auto work = [&] {
       constexpr uint32_t kBatch = 8;
+      CodeArena arena(kEagerBlockBytes, kEagerPopulateStep);
       for (uint32_t at; (at = next.fetch_add(kBatch)) < end;) {
         for (uint32_t f = at; f < std::min(end, at + kBatch); ++f) {
           const uint32_t body = f - first;
@@ -270,10 +283,13 @@ bool ModuleCode::compile_all() {
           const uint64_t t0 = now_ns();
           CompileResult r = compile_function(m, f, table_.slots(), variant_, listing);
           const uint64_t ns = now_ns() - t0;
+          void* rx = place(r, arena);
           std::lock_guard lock(mu_);
-          if (!state_[body].load(std::memory_order_relaxed) && !install(f, std::move(r), ns)) all = false;
+          if (!state_[body].load(std::memory_order_relaxed) && !install(f, std::move(r), rx, ns)) all = false;
         }
       }
+      std::lock_guard lock(mu_);
+      arena.take_blocks(blocks_);
     };
     std::vector<std::thread> helpers;
     for (unsigned i = 1; i < threads; ++i) {

@@ -89,8 +89,12 @@ class ModuleCode {
   static void set_dump(std::FILE* out);
 
  private:
-  // Publishes a compiled (or fallen back) function's code; mu_ held.
-  const void* install(uint32_t func, CompileResult r, uint64_t ns);
+  // Copies a compiled function's code into `arena`: its address, or null
+  // (a fallback, or no executable memory, which `r` then says).
+  static void* place(CompileResult& r, CodeArena& arena);
+  // Publishes a function's code placed at `rx` (or, null, its fallback's
+  // stub); mu_ held.
+  const void* install(uint32_t func, CompileResult r, void* rx, uint64_t ns);
   // Emits the per-function stubs (`mov r11d, index; jmp stub`).
   bool make_stubs(const void* stub, std::vector<const void*>& out, const std::vector<uint32_t>& funcs);
   std::shared_ptr<const Module> module_;
@@ -99,7 +103,8 @@ class ModuleCode {
   std::unique_ptr<std::atomic<uint8_t>[]> state_;  // per defined function: 0 lazy, 1 compiled, 2 interpreted
   std::atomic<bool> all_compiled_{false};
   mutable std::mutex mu_;
-  std::vector<void*> blocks_;  // executable blocks it owns
+  std::vector<void*> blocks_;  // executable blocks it owns, besides arena_'s
+  CodeArena arena_{64 << 10, 16 << 10};  // for functions compiled one at a time; mu_ held
   std::vector<std::unique_ptr<FaultRange[]>> faults_;  // each compiled function's, by the code map
   Stats stats_;
 };

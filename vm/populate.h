@@ -15,7 +15,8 @@
 namespace lvm {
 
 // Populates (allocates and maps, writable) the host pages covering
-// [addr, addr + len) of a private anonymous read-write mapping. Best effort:
+// [addr, addr + len) of a read-write mapping (private anonymous memory, or
+// the shared memfd behind the JIT's writable code alias). Best effort:
 // on a kernel without MADV_POPULATE_WRITE it does nothing (the pages fault
 // in as before) and stops trying; a range that cannot be populated (no
 // memory) is left to fault in too.
