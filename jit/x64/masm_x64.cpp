@@ -7,6 +7,7 @@
 
 #include "jit/masm.h"
 #include "jit/x64/cpu_x64.h"
+#include "jit/x64/encoder_x64.h"
 #include "jit/x64/simd_x64.h"
 
 namespace lvm::jit {
@@ -60,6 +61,23 @@ x86::CondCode cc(Cond c) {
     case Cond::GeU: return x86::CondCode::kAE;
   }
   return x86::CondCode::kE;
+}
+
+// The condition's 4-bit code in jcc/setcc/cmovcc (0x70+cc, 0x0F 0x90+cc, 0x0F 0x40+cc).
+uint8_t x64_cc(Cond c) {
+  switch (c) {
+    case Cond::Eq: return 0x4;
+    case Cond::Ne: return 0x5;
+    case Cond::LtS: return 0xC;
+    case Cond::LtU: return 0x2;
+    case Cond::GtS: return 0xF;
+    case Cond::GtU: return 0x7;
+    case Cond::LeS: return 0xE;
+    case Cond::LeU: return 0x6;
+    case Cond::GeS: return 0xD;
+    case Cond::GeU: return 0x3;
+  }
+  return 0x4;
 }
 
 class ErrorFlag : public ErrorHandler {
@@ -128,6 +146,49 @@ class X64Masm final : public MacroAssembler {
     else a_.ucomisd(a, b);
   }
 
+  // ---- direct encoding (jit/x64/encoder_x64.h) ----
+  // The commonest forms are written straight into the code buffer, unless
+  // a listing is asked for: asmjit's logger sees only what asmjit emits.
+  bool direct() const { return !listing_; }
+  // Room for one instruction at the buffer's end (a sink if the buffer
+  // cannot grow: the assembler has failed then, and the code is dropped).
+  uint8_t* room() {
+    if (size_t(a_._bufferEnd - a_._bufferPtr) >= x64::kMaxBytes) [[likely]]
+      return a_._bufferPtr;
+    if (code_.growBuffer(&a_._section->_buffer, x64::kMaxBytes) != kErrorOk) {
+      err_.failed = true;
+      return sink_;
+    }
+    return a_._bufferPtr;
+  }
+  // The instruction written from room() ends at `end`.
+  void put(uint8_t* end) {
+    if (end >= sink_ && end <= sink_ + sizeof sink_) return;
+    a_._bufferPtr = end;
+    CodeBuffer& b = a_._section->_buffer;
+    b._size = std::max(b._size, size_t(end - a_._bufferData));
+  }
+  static x64::MemOp mo(const Address& a) {
+    const uint8_t shift = a.scale == 8 ? 3 : a.scale == 4 ? 2 : a.scale == 2 ? 1 : 0;
+    return {a.base.code, a.index.valid() ? a.index.code : x64::MemOp::kNoIndex, shift, a.disp};
+  }
+  static x64::Alu alu_of(IntOp op) {
+    switch (op) {
+      case IntOp::Add: return x64::Alu::Add;
+      case IntOp::Sub: return x64::Alu::Sub;
+      case IntOp::And: return x64::Alu::And;
+      case IntOp::Or: return x64::Alu::Or;
+      default: return x64::Alu::Xor;  // (Mul is not of the row: callers test first)
+    }
+  }
+  void d_rr(bool w, uint8_t esc, uint8_t op, uint8_t reg, uint8_t rm, bool byte_rm = false) {
+    put(x64::enc_rr(room(), w, esc, op, reg, rm, byte_rm));
+  }
+  void d_rm(bool p66, bool w, uint8_t esc, uint8_t op, uint8_t reg, const Address& m, bool byte_reg = false) {
+    put(x64::enc_rm(room(), p66, w, esc, op, reg, mo(m), byte_reg));
+  }
+  void d_mov(bool w, Gpr d, Gpr s) { d_rr(w, 0, 0x89, s.code, d.code); }
+
   // ---- code layout ----
   Label new_label() override {
     return Label{a_.newLabel().id()};
@@ -149,9 +210,15 @@ class X64Masm final : public MacroAssembler {
   // ---- frame ----
   void prologue(const std::vector<Gpr>& saved, uint32_t frame_bytes, int32_t limit_off, Label slow,
                 Label cont) override {
-    a_.push(x86::rbp);
-    a_.mov(x86::rbp, x86::rsp);
-    for (Gpr r : saved) a_.push(q(r));
+    if (direct()) {
+      put(x64::enc_push(room(), 5));
+      d_mov(true, Gpr{5}, Gpr{4});
+      for (Gpr r : saved) put(x64::enc_push(room(), r.code));
+    } else {
+      a_.push(x86::rbp);
+      a_.mov(x86::rbp, x86::rsp);
+      for (Gpr r : saved) a_.push(q(r));
+    }
     a_.lea(r11, x86::ptr(x86::rsp, -int32_t(frame_bytes)));
     a_.cmp(r11, x86::ptr(x86::r14, limit_off));
     a_.jb(L(slow));
@@ -169,6 +236,15 @@ class X64Masm final : public MacroAssembler {
     a_.rep().stosq();
   }
   void epilogue(const std::vector<Gpr>& saved) override {
+    if (direct()) {
+      d_rm(false, true, 0, 0x8D, 4, frame(-int32_t(8 * saved.size())));
+      for (size_t i = saved.size(); i-- > 0;) put(x64::enc_pop(room(), saved[i].code));
+      put(x64::enc_pop(room(), 5));
+      uint8_t* p = room();
+      *p = 0xC3;  // ret
+      put(p + 1);
+      return;
+    }
     a_.lea(x86::rsp, x86::ptr(x86::rbp, -int32_t(8 * saved.size())));
     for (size_t i = saved.size(); i-- > 0;) a_.pop(q(saved[i]));
     a_.pop(x86::rbp);
@@ -181,9 +257,19 @@ class X64Masm final : public MacroAssembler {
   // ---- moves ----
   void mov(W w, Gpr d, Gpr s) override {
     if (d == s && w == W::W64) return;
-    a_.mov(g(w, d), g(w, s));
+    if (direct()) d_mov(w == W::W64, d, s);
+    else a_.mov(g(w, d), g(w, s));
   }
   void mov_imm(W w, Gpr d, uint64_t v) override {
+    if (direct() && (w == W::W32 || v <= UINT32_MAX || int64_t(v) == int64_t(int32_t(v)))) {
+      if (w == W::W32 || v <= UINT32_MAX) {
+        if (uint32_t(v) == 0) put(x64::enc_rr(room(), false, 0, 0x31, d.code, d.code));  // xor r32, r32
+        else put(x64::enc_mov_r32_imm(room(), d.code, uint32_t(v)));
+      } else {
+        put(x64::enc_mov_r64_simm(room(), d.code, int32_t(v)));
+      }
+      return;
+    }
     if (w == W::W32 || v <= UINT32_MAX) {
       if (uint32_t(v) == 0) a_.xor_(d32(d), d32(d));
       else a_.mov(d32(d), uint32_t(v));
@@ -194,6 +280,21 @@ class X64Masm final : public MacroAssembler {
     }
   }
   void load(W w, Gpr d, Address ad, LoadKind k) override {
+    if (direct()) {
+      const bool w64 = w == W::W64;
+      switch (k) {
+        case LoadKind::U8: d_rm(false, false, 0x0F, 0xB6, d.code, ad); return;
+        case LoadKind::S8: d_rm(false, w64, 0x0F, 0xBE, d.code, ad); return;
+        case LoadKind::U16: d_rm(false, false, 0x0F, 0xB7, d.code, ad); return;
+        case LoadKind::S16: d_rm(false, w64, 0x0F, 0xBF, d.code, ad); return;
+        case LoadKind::U32: d_rm(false, false, 0, 0x8B, d.code, ad); return;
+        case LoadKind::S32:
+          if (w64) d_rm(false, true, 0, 0x63, d.code, ad);
+          else d_rm(false, false, 0, 0x8B, d.code, ad);
+          return;
+        case LoadKind::X64: d_rm(false, true, 0, 0x8B, d.code, ad); return;
+      }
+    }
     switch (k) {
       case LoadKind::U8: a_.movzx(d32(d), mem(ad, 1)); return;
       case LoadKind::S8: a_.movsx(g(w, d), mem(ad, 1)); return;
@@ -207,8 +308,16 @@ class X64Masm final : public MacroAssembler {
       case LoadKind::X64: a_.mov(q(d), mem(ad, 8)); return;
     }
   }
-  void load_ptr(Gpr d, Address ad) override { a_.mov(q(d), mem(ad, 8)); }
+  void load_ptr(Gpr d, Address ad) override {
+    if (direct()) d_rm(false, true, 0, 0x8B, d.code, ad);
+    else a_.mov(q(d), mem(ad, 8));
+  }
   void store(Address ad, Gpr s, unsigned bytes) override {
+    if (direct()) {
+      if (bytes == 1) d_rm(false, false, 0, 0x88, s.code, ad, /*byte_reg=*/true);
+      else d_rm(bytes == 2, bytes == 8, 0, 0x89, s.code, ad);
+      return;
+    }
     switch (bytes) {
       case 1: a_.mov(mem(ad, 1), x86::gpb(s.code)); return;
       case 2: a_.mov(mem(ad, 2), x86::gpw(s.code)); return;
@@ -217,6 +326,10 @@ class X64Masm final : public MacroAssembler {
     }
   }
   void store_imm(Address ad, uint64_t v, unsigned bytes) override {
+    if (direct() && (bytes != 8 || int64_t(v) == int64_t(int32_t(v)))) {
+      put(x64::enc_store_imm(room(), bytes == 1 || bytes == 2 || bytes == 4 ? bytes : 8, mo(ad), uint32_t(v)));
+      return;
+    }
     switch (bytes) {
       case 1: a_.mov(mem(ad, 1), uint8_t(v)); return;
       case 2: a_.mov(mem(ad, 2), uint16_t(v)); return;
@@ -230,7 +343,10 @@ class X64Masm final : public MacroAssembler {
         }
     }
   }
-  void lea(Gpr d, Address ad) override { a_.lea(q(d), mem(ad)); }
+  void lea(Gpr d, Address ad) override {
+    if (direct()) d_rm(false, true, 0, 0x8D, d.code, ad);
+    else a_.lea(q(d), mem(ad));
+  }
   void fmov(FW, Fpr d, Fpr s) override { fmov_x(xm(d), xm(s)); }
   void fload(FW w, Fpr d, Address ad) override {
     if (w == FW::F32) a_.movss(xm(d), mem(ad, 4));
@@ -287,6 +403,13 @@ class X64Masm final : public MacroAssembler {
 
   // ---- integer arithmetic ----
   void alu_mem(IntOp op, W w, Gpr d_, Gpr a, Address b) override {
+    if (direct()) {
+      const bool w64 = w == W::W64;
+      if (d_ != a) d_mov(w64, d_, a);
+      if (op == IntOp::Mul) d_rm(false, w64, 0x0F, 0xAF, d_.code, b);
+      else put(x64::enc_alu_rm(room(), alu_of(op), w64, d_.code, mo(b)));
+      return;
+    }
     const x86::Gp d = g(w, d_);
     const x86::Mem m = mem(b, w == W::W64 ? 8 : 4);
     if (d_ != a) a_.mov(d, g(w, a));
@@ -300,6 +423,12 @@ class X64Masm final : public MacroAssembler {
     }
   }
   void alu_op(IntOp op, x86::Gp d, x86::Gp b) {
+    if (direct()) {
+      const bool w64 = d.size() == 8;
+      if (op == IntOp::Mul) d_rr(w64, 0x0F, 0xAF, uint8_t(d.id()), uint8_t(b.id()));
+      else put(x64::enc_alu_rr(room(), alu_of(op), w64, uint8_t(d.id()), uint8_t(b.id())));
+      return;
+    }
     switch (op) {
       case IntOp::Add: a_.add(d, b); return;
       case IntOp::Sub: a_.sub(d, b); return;
@@ -310,6 +439,15 @@ class X64Masm final : public MacroAssembler {
     }
   }
   void alu(IntOp op, W w, Gpr d, Gpr a, Gpr b) override {
+    if (direct() && d != a && d != b) {
+      if (op == IntOp::Add) {
+        d_rm(false, w == W::W64, 0, 0x8D, d.code, Address{a, b, 1, 0});  // lea d, [a + b]
+      } else {
+        d_mov(w == W::W64, d, a);
+        alu_op(op, g(w, d), g(w, b));
+      }
+      return;
+    }
     if (d == a) {
       alu_op(op, g(w, d), g(w, b));
     } else if (d == b) {
@@ -328,6 +466,28 @@ class X64Masm final : public MacroAssembler {
     }
   }
   void alu_imm(IntOp op, W w, Gpr d, Gpr a, int32_t imm) override {
+    if (direct()) {
+      const bool w64 = w == W::W64;
+      if (d != a && (op == IntOp::Add || (op == IntOp::Sub && imm != INT32_MIN))) {  // one lea, not mov + op
+        d_rm(false, w64, 0, 0x8D, d.code, Address{a, Gpr{}, 1, op == IntOp::Add ? imm : -imm});
+        return;
+      }
+      if (op == IntOp::Mul) {
+        const bool short_imm = imm >= -128 && imm <= 127;
+        uint8_t* p = x64::enc_rr(room(), w64, 0, short_imm ? 0x6B : 0x69, d.code, a.code);
+        if (short_imm) {
+          *p++ = uint8_t(int8_t(imm));
+        } else {
+          std::memcpy(p, &imm, 4);
+          p += 4;
+        }
+        put(p);
+        return;
+      }
+      if (d != a) d_mov(w64, d, a);
+      put(x64::enc_alu_imm(room(), alu_of(op), w64, d.code, imm));
+      return;
+    }
     const x86::Gp dd = g(w, d);
     if (d != a && (op == IntOp::Add || (op == IntOp::Sub && imm != INT32_MIN))) {  // one lea, not mov + op
       a_.lea(dd, x86::ptr(q(a), op == IntOp::Add ? imm : -imm));
@@ -405,6 +565,17 @@ class X64Masm final : public MacroAssembler {
     }
   }
   void ext(ExtOp op, Gpr d, Gpr a) override {
+    if (direct()) {
+      switch (op) {
+        case ExtOp::I32Ext8S: d_rr(false, 0x0F, 0xBE, d.code, a.code, /*byte_rm=*/true); return;
+        case ExtOp::I32Ext16S: d_rr(false, 0x0F, 0xBF, d.code, a.code); return;
+        case ExtOp::I64Ext8S: d_rr(true, 0x0F, 0xBE, d.code, a.code, /*byte_rm=*/true); return;
+        case ExtOp::I64Ext16S: d_rr(true, 0x0F, 0xBF, d.code, a.code); return;
+        case ExtOp::I64Ext32S: d_rr(true, 0, 0x63, d.code, a.code); return;
+        case ExtOp::I64ExtI32U:
+        case ExtOp::Wrap: d_mov(false, d, a); return;
+      }
+    }
     switch (op) {
       case ExtOp::I32Ext8S: a_.movsx(d32(d), x86::gpb(a.code)); return;
       case ExtOp::I32Ext16S: a_.movsx(d32(d), x86::gpw(a.code)); return;
@@ -458,22 +629,52 @@ class X64Masm final : public MacroAssembler {
   }
 
   // ---- compares and branches ----
-  void cmp(W w, Gpr a, Gpr b) override { a_.cmp(g(w, a), g(w, b)); }
+  void cmp(W w, Gpr a, Gpr b) override {
+    if (direct()) put(x64::enc_alu_rr(room(), x64::Alu::Cmp, w == W::W64, a.code, b.code));
+    else a_.cmp(g(w, a), g(w, b));
+  }
   void cmp_imm(W w, Gpr a, int32_t imm) override {
+    if (direct()) {
+      if (imm == 0) d_rr(w == W::W64, 0, 0x85, a.code, a.code);  // test a, a
+      else put(x64::enc_alu_imm(room(), x64::Alu::Cmp, w == W::W64, a.code, imm));
+      return;
+    }
     if (imm == 0) a_.test(g(w, a), g(w, a));
     else a_.cmp(g(w, a), imm);
   }
-  void cmp_mem_imm8(Address ad, uint8_t imm) override { a_.cmp(mem(ad, 1), imm); }
-  void cmp_mem(W w, Gpr a, Address b) override { a_.cmp(g(w, a), mem(b, w == W::W64 ? 8 : 4)); }
-  void test(W w, Gpr a) override { a_.test(g(w, a), g(w, a)); }
+  void cmp_mem_imm8(Address ad, uint8_t imm) override {
+    if (direct()) {
+      uint8_t* p = x64::enc_rm(room(), false, false, 0, 0x80, 7, mo(ad));  // cmp byte [m], imm8
+      *p = imm;
+      put(p + 1);
+      return;
+    }
+    a_.cmp(mem(ad, 1), imm);
+  }
+  void cmp_mem(W w, Gpr a, Address b) override {
+    if (direct()) put(x64::enc_alu_rm(room(), x64::Alu::Cmp, w == W::W64, a.code, mo(b)));
+    else a_.cmp(g(w, a), mem(b, w == W::W64 ? 8 : 4));
+  }
+  void test(W w, Gpr a) override {
+    if (direct()) d_rr(w == W::W64, 0, 0x85, a.code, a.code);
+    else a_.test(g(w, a), g(w, a));
+  }
   void set_cc(Cond c, Gpr d) override {
+    if (direct()) {
+      d_rr(false, 0x0F, uint8_t(0x90 | x64_cc(c)), 0, d.code, /*byte_rm=*/true);  // setcc d8
+      d_rr(false, 0x0F, 0xB6, d.code, d.code, /*byte_rm=*/true);                   // movzx d32, d8
+      return;
+    }
     a_.set(cc(c), x86::gpb(d.code));
     a_.movzx(d32(d), x86::gpb(d.code));
   }
   void branch(Cond c, Label l) override { a_.j(cc(c), L(l)); }
   void jmp(Label l) override { a_.jmp(L(l)); }
   void jmp_reg(Gpr r) override { a_.jmp(q(r)); }
-  void cmov(Cond c, W w, Gpr d, Gpr s) override { a_.cmov(cc(c), g(w, d), g(w, s)); }
+  void cmov(Cond c, W w, Gpr d, Gpr s) override {
+    if (direct()) d_rr(w == W::W64, 0x0F, uint8_t(0x40 | x64_cc(c)), d.code, s.code);
+    else a_.cmov(cc(c), g(w, d), g(w, s));
+  }
   void jump_table(Gpr index, const std::vector<Label>& targets, Gpr scratch) override {
     asmjit::Label table = a_.newLabel();
     a_.mov(r11.r32(), uint32_t(targets.size() - 1));
@@ -779,6 +980,7 @@ class X64Masm final : public MacroAssembler {
   CodeHolder code_;
   x64::ConstPool pool_;
   x86::Assembler a_;
+  uint8_t sink_[x64::kMaxBytes];  // where room() writes once the buffer cannot grow
 };
 
 }  // namespace
