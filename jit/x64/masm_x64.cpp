@@ -93,6 +93,9 @@ class X64Masm final : public MacroAssembler {
  public:
   X64Masm() { start(); }
   void reset() override {
+    labels_.clear();
+    fixups_.clear();
+    pending_fixups_ = 0;
     code_.reset(ResetPolicy::kSoft);
     pool_.clear();
     err_.failed = false;
@@ -190,11 +193,72 @@ class X64Masm final : public MacroAssembler {
   void d_mov(bool w, Gpr d, Gpr s) { d_rr(w, 0, 0x89, s.code, d.code); }
 
   // ---- code layout ----
+  // Labels: without a listing, the macro-assembler's own (an offset and a
+  // chain of rel32 fields to patch when it is bound), so that a jump is a
+  // few stores and not asmjit's label entry, link and relocation; an
+  // asmjit label is made only for the rare use that needs one (a jump
+  // table's entries). With a listing, asmjit's, for its logger to name.
   Label new_label() override {
-    return Label{a_.newLabel().id()};
+    if (!direct()) return Label{a_.newLabel().id()};
+    labels_.push_back(OwnLabel{});
+    return Label{uint32_t(labels_.size() - 1)};
   }
-  void bind(Label l) override { a_.bind(L(l)); }
+  void bind(Label l) override {
+    if (!direct()) {
+      a_.bind(L(l));
+      return;
+    }
+    OwnLabel& o = labels_[l.id];
+    o.offset = int32_t(a_.offset());
+    for (uint32_t f = o.fixups; f != kNone; f = fixups_[f].next) {
+      const int32_t rel = o.offset - int32_t(fixups_[f].at + 4);
+      std::memcpy(a_._bufferData + fixups_[f].at, &rel, 4);
+      --pending_fixups_;
+    }
+    o.fixups = kNone;
+    if (o.asm_id != kNone) a_.bind(asmjit::Label(o.asm_id));
+  }
+  // The asmjit label of label `l` (made on first use, bound where `l` is).
+  asmjit::Label asm_label(Label l) {
+    if (!direct()) return L(l);
+    OwnLabel& o = labels_[l.id];
+    if (o.asm_id == kNone) {
+      const asmjit::Label al = a_.newLabel();
+      o.asm_id = al.id();
+      if (o.offset >= 0) code_.bindLabel(al, a_._section->id(), uint64_t(o.offset));
+    }
+    return asmjit::Label(o.asm_id);
+  }
+  // A jump to `l` in direct mode: `short_op rel8` back to a bound label in
+  // reach, else `long_op rel32` (one or two opcode bytes), as asmjit
+  // chooses.
+  void jump_to(Label l, uint8_t short_op, uint8_t long0, uint8_t long1) {
+    OwnLabel& o = labels_[l.id];
+    uint8_t* p = room();
+    const int64_t at = int64_t(a_.offset());
+    if (o.offset >= 0 && o.offset - (at + 2) >= -128) {
+      p[0] = short_op;
+      p[1] = uint8_t(int8_t(o.offset - (at + 2)));
+      put(p + 2);
+      return;
+    }
+    uint8_t* q = p;
+    if (long0) *q++ = long0;
+    *q++ = long1;
+    const int64_t field = at + (q - p);
+    int32_t rel = 0;
+    if (o.offset >= 0) {
+      rel = int32_t(o.offset - (field + 4));
+    } else {
+      fixups_.push_back({uint32_t(field), o.fixups});
+      o.fixups = uint32_t(fixups_.size() - 1);
+      ++pending_fixups_;
+    }
+    std::memcpy(q, &rel, 4);
+    put(q + 4);
+  }
   size_t finish() override {
+    if (pending_fixups_) err_.failed = true;  // (a jump to a label never bound)
     pool_.emit(a_);
     if (code_.flatten() || code_.resolveUnresolvedLinks()) err_.failed = true;
     return code_.codeSize();
@@ -204,7 +268,10 @@ class X64Masm final : public MacroAssembler {
     return code_.copyFlattenedData(rw, code_.codeSize(), CopySectionFlags::kPadSectionBuffer) == kErrorOk;
   }
   size_t offset() const override { return a_.offset(); }
-  size_t label_offset(Label l) const override { return size_t(code_.labelOffsetFromBase(L(l))); }
+  size_t label_offset(Label l) const override {
+    if (!direct()) return size_t(code_.labelOffsetFromBase(L(l)));
+    return size_t(labels_[l.id].offset);  // (.text is the first section, at 0)
+  }
   bool failed() const override { return err_.failed; }
 
   // ---- frame ----
@@ -221,8 +288,8 @@ class X64Masm final : public MacroAssembler {
     }
     a_.lea(r11, x86::ptr(x86::rsp, -int32_t(frame_bytes)));
     a_.cmp(r11, x86::ptr(x86::r14, limit_off));
-    a_.jb(L(slow));
-    a_.bind(L(cont));
+    branch(Cond::LtU, slow);
+    bind(cont);
     if (frame_bytes) a_.sub(x86::rsp, frame_bytes);
   }
   void zero_frame(int32_t lowest_disp, uint32_t count) override {
@@ -594,7 +661,7 @@ class X64Masm final : public MacroAssembler {
     a_.mov(t, g(w, b));
     a_.mov(ax, g(w, a));
     a_.test(t, t);
-    a_.jz(L(div0));
+    branch(Cond::Eq, div0);
     if (is_signed) {
       a_.cmp(t, -1);
       a_.jne(normal);
@@ -609,7 +676,7 @@ class X64Masm final : public MacroAssembler {
         } else {
           a_.cmp(ax, 0x80000000u);
         }
-        a_.je(L(overflow));
+        branch(Cond::Eq, overflow);
         a_.neg(ax);
         a_.mov(g(w, d), ax);
         a_.jmp(done);
@@ -668,8 +735,14 @@ class X64Masm final : public MacroAssembler {
     a_.set(cc(c), x86::gpb(d.code));
     a_.movzx(d32(d), x86::gpb(d.code));
   }
-  void branch(Cond c, Label l) override { a_.j(cc(c), L(l)); }
-  void jmp(Label l) override { a_.jmp(L(l)); }
+  void branch(Cond c, Label l) override {
+    if (direct()) jump_to(l, uint8_t(0x70 | x64_cc(c)), 0x0F, uint8_t(0x80 | x64_cc(c)));
+    else a_.j(cc(c), L(l));
+  }
+  void jmp(Label l) override {
+    if (direct()) jump_to(l, 0xEB, 0, 0xE9);
+    else a_.jmp(L(l));
+  }
   void jmp_reg(Gpr r) override { a_.jmp(q(r)); }
   void cmov(Cond c, W w, Gpr d, Gpr s) override {
     if (direct()) d_rr(w == W::W64, 0x0F, uint8_t(0x40 | x64_cc(c)), d.code, s.code);
@@ -684,7 +757,7 @@ class X64Masm final : public MacroAssembler {
     a_.jmp(x86::ptr(q(scratch), q(index), 3, 0, 8));
     a_.align(AlignMode::kData, 8);
     a_.bind(table);
-    for (Label l : targets) a_.embedLabel(L(l), 8);
+    for (Label l : targets) a_.embedLabel(asm_label(l), 8);
   }
 
   // ---- floats ----
@@ -870,7 +943,7 @@ class X64Masm final : public MacroAssembler {
       a_.xor_(d.r32(), d.r32());
       a_.jmp(done);
     } else {
-      a_.jmp(L(invalid));
+      jmp(invalid);
     }
     a_.bind(over);
     if (saturate) {
@@ -879,14 +952,14 @@ class X64Masm final : public MacroAssembler {
       a_.mov(d, max);
       a_.jmp(done);
     } else {
-      a_.jmp(L(overflow));
+      jmp(overflow);
     }
     a_.bind(under);
     if (saturate) {
       const uint64_t min = to_signed ? (n == 64 ? uint64_t(INT64_MIN) : uint64_t(uint32_t(INT32_MIN))) : 0;
       a_.mov(d, min);
     } else {
-      a_.jmp(L(overflow));
+      jmp(overflow);
     }
     a_.bind(done);
   }
@@ -963,12 +1036,12 @@ class X64Masm final : public MacroAssembler {
   }
   Gpr c_result() const override { return Gpr{0}; }
   void trap_stub(Label l, TrapCode code, const void* trap) override {
-    a_.bind(L(l));
+    bind(l);
     a_.mov(x86::edi, uint32_t(code));
     call_stub(trap);
   }
   void trap_stub_dynamic(Label l, const void* trap) override {
-    a_.bind(L(l));
+    bind(l);
     a_.mov(x86::edi, x86::eax);
     call_stub(trap);
   }
@@ -981,6 +1054,20 @@ class X64Masm final : public MacroAssembler {
   x64::ConstPool pool_;
   x86::Assembler a_;
   uint8_t sink_[x64::kMaxBytes];  // where room() writes once the buffer cannot grow
+  // Direct mode's labels (new_label) and their unpatched rel32 fields.
+  static constexpr uint32_t kNone = UINT32_MAX;
+  struct OwnLabel {
+    int32_t offset = -1;     // bound here, or -1
+    uint32_t fixups = kNone;  // first of the chain in fixups_
+    uint32_t asm_id = kNone;  // its asmjit label, if one was needed
+  };
+  struct Fixup {
+    uint32_t at;  // offset of a rel32 field
+    uint32_t next;
+  };
+  std::vector<OwnLabel> labels_;
+  std::vector<Fixup> fixups_;
+  size_t pending_fixups_ = 0;
 };
 
 }  // namespace

@@ -193,4 +193,65 @@ TEST_CASE("direct encodings and asmjit's interleave: labels and jumps around the
   });
 }
 
+TEST_CASE("the macro-assembler's own labels: jumps of both reaches, both directions, tables, offsets as asmjit's") {
+  // Backward in reach of rel8 and beyond it, forward (always rel32), a
+  // label bound before and after a jump table names it, chains of several
+  // jumps to one label, and label_offset after finish.
+  std::vector<size_t> offsets[2];
+  std::vector<uint8_t> bytes[2];
+  for (bool through_asmjit : {false, true}) {
+    auto m = MacroAssembler::create();
+    m->set_listing(through_asmjit);
+    const Label near_back = m->new_label(), far_back = m->new_label(), fwd = m->new_label(),
+                late = m->new_label(), unused = m->new_label();
+    m->bind(far_back);
+    for (int i = 0; i < 40; ++i) m->mov_imm(W::W32, Gpr{uint8_t(i % 8)}, 0x1000u + unsigned(i));  // 200 bytes
+    m->bind(near_back);
+    m->mov(W::W64, Gpr{1}, Gpr{2});
+    m->branch(Cond::Ne, near_back);
+    m->jmp(near_back);
+    m->branch(Cond::GtU, far_back);
+    m->jmp(far_back);
+    for (int i = 0; i < 3; ++i) {
+      m->branch(Cond::LeS, fwd);
+      m->jmp(fwd);
+    }
+    m->jump_table(Gpr{0}, {near_back, late, fwd}, Gpr{2});
+    m->bind(fwd);
+    m->mov_imm(W::W32, Gpr{0}, 7);
+    m->bind(late);
+    m->jmp(late);
+    (void)unused;  // (made, never bound, never jumped to: no harm)
+    const size_t n = m->finish();
+    REQUIRE_FALSE(m->failed());
+    std::vector<uint8_t> code(n);
+    // (placed at one made-up address both times: the table's entries are absolute)
+    REQUIRE(m->copy_to(code.data(), reinterpret_cast<void*>(uintptr_t(0x40000000))));
+    for (Label l : {near_back, far_back, fwd, late}) offsets[through_asmjit].push_back(m->label_offset(l));
+    offsets[through_asmjit].push_back(n);
+    bytes[through_asmjit] = code;
+  }
+  CHECK(offsets[0] == offsets[1]);
+  CHECK(bytes[0] == bytes[1]);
+  same([](MacroAssembler& m) {
+    const Label back = m.new_label(), fwd = m.new_label();
+    m.bind(back);
+    m.mov(W::W32, Gpr{3}, Gpr{4});
+    m.branch(Cond::Eq, back);
+    m.branch(Cond::LtS, fwd);
+    for (int i = 0; i < 60; ++i) m.store_imm(Address{Gpr{5}, Gpr{}, 1, -8}, uint64_t(i), 4);
+    m.branch(Cond::GeU, back);  // (beyond rel8 now)
+    m.jmp(back);
+    m.bind(fwd);
+  });
+}
+
+TEST_CASE("a jump to a label that is never bound fails the function instead of leaving a hole") {
+  auto m = MacroAssembler::create();
+  const Label never = m->new_label();
+  m->jmp(never);
+  m->finish();
+  CHECK(m->failed());
+}
+
 #endif  // __x86_64__
