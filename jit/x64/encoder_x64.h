@@ -93,6 +93,35 @@ inline uint8_t* enc_rm(uint8_t* p, bool p66, bool w, uint8_t esc, uint8_t opcode
   return modrm_mem(p, reg, m);
 }
 
+// An SSE instruction `prefix 0F opcode xmm, xmm/r` between registers:
+// `prefix` is its mandatory prefix (0x66, 0xF2, 0xF3, or 0 for none), which
+// goes before REX; `w` sets REX.W (movq between xmm and a 64-bit register).
+inline uint8_t* enc_sse_rr(uint8_t* p, uint8_t prefix, bool w, uint8_t opcode, uint8_t reg, uint8_t rm) {
+  if (prefix) *p++ = prefix;
+  return enc_rr(p, w, 0x0F, opcode, reg, rm);
+}
+
+// `prefix 0F opcode xmm, [m]` (or `[m], xmm`: the opcode's direction).
+inline uint8_t* enc_sse_rm(uint8_t* p, uint8_t prefix, uint8_t opcode, uint8_t reg, const MemOp& m) {
+  using namespace enc_detail;
+  if (prefix) *p++ = prefix;
+  p = rex(p, false, reg, index_bits(m), m.base);
+  *p++ = 0x0F;
+  *p++ = opcode;
+  return modrm_mem(p, reg, m);
+}
+
+// A shift or rotate of r by an immediate count: `/digit` selects it (rol
+// 0, ror 1, shl 4, shr 5, sar 7); a count of 1 has its own opcode.
+inline uint8_t* enc_shift_imm(uint8_t* p, uint8_t digit, bool w, uint8_t r, uint8_t count) {
+  const uint8_t rx = uint8_t(0x40 | (w ? 8 : 0) | (r >> 3));
+  if (rx != 0x40) *p++ = rx;
+  *p++ = count == 1 ? 0xD1 : 0xC1;
+  *p++ = uint8_t(0xC0 | digit << 3 | (r & 7));
+  if (count != 1) *p++ = count;
+  return p;
+}
+
 // mov r32, imm32 (zero-extends into the 64-bit register).
 inline uint8_t* enc_mov_r32_imm(uint8_t* p, uint8_t r, uint32_t imm) {
   if (r >= 8) *p++ = 0x41;

@@ -130,7 +130,8 @@ class X64Masm final : public MacroAssembler {
   }
   void load_fconst(FW w, x86::Xmm d, uint64_t bits) {
     if (bits == 0) {
-      a_.xorps(d, d);
+      if (direct()) d_sse(0, 0x57, uint8_t(d.id()), uint8_t(d.id()));  // xorps
+      else a_.xorps(d, d);
       return;
     }
     if (w == FW::F32) {
@@ -142,10 +143,13 @@ class X64Masm final : public MacroAssembler {
     }
   }
   void fmov_x(x86::Xmm d, x86::Xmm s) {
-    if (d != s) a_.movaps(d, s);
+    if (d == s) return;
+    if (direct()) d_sse(0, 0x28, uint8_t(d.id()), uint8_t(s.id()));  // movaps
+    else a_.movaps(d, s);
   }
   void ucomi(FW w, x86::Xmm a, x86::Xmm b) {
-    if (w == FW::F32) a_.ucomiss(a, b);
+    if (direct()) d_sse(w == FW::F32 ? 0 : 0x66, 0x2E, uint8_t(a.id()), uint8_t(b.id()));
+    else if (w == FW::F32) a_.ucomiss(a, b);
     else a_.ucomisd(a, b);
   }
 
@@ -191,6 +195,12 @@ class X64Masm final : public MacroAssembler {
     put(x64::enc_rm(room(), p66, w, esc, op, reg, mo(m), byte_reg));
   }
   void d_mov(bool w, Gpr d, Gpr s) { d_rr(w, 0, 0x89, s.code, d.code); }
+  void d_sse(uint8_t prefix, uint8_t op, uint8_t reg, uint8_t rm, bool w = false) {
+    put(x64::enc_sse_rr(room(), prefix, w, op, reg, rm));
+  }
+  void d_sse_m(uint8_t prefix, uint8_t op, uint8_t reg, const Address& m) {
+    put(x64::enc_sse_rm(room(), prefix, op, reg, mo(m)));
+  }
 
   // ---- code layout ----
   // Labels: without a listing, the macro-assembler's own (an offset and a
@@ -416,21 +426,29 @@ class X64Masm final : public MacroAssembler {
   }
   void fmov(FW, Fpr d, Fpr s) override { fmov_x(xm(d), xm(s)); }
   void fload(FW w, Fpr d, Address ad) override {
-    if (w == FW::F32) a_.movss(xm(d), mem(ad, 4));
+    if (direct()) d_sse_m(w == FW::F32 ? 0xF3 : 0xF2, 0x10, d.code, ad);
+    else if (w == FW::F32) a_.movss(xm(d), mem(ad, 4));
     else a_.movsd(xm(d), mem(ad, 8));
   }
   void fstore(FW w, Address ad, Fpr s) override {
-    if (w == FW::F32) a_.movss(mem(ad, 4), xm(s));
+    if (direct()) d_sse_m(w == FW::F32 ? 0xF3 : 0xF2, 0x11, s.code, ad);
+    else if (w == FW::F32) a_.movss(mem(ad, 4), xm(s));
     else a_.movsd(mem(ad, 8), xm(s));
   }
   void fconst(FW w, Fpr d, uint64_t bits) override { load_fconst(w, xm(d), bits); }
   void vmov(Fpr d, Fpr s) override { fmov_x(xm(d), xm(s)); }
-  void vload(Fpr d, Address ad) override { a_.movdqu(xm(d), mem(ad, 16)); }
+  void vload(Fpr d, Address ad) override {
+    if (direct()) d_sse_m(0xF3, 0x6F, d.code, ad);
+    else a_.movdqu(xm(d), mem(ad, 16));
+  }
   bool vload_inline(Opcode op) const override { return cpu().sse41 && x64::simd_load_bytes(op) != 0; }
   void vload_op(Opcode op, Fpr d, Address ad) override {
     x64::simd_load(a_, op, xm(d), mem(ad, x64::simd_load_bytes(op)), cpu().avx2);
   }
-  void vstore(Address ad, Fpr s) override { a_.movdqu(mem(ad, 16), xm(s)); }
+  void vstore(Address ad, Fpr s) override {
+    if (direct()) d_sse_m(0xF3, 0x7F, s.code, ad);
+    else a_.movdqu(mem(ad, 16), xm(s));
+  }
   void vconst(Fpr d, uint64_t lo, uint64_t hi) override {
     const x86::Xmm x = xm(d);
     if (!lo && !hi) {
@@ -460,11 +478,13 @@ class X64Masm final : public MacroAssembler {
     a_.movdqu(mem(d, 16), s15);
   }
   void fpr_from_gpr(FW w, Fpr d, Gpr s) override {
-    if (w == FW::F32) a_.movd(xm(d), d32(s));
+    if (direct()) d_sse(0x66, 0x6E, d.code, s.code, w == FW::F64);  // movd / movq xmm, r
+    else if (w == FW::F32) a_.movd(xm(d), d32(s));
     else a_.movq(xm(d), q(s));
   }
   void gpr_from_fpr(FW w, Gpr d, Fpr s) override {
-    if (w == FW::F32) a_.movd(d32(d), xm(s));
+    if (direct()) d_sse(0x66, 0x7E, s.code, d.code, w == FW::F64);  // movd / movq r, xmm
+    else if (w == FW::F32) a_.movd(d32(d), xm(s));
     else a_.movq(q(d), xm(s));
   }
 
@@ -597,6 +617,12 @@ class X64Masm final : public MacroAssembler {
     if (d != a && op == ShiftOp::Shl && count >= 1 && count <= 3) {  // one lea, not mov + shl
       if (count == 1) a_.lea(g(w, d), x86::ptr(q(a), q(a)));
       else a_.lea(g(w, d), x86::ptr_abs(0, q(a), count));
+      return;
+    }
+    if (direct()) {
+      if (d != a) d_mov(w == W::W64, d, a);
+      static constexpr uint8_t kDigit[] = {4, 7, 5, 0, 1};  // by ShiftOp: shl sar shr rol ror
+      if (count) put(x64::enc_shift_imm(room(), kDigit[unsigned(op)], w == W::W64, d.code, count));
       return;
     }
     if (d != a) a_.mov(g(w, d), g(w, a));  // (an i32 in a register is always zero-extended)
@@ -767,6 +793,11 @@ class X64Masm final : public MacroAssembler {
     switch (op) {
       case FOp::Add: case FOp::Sub: case FOp::Mul: case FOp::Div: {
         auto emit_op = [&](x86::Xmm dst, x86::Xmm src) {
+          if (direct()) {
+            const uint8_t code = op == FOp::Add ? 0x58 : op == FOp::Sub ? 0x5C : op == FOp::Mul ? 0x59 : 0x5E;
+            d_sse(f32 ? 0xF3 : 0xF2, code, uint8_t(dst.id()), uint8_t(src.id()));
+            return;
+          }
           switch (op) {
             case FOp::Add: f32 ? a_.addss(dst, src) : a_.addsd(dst, src); break;
             case FOp::Sub: f32 ? a_.subss(dst, src) : a_.subsd(dst, src); break;
@@ -1010,6 +1041,22 @@ class X64Masm final : public MacroAssembler {
   }
   void call_stub_suspending(const void* stub) override {
     if (!stub) err_.failed = true;
+    if (direct()) {
+      // lea rax, [rip + back]; push rax; jmp stub; back:
+      const Label back = new_label();
+      uint8_t* p = room();
+      p[0] = 0x48, p[1] = 0x8D, p[2] = 0x05;
+      OwnLabel& o = labels_[back.id];
+      fixups_.push_back({uint32_t(a_.offset() + 3), o.fixups});
+      o.fixups = uint32_t(fixups_.size() - 1);
+      ++pending_fixups_;
+      std::memset(p + 3, 0, 4);
+      p[7] = 0x50;
+      put(p + 8);
+      a_.jmp(Imm(uint64_t(uintptr_t(stub))));
+      bind(back);
+      return;
+    }
     asmjit::Label back = a_.newLabel();
     a_.lea(x86::rax, x86::ptr(back));
     a_.push(x86::rax);
