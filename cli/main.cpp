@@ -22,7 +22,7 @@ const char kUsage[] =
     "  lvm help | --help                               this text\n"
     "\n"
     "lvm run options:\n"
-    "  --interp                  run with the interpreter (the default; the JIT comes later)\n"
+    "  --interp                  run with the interpreter (the default is the JIT; `lvm run --help` lists every flag)\n"
     "  --dir HOST[::GUEST]       give the guest a host directory, as GUEST (default: same path)\n"
     "  --env KEY=VALUE | KEY     set a guest environment variable; KEY alone: the host's value\n"
     "  --invoke NAME             call export NAME with ARGS as its arguments and print its results\n"
